@@ -1,0 +1,167 @@
+/**
+ * Error codes, the error class, classification predicates and the sentences a user reads.
+ * Nothing here imports the SDK: S3 errors are matched by `name` and `$metadata.httpStatusCode`.
+ */
+
+/** The S3 operation a {@link BucketPolicyError} happened in. */
+export type S3Operation = "GetBucketPolicy" | "PutBucketPolicy" | "DeleteBucketPolicy";
+
+/** Facts about the call that failed, used to explain the failure. */
+export interface ErrorContext {
+    bucket: string;
+    operation: S3Operation;
+    expectedBucketOwner?: string;
+}
+
+/**
+ * The one error class the resource raises for S3 failures. The message names the bucket, the operation, the S3 error
+ * code and HTTP status, the likely cause and the fix. It never contains credentials.
+ */
+export class BucketPolicyError extends Error {
+    code: string;
+    httpStatus?: number;
+    bucket: string;
+    operation: string;
+    constructor(message: string, code: string, httpStatus: number | undefined, bucket: string, operation: string) {
+        super(message);
+        this.name = "BucketPolicyError";
+        this.code = code;
+        this.httpStatus = httpStatus;
+        this.bucket = bucket;
+        this.operation = operation;
+    }
+}
+
+/** The shape of an error thrown by `@aws-sdk/client-s3` (or by the network layer under it). */
+export interface S3LikeError {
+    name?: string;
+    code?: string;
+    Code?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+    $fault?: string;
+}
+
+/** The S3 error code of an SDK or network error: the modelled name, the XML Code, or the Node error code. */
+export function errorCode(e: unknown): string {
+    const err = (e ?? {}) as S3LikeError;
+    if (err.Code) return err.Code;
+    if (err.name && err.name !== "Error" && err.name !== "S3ServiceException") return err.name;
+    return err.code ?? err.name ?? "UnknownError";
+}
+
+/** The HTTP status of an SDK error, when the server answered. */
+export function httpStatus(e: unknown): number | undefined {
+    return ((e ?? {}) as S3LikeError).$metadata?.httpStatusCode;
+}
+
+/** The server's own message, unless it is the SDK's placeholder for an empty one. */
+function serverMessage(e: unknown): string {
+    const message = ((e ?? {}) as S3LikeError).message ?? "";
+    return message === "UnknownError" ? "" : message;
+}
+
+/** True when the bucket has no policy (S3 models no class for this code). */
+export function isNoSuchBucketPolicy(e: unknown): boolean {
+    return errorCode(e) === "NoSuchBucketPolicy";
+}
+
+/** True when the bucket itself does not exist. */
+export function isNoSuchBucket(e: unknown): boolean {
+    return errorCode(e) === "NoSuchBucket";
+}
+
+/** True when a policy names a principal IAM has not propagated yet (AWS: 400 MalformedPolicy "Invalid principal in policy"). */
+export function isPrincipalNotYetPropagated(e: unknown): boolean {
+    return errorCode(e) === "MalformedPolicy" && /invalid principal/i.test(serverMessage(e));
+}
+
+const THROTTLING_CODES = new Set([
+    "SlowDown",
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+]);
+const TRANSIENT_CODES = new Set(["OperationAborted", "InternalError", "ServiceUnavailable", "RequestTimeout", "RequestTimeoutException"]);
+const TRANSIENT_HTTP_STATUSES = new Set([500, 502, 503, 504]);
+const NETWORK_CODES = new Set([
+    "ECONNRESET",
+    "ECONNREFUSED",
+    "EPIPE",
+    "ETIMEDOUT",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "ECONNABORTED",
+    "TimeoutError",
+    "RequestTimeout",
+    "NetworkingError",
+]);
+
+/** True for throttling answers (503 SlowDown, ThrottlingException, 429). */
+export function isThrottling(e: unknown): boolean {
+    return THROTTLING_CODES.has(errorCode(e)) || httpStatus(e) === 429;
+}
+
+/** True when the request never got an HTTP answer: a reset, a refused connection, a time-out. */
+export function isNetworkError(e: unknown): boolean {
+    if (httpStatus(e) !== undefined) return false;
+    const code = errorCode(e);
+    if (NETWORK_CODES.has(code)) return true;
+    return /socket hang up|ECONNRESET|EPIPE|timed? ?out/i.test(((e ?? {}) as S3LikeError).message ?? "");
+}
+
+/** True for server-side or conflict errors that a later attempt may not meet: 409 OperationAborted, 5xx. */
+export function isTransientServerError(e: unknown): boolean {
+    const status = httpStatus(e);
+    return TRANSIENT_CODES.has(errorCode(e)) || (status !== undefined && TRANSIENT_HTTP_STATUSES.has(status));
+}
+
+/** Explains a failed S3 call: operation, bucket, code, status, likely cause and fix. */
+export function describeS3Error(e: unknown, context: ErrorContext): BucketPolicyError {
+    const code = errorCode(e);
+    const status = httpStatus(e);
+    const detail = serverMessage(e);
+    const head = `${context.operation} on bucket "${context.bucket}" failed: ${code}${status ? ` (HTTP ${status})` : ""}${detail ? `: ${detail}` : ""}.`;
+    const advice = adviceFor(code, status, detail, context);
+    return new BucketPolicyError(advice ? `${head} ${advice}` : head, code, status, context.bucket, context.operation);
+}
+
+function adviceFor(code: string, status: number | undefined, detail: string, context: ErrorContext): string {
+    const { bucket, operation, expectedBucketOwner } = context;
+    if (code === "AccessDenied" || status === 403) {
+        if (/public access|BlockPublicPolicy/i.test(detail)) {
+            return (
+                `The bucket's (or account's) S3 Block Public Access setting BlockPublicPolicy rejects policies that grant public access. ` +
+                `Narrow the policy's Principal/Condition, or turn BlockPublicPolicy off for this bucket if public access is intended.`
+            );
+        }
+        const owner = expectedBucketOwner
+            ? `Either bucket "${bucket}" is not owned by account ${expectedBucketOwner} (expectedBucketOwner), or the caller lacks s3:${operation}. `
+            : `The caller lacks s3:${operation} on bucket "${bucket}", or the bucket's policy denies it. `;
+        return `${owner}Check the bucket's owner, the caller's IAM permissions and the bucket policy's Deny statements.`;
+    }
+    if (code === "MethodNotAllowed" || status === 405) {
+        return `The caller is not in the account that owns bucket "${bucket}": only the bucket owner's account may manage its policy. Use credentials from the owner account.`;
+    }
+    if (code === "NoSuchBucket") {
+        return `Bucket "${bucket}" does not exist (or is in another partition). Create it first, or fix the bucket name.`;
+    }
+    if (code === "MalformedPolicy" || code === "InvalidArgument" || code === "InvalidPolicyDocument") {
+        return `S3 rejected the policy document. Check each statement's Action, Resource (ARNs of this bucket), Principal and Condition.`;
+    }
+    if (code === "PermanentRedirect" || code === "AuthorizationHeaderMalformed" || status === 301) {
+        return `Bucket "${bucket}" is in another region: set the region input (or aws:region) to the bucket's region.`;
+    }
+    if (code === "InvalidAccessKeyId" || code === "SignatureDoesNotMatch" || code === "ExpiredToken" || code === "CredentialsProviderError") {
+        return `The AWS credentials were rejected or could not be loaded. Check AWS_PROFILE / AWS_ACCESS_KEY_ID or the profile input.`;
+    }
+    if (isNetworkError({ name: code, message: detail })) {
+        return `The S3 endpoint could not be reached. Check the endpoint/region inputs and the network.`;
+    }
+    return "";
+}

@@ -1,0 +1,62 @@
+/**
+ * The provider-side shapes of the resource's inputs and outputs (plain values: the engine resolves every Input and
+ * strips secrets before it calls the provider).
+ */
+
+/** Pulumi's "not known yet" sentinel: `check` and `diff` receive it during preview for values computed by other resources. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** True when the value, or any value nested in it, is not known yet. */
+export function containsUnknown(value: unknown): boolean {
+    if (value === UNKNOWN) return true;
+    if (Array.isArray(value)) return value.some(containsUnknown);
+    if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
+    return false;
+}
+
+/** Checksum algorithms `PutBucketPolicy` accepts (`x-amz-sdk-checksum-algorithm`). */
+export const CHECKSUM_ALGORITHMS = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"] as const;
+export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
+
+/** The resource's inputs after `check`: `policy` is always the JSON text that will be put. */
+export interface BucketPolicyInputs {
+    bucket: string;
+    policy: string;
+    expectedBucketOwner?: string;
+    confirmRemoveSelfBucketAccess?: boolean;
+    checksumAlgorithm?: ChecksumAlgorithm;
+    adoptExisting?: boolean;
+    region?: string;
+    endpoint?: string;
+    forcePathStyle?: boolean;
+    profile?: string;
+    retryTimeoutSeconds?: number;
+}
+
+/** What the resource stores in state: the inputs as applied, `policy` as put, and its canonical form. */
+export interface BucketPolicyOutputs extends BucketPolicyInputs {
+    canonicalPolicy: string;
+}
+
+/** Every input name the provider understands, in the order they are documented. */
+export const INPUT_NAMES: ReadonlyArray<keyof BucketPolicyInputs> = [
+    "bucket",
+    "policy",
+    "expectedBucketOwner",
+    "confirmRemoveSelfBucketAccess",
+    "checksumAlgorithm",
+    "adoptExisting",
+    "region",
+    "endpoint",
+    "forcePathStyle",
+    "profile",
+    "retryTimeoutSeconds",
+];
+
+/** Inputs that change where the policy lives: a change replaces the resource. */
+export const REPLACE_ON_CHANGE: ReadonlyArray<keyof BucketPolicyInputs> = ["bucket", "endpoint"];
+
+/** The host turns outputs into a protobuf Struct, which rejects `undefined`: drop such keys. */
+export function withoutUndefined<T extends object>(value: T): T {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

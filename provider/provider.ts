@@ -1,0 +1,152 @@
+/**
+ * The dynamic provider: six short methods that delegate to the pure core (validate, policy) and to the S3 calls.
+ * Pulumi serializes an instance of this class into state (`__provider`) and runs it in the dynamic-provider host, so:
+ * no field initializers, no `#private`, no client or credential captured, SDK types only through `./s3`.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { CallContext, getLivePolicy, putPolicy, removePolicy } from "./calls";
+import { BucketPolicyInputs, BucketPolicyOutputs, REPLACE_ON_CHANGE, containsUnknown, withoutUndefined } from "./inputs";
+import { canonicalizePolicy, parsePolicy, policiesEquivalent } from "./policy";
+import { Connection, createS3Client } from "./s3";
+import { checkPolicy, validateSettings } from "./validate";
+
+/** The `pulumi.dynamic.Config` surface the provider reads. */
+interface StackConfig {
+    get(key: string): string | undefined;
+}
+
+/** Equivalence that treats an unreadable document as different, never as equal. */
+function sameMeaning(a: string | undefined, b: string | undefined): boolean {
+    if (a === undefined || b === undefined) return false;
+    try {
+        return policiesEquivalent(a, b);
+    } catch {
+        return false;
+    }
+}
+
+/** Sids of a live policy, for error messages; tolerant of documents that do not parse. */
+function describeStatements(policy: string): string {
+    try {
+        const document = parsePolicy(policy) as { Statement?: unknown };
+        const statements = Array.isArray(document.Statement) ? document.Statement : document.Statement === undefined ? [] : [document.Statement];
+        const sids = statements.map((s) => (s && typeof s === "object" && typeof (s as { Sid?: unknown }).Sid === "string" && (s as { Sid: string }).Sid) || undefined);
+        const named = sids.filter((sid): sid is string => !!sid).map((sid) => JSON.stringify(sid));
+        const unnamed = sids.length - named.length;
+        const parts = [...(named.length ? [`Sids ${named.join(", ")}`] : []), ...(unnamed ? [`${unnamed} statement(s) without Sid`] : [])];
+        return `${statements.length} statement(s): ${parts.join("; ") || "none"}`;
+    } catch {
+        return "a document that is not valid policy JSON";
+    }
+}
+
+function outputsFor(inputs: BucketPolicyInputs, policy: string): BucketPolicyOutputs {
+    const { __provider: _ignored, ...rest } = inputs as BucketPolicyInputs & { __provider?: string };
+    return withoutUndefined({ ...rest, policy, canonicalPolicy: canonicalizePolicy(policy) });
+}
+
+/** Implements {@link pulumi.dynamic.ResourceProvider} for an S3 bucket policy. */
+export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
+    /** Stack-level defaults (`aws:region`, `aws:profile`), read by `configure`; per-resource inputs win. */
+    stackDefaults?: Connection;
+
+    async configure(request: { config: StackConfig }): Promise<void> {
+        this.stackDefaults = withoutUndefined({ region: request.config.get("aws:region"), profile: request.config.get("aws:profile") });
+    }
+
+    /** Validates every input before any S3 call and returns the policy as the compact, ordered text that will be put. */
+    async check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+        const failures = validateSettings(news);
+        const policy = checkPolicy(news.policy, news.bucket, news.confirmRemoveSelfBucketAccess);
+        failures.push(...policy.failures);
+        if (policy.lockout) console.warn(`warning: bucket ${String(news.bucket)}: ${policy.lockout}; confirmRemoveSelfBucketAccess is set, so it will be applied.`);
+        return { inputs: failures.length ? news : { ...news, policy: policy.policy }, failures };
+    }
+
+    /** Pure: never calls S3. Equivalent policies are no change; a new bucket or endpoint replaces. */
+    async diff(_id: string, olds: BucketPolicyOutputs, news: BucketPolicyInputs): Promise<pulumi.dynamic.DiffResult> {
+        const replaces = REPLACE_ON_CHANGE.filter((key) => containsUnknown(news[key]) || (olds[key] ?? "") !== (news[key] ?? ""));
+        const changed = (Object.keys({ ...olds, ...news }) as Array<keyof BucketPolicyOutputs>).filter((key) => {
+            if (key === "canonicalPolicy" || (key as string) === "__provider") return false;
+            if (key === "policy") return containsUnknown(news.policy) || !sameMeaning(olds.policy, news.policy);
+            return containsUnknown(news[key as keyof BucketPolicyInputs]) || olds[key] !== news[key as keyof BucketPolicyInputs];
+        });
+        return { changes: changed.length > 0 || replaces.length > 0, replaces, deleteBeforeReplace: false };
+    }
+
+    /** Reads the current policy (owner-checked), refuses to clobber one unless `adoptExisting`, then puts once. */
+    async create(inputs: BucketPolicyInputs): Promise<pulumi.dynamic.CreateResult> {
+        const context = this.callContext(inputs);
+        const live = await getLivePolicy(context);
+        if (live !== undefined) {
+            if (!inputs.adoptExisting) {
+                throw new Error(
+                    `Bucket "${inputs.bucket}" already has a bucket policy (${describeStatements(live)}), and BucketPolicy does not overwrite ` +
+                        `a policy it did not create. To take it over, either import it (resource option import: "${inputs.bucket}", with a policy ` +
+                        `equivalent to the live one) or set adoptExisting: true to replace it with this resource's policy.`,
+                );
+            }
+            if (sameMeaning(live, inputs.policy)) return { id: inputs.bucket, outs: outputsFor(inputs, live) };
+        }
+        await putPolicy(context, inputs);
+        return { id: inputs.bucket, outs: outputsFor(inputs, inputs.policy) };
+    }
+
+    /** Refresh and import: a missing policy or bucket is gone; an equivalent live policy keeps the state's text; anything else is drift. */
+    async read(id: string, props?: Partial<BucketPolicyOutputs>): Promise<pulumi.dynamic.ReadResult> {
+        const state = { ...(props ?? {}), bucket: props?.bucket || id } as BucketPolicyInputs;
+        const live = await getLivePolicy(this.callContext(state));
+        if (live === undefined) return {};
+        const policy = sameMeaning(state.policy, live) ? state.policy : live;
+        const outs = outputsFor(state, policy);
+        if (props?.policy === undefined) {
+            const { canonicalPolicy: _canonical, ...inputs } = outs;
+            return { id, props: outs, inputs };
+        }
+        return { id, props: outs };
+    }
+
+    /** Puts the new policy when its meaning changed (one write); other changes need no write. */
+    async update(_id: string, olds: BucketPolicyOutputs, news: BucketPolicyInputs): Promise<pulumi.dynamic.UpdateResult> {
+        const context = this.callContext(news);
+        if (sameMeaning(olds.policy, news.policy)) {
+            // Nothing to write; when the expected owner changed, prove the bucket belongs to it (a read carries the check).
+            if (news.expectedBucketOwner && news.expectedBucketOwner !== olds.expectedBucketOwner) await getLivePolicy(context);
+            return { outs: outputsFor(news, olds.policy) };
+        }
+        await putPolicy(context, news);
+        return { outs: outputsFor(news, news.policy) };
+    }
+
+    /** Deletes the live policy only while it is still the one this resource put; a missing policy or bucket is success. */
+    async delete(_id: string, props: BucketPolicyOutputs): Promise<void> {
+        const context = this.callContext(props);
+        const live = await getLivePolicy(context);
+        if (live === undefined) return;
+        if (!sameMeaning(live, props.policy)) {
+            console.warn(
+                `warning: bucket ${props.bucket}: the live bucket policy (${describeStatements(live)}) is not the one this resource put; ` +
+                    `it was left in place. Delete it yourself if it is no longer wanted.`,
+            );
+            return;
+        }
+        await removePolicy(context);
+    }
+
+    /** Builds the per-call S3 context from the resource's own inputs, then the stack defaults, then the SDK's chain. */
+    callContext(inputs: BucketPolicyInputs): CallContext {
+        const defaults = this.stackDefaults ?? {};
+        const connection: Connection = {
+            region: inputs.region || defaults.region,
+            endpoint: inputs.endpoint,
+            forcePathStyle: inputs.forcePathStyle,
+            profile: inputs.profile || defaults.profile,
+        };
+        return withoutUndefined({
+            client: createS3Client(connection),
+            bucket: inputs.bucket,
+            expectedBucketOwner: inputs.expectedBucketOwner,
+            retryTimeoutMs: inputs.retryTimeoutSeconds !== undefined ? inputs.retryTimeoutSeconds * 1000 : undefined,
+        });
+    }
+}

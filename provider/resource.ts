@@ -1,0 +1,85 @@
+/**
+ * `BucketPolicy`: the Pulumi resource programs declare. It turns the policy (object or JSON text) into JSON text and
+ * registers a dynamic resource whose provider is one shared {@link BucketPolicyProvider}, serialized once per process.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ChecksumAlgorithm } from "./inputs";
+import { BucketPolicyProvider } from "./provider";
+import type { PolicyDocumentArgs } from "./types";
+
+/** The inputs of a {@link BucketPolicy}. */
+export interface BucketPolicyArgs {
+    /** The bucket's name. A change replaces the resource. */
+    bucket: pulumi.Input<string>;
+    /** The policy document: a typed object (it may hold Outputs) or its JSON text, e.g. `aws.iam.getPolicyDocumentOutput(...).json`. */
+    policy: pulumi.Input<string | PolicyDocumentArgs>;
+    /** 12-digit account id sent as `ExpectedBucketOwner` on every S3 call (get, put, delete). */
+    expectedBucketOwner?: pulumi.Input<string>;
+    /** Passed to `PutBucketPolicy`: allow a policy that denies the caller further changes to it. */
+    confirmRemoveSelfBucketAccess?: pulumi.Input<boolean>;
+    /** Passed to `PutBucketPolicy` as the request checksum algorithm. */
+    checksumAlgorithm?: pulumi.Input<ChecksumAlgorithm>;
+    /** Replace a policy the bucket already has when the resource is created (default: refuse). */
+    adoptExisting?: pulumi.Input<boolean>;
+    /** AWS region of the bucket (default: `aws:region` stack config, then the SDK's chain: AWS_REGION, profile). */
+    region?: pulumi.Input<string>;
+    /** S3-compatible endpoint URL (default: AWS). A change replaces the resource. */
+    endpoint?: pulumi.Input<string>;
+    /** Path-style addressing (default: true when `endpoint` is set). */
+    forcePathStyle?: pulumi.Input<boolean>;
+    /** Shared-config profile to take credentials from (default: `aws:profile` stack config, then AWS_PROFILE). */
+    profile?: pulumi.Input<string>;
+    /** How long to keep retrying throttling, eventual-consistency and transient errors (default 120). */
+    retryTimeoutSeconds?: pulumi.Input<number>;
+}
+
+const sharedProvider = new BucketPolicyProvider();
+
+/** Policy objects become JSON text here, so the provider always receives text (and one unknown during preview). */
+function policyText(policy: pulumi.Input<string | PolicyDocumentArgs>): pulumi.Output<string> {
+    return pulumi.output(policy).apply((value) => (typeof value === "string" ? value : JSON.stringify(value)));
+}
+
+/** An S3 bucket policy, compared by meaning rather than by text. */
+export class BucketPolicy extends pulumi.dynamic.Resource {
+    declare public readonly bucket: pulumi.Output<string>;
+    /** The policy JSON text as put to S3. */
+    declare public readonly policy: pulumi.Output<string>;
+    /** The canonical form of `policy`: equal for any two policies that mean the same. */
+    declare public readonly canonicalPolicy: pulumi.Output<string>;
+    declare public readonly expectedBucketOwner: pulumi.Output<string | undefined>;
+    declare public readonly confirmRemoveSelfBucketAccess: pulumi.Output<boolean | undefined>;
+    declare public readonly checksumAlgorithm: pulumi.Output<ChecksumAlgorithm | undefined>;
+    declare public readonly adoptExisting: pulumi.Output<boolean | undefined>;
+    declare public readonly region: pulumi.Output<string | undefined>;
+    declare public readonly endpoint: pulumi.Output<string | undefined>;
+    declare public readonly forcePathStyle: pulumi.Output<boolean | undefined>;
+    declare public readonly profile: pulumi.Output<string | undefined>;
+    declare public readonly retryTimeoutSeconds: pulumi.Output<number | undefined>;
+
+    /**
+     * Looks up an existing bucket policy by bucket name (the id), for `refresh`-style reads of a policy managed elsewhere.
+     * @param state optional known inputs, e.g. `{ expectedBucketOwner, region, endpoint }`, used for the read.
+     */
+    static get(name: string, id: pulumi.Input<string>, state?: Partial<BucketPolicyArgs>, opts?: pulumi.CustomResourceOptions): BucketPolicy {
+        return new BucketPolicy(name, { ...(state as BucketPolicyArgs), bucket: state?.bucket ?? id }, { ...opts, id });
+    }
+
+    constructor(name: string, args: BucketPolicyArgs, opts?: pulumi.CustomResourceOptions) {
+        const props: Record<string, unknown> = {
+            expectedBucketOwner: undefined,
+            confirmRemoveSelfBucketAccess: undefined,
+            checksumAlgorithm: undefined,
+            adoptExisting: undefined,
+            region: undefined,
+            endpoint: undefined,
+            forcePathStyle: undefined,
+            profile: undefined,
+            retryTimeoutSeconds: undefined,
+            ...args,
+            policy: args.policy === undefined ? undefined : policyText(args.policy),
+            canonicalPolicy: undefined,
+        };
+        super(sharedProvider, name, props, opts, "s3", "BucketPolicy");
+    }
+}

@@ -1,0 +1,81 @@
+/**
+ * The only module that talks to S3. It builds the client from the connection inputs at call time (never at module
+ * scope: the provider closure is serialized into Pulumi state) and wraps the three bucket-policy operations.
+ */
+import * as s3 from "@aws-sdk/client-s3";
+
+/** Where and as whom to call S3. Credentials are never part of it: the SDK's default chain resolves them per call. */
+export interface Connection {
+    region?: string;
+    endpoint?: string;
+    forcePathStyle?: boolean;
+    profile?: string;
+}
+
+/** Anything with the SDK client's `send`, so tests can pass a recorder. */
+export interface S3Sender {
+    send(command: unknown): Promise<unknown>;
+}
+
+export const REQUEST_TIMEOUT_MS = 30_000;
+export const CONNECTION_TIMEOUT_MS = 5_000;
+
+/**
+ * Creates an S3 client for one operation. The SDK's own retries are off: {@link withRetries} owns retrying, so the
+ * attempts are bounded in one place and counted.
+ */
+export function createS3Client(connection: Connection): s3.S3Client {
+    return new s3.S3Client({
+        // Unset: the SDK resolves it (AWS_REGION, then the profile's region); AWS_DEFAULT_REGION is honoured as the CLI does.
+        region: connection.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined,
+        endpoint: connection.endpoint || undefined,
+        forcePathStyle: connection.forcePathStyle ?? Boolean(connection.endpoint),
+        profile: connection.profile || undefined,
+        followRegionRedirects: !connection.endpoint,
+        maxAttempts: 1,
+        requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECTION_TIMEOUT_MS },
+    });
+}
+
+/** The parameters common to the three calls: the bucket, and the owner check when one is set. */
+export interface BucketTarget {
+    bucket: string;
+    expectedBucketOwner?: string;
+}
+
+/** Adds `ExpectedBucketOwner` to every request when it is set: one concern, one place. */
+function bucketParams(target: BucketTarget): { Bucket: string; ExpectedBucketOwner?: string } {
+    return target.expectedBucketOwner
+        ? { Bucket: target.bucket, ExpectedBucketOwner: target.expectedBucketOwner }
+        : { Bucket: target.bucket };
+}
+
+/** Returns the live policy text. Throws the SDK error (`NoSuchBucketPolicy`, `NoSuchBucket`, …) when there is none. */
+export async function findBucketPolicy(client: S3Sender, target: BucketTarget): Promise<string> {
+    const output = (await client.send(new s3.GetBucketPolicyCommand(bucketParams(target)))) as s3.GetBucketPolicyCommandOutput;
+    return output.Policy ?? "";
+}
+
+/** What `PutBucketPolicy` takes besides the bucket. */
+export interface PutOptions {
+    policy: string;
+    confirmRemoveSelfBucketAccess?: boolean;
+    checksumAlgorithm?: string;
+}
+
+/** Puts the policy text as it is. */
+export async function putBucketPolicy(client: S3Sender, target: BucketTarget, options: PutOptions): Promise<void> {
+    await client.send(
+        new s3.PutBucketPolicyCommand({
+            ...bucketParams(target),
+            Policy: options.policy,
+            ...(options.confirmRemoveSelfBucketAccess !== undefined ? { ConfirmRemoveSelfBucketAccess: options.confirmRemoveSelfBucketAccess } : {}),
+            ...(options.checksumAlgorithm ? { ChecksumAlgorithm: options.checksumAlgorithm as s3.ChecksumAlgorithm } : {}),
+        }),
+    );
+}
+
+/** Deletes the policy. */
+export async function deleteBucketPolicy(client: S3Sender, target: BucketTarget): Promise<void> {
+    await client.send(new s3.DeleteBucketPolicyCommand(bucketParams(target)));
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The main job: installs what it needs (npm packages; Ceph RadosGW from Debian packages), then runs index.ts's
+# lifecycle through the real Pulumi dynamic-provider host against a local S3 server, and stops the server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh
+exec node -r ts-node/register/transpile-only scripts/demo.ts

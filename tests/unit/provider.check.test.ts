@@ -1,0 +1,77 @@
+import { BucketPolicyProvider } from "../../provider/provider";
+import { UNKNOWN } from "../../provider/inputs";
+
+const bucket = "example-bucket";
+const statement = { Sid: "Read", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` };
+const policy = { Version: "2012-10-17", Statement: [statement] };
+
+async function check(news: Record<string, unknown>) {
+    return new BucketPolicyProvider().check({}, { bucket, policy: JSON.stringify(policy), ...news });
+}
+
+describe("BucketPolicyProvider.check", () => {
+    it("returns the policy as compact JSON text that is equivalent to the input", async () => {
+        const result = await check({ policy: JSON.stringify(policy, null, 4) });
+        expect(result.failures).toEqual([]);
+        expect(JSON.parse(result.inputs.policy)).toEqual(JSON.parse(JSON.stringify(policy)));
+        expect(result.inputs.policy).not.toMatch(/\n/);
+    });
+
+    it("gives reordered and reformatted documents the same text, so the engine's own preview shows no noise", async () => {
+        const a = await check({ policy: JSON.stringify(policy) });
+        const reordered = { Statement: { Resource: [statement.Resource], Action: [statement.Action], Principal: "*", Effect: "Allow", Sid: "Read" }, Version: "2012-10-17" };
+        const b = await check({ policy: JSON.stringify(reordered, null, 2) });
+        expect(b.inputs.policy).toBe(a.inputs.policy);
+    });
+
+    it("accepts a policy object as well as its JSON text", async () => {
+        const result = await check({ policy });
+        expect(result.failures).toEqual([]);
+        expect(typeof result.inputs.policy).toBe("string");
+    });
+
+    it("passes Pulumi's unknown sentinel through during preview instead of reporting invalid JSON", async () => {
+        const result = await check({ policy: UNKNOWN, bucket: UNKNOWN });
+        expect(result.failures).toEqual([]);
+        expect(result.inputs.policy).toBe(UNKNOWN);
+    });
+
+    it("names the property for bad JSON", async () => {
+        const result = await check({ policy: '{"Version": "2012-10-17", "Statement": [' });
+        expect(result.failures).toEqual([expect.objectContaining({ property: "policy", reason: expect.stringMatching(/not a valid policy document/) })]);
+    });
+
+    it("names the bucket for an empty bucket", async () => {
+        const result = await check({ bucket: "" });
+        expect(result.failures.map((f) => f.property)).toContain("bucket");
+    });
+
+    it("rejects an expected owner that is not 12 digits", async () => {
+        const result = await check({ expectedBucketOwner: "12345" });
+        expect(result.failures).toEqual([expect.objectContaining({ property: "expectedBucketOwner", reason: expect.stringMatching(/12-digit/) })]);
+    });
+
+    it("rejects an unknown checksum algorithm and lists the known ones", async () => {
+        const result = await check({ checksumAlgorithm: "MD5" });
+        expect(result.failures).toEqual([expect.objectContaining({ property: "checksumAlgorithm", reason: expect.stringMatching(/CRC32.*SHA256/) })]);
+    });
+
+    it("names the statement when a statement is wrong", async () => {
+        const bad = { Version: "2012-10-17", Statement: [statement, { ...statement, Sid: "Second", Effect: "allow" }] };
+        const result = await check({ policy: JSON.stringify(bad) });
+        expect(result.failures[0].reason).toMatch(/Statement\[1\] \(Sid "Second"\): Effect must be "Allow" or "Deny"/);
+    });
+
+    it("refuses a policy that locks every caller out unless confirmRemoveSelfBucketAccess is set", async () => {
+        const lockout = { Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: `arn:aws:s3:::${bucket}` }] };
+        const refused = await check({ policy: JSON.stringify(lockout) });
+        expect(refused.failures[0].reason).toMatch(/lock every caller out.*confirmRemoveSelfBucketAccess/);
+        const confirmed = await check({ policy: JSON.stringify(lockout), confirmRemoveSelfBucketAccess: true });
+        expect(confirmed.failures).toEqual([]);
+    });
+
+    it("reports an input name it does not know", async () => {
+        const result = await check({ expectedBucketOwnr: "111122223333" });
+        expect(result.failures).toEqual([expect.objectContaining({ property: "expectedBucketOwnr" })]);
+    });
+});

@@ -1,0 +1,137 @@
+/** @internal JSON helpers shared by the policy modules. Plain functions only (they are serialized into state). */
+
+/** True for a JSON object (not an array, not null). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Own keys whose value is not `undefined`: a key set to `undefined` in a program's object is absent, as in JSON. */
+export function definedKeys(object: Record<string, unknown>): string[] {
+    const keys = Object.keys(object);
+    for (let i = 0; i < keys.length; i++) {
+        if (object[keys[i]] === undefined) return keys.filter((key) => object[key] !== undefined);
+    }
+    return keys;
+}
+
+/** Orders strings by UTF-16 code units: locale-free, so every machine sorts the same. */
+export function compareText(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Sorts texts in place by UTF-16 code units (as `Array.prototype.sort` does) and returns them. */
+export function sortTexts(texts: string[]): string[] {
+    const length = texts.length;
+    if (length > 16) return texts.sort();
+    // Insertion sort: several times faster than Array.prototype.sort for the short lists policies hold.
+    for (let i = 1; i < length; i++) {
+        const text = texts[i];
+        let j = i - 1;
+        while (j >= 0 && texts[j] > text) texts[j + 1] = texts[j--];
+        texts[j + 1] = text;
+    }
+    return texts;
+}
+
+/** Sorts texts and drops repeats: the rule that order and duplicates within a list never matter. */
+export function sortedUnique(texts: string[]): string[] {
+    const length = texts.length;
+    if (length < 2) return texts;
+    sortTexts(texts);
+    let kept = 1;
+    for (let i = 1; i < length; i++) {
+        if (texts[i] !== texts[kept - 1]) texts[kept++] = texts[i];
+    }
+    if (kept < length) texts.length = kept;
+    return texts;
+}
+
+/** `JSON.stringify(text)`, byte for byte, without the call for the common text that needs no escaping. */
+export function quote(text: string): string {
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code < 32 || code === 34 || code === 92 || code >= 0xd800) return JSON.stringify(text);
+    }
+    return '"' + text + '"';
+}
+
+/** The canonical text of a list of item texts: `[a,b]`, sorted, without repeats. */
+export function listText(texts: string[]): string {
+    if (texts.length === 1) return "[" + texts[0] + "]";
+    return "[" + sortedUnique(texts).join(",") + "]";
+}
+
+/** An entry to order by `key` (its canonical value), then by `text` (its spelling), and to deduplicate by `key`. */
+export interface Keyed {
+    key: string;
+    text: string;
+}
+
+function compareKeyed(a: Keyed, b: Keyed): number {
+    return compareText(a.key, b.key) || compareText(a.text, b.text);
+}
+
+/** The texts of entries in canonical order, keeping the first spelling of each canonical value. */
+export function uniqueSpellings(entries: Keyed[]): string[] {
+    entries.sort(compareKeyed);
+    const texts: string[] = [];
+    for (let i = 0; i < entries.length; i++) {
+        if (i === 0 || entries[i].key !== entries[i - 1].key) texts.push(entries[i].text);
+    }
+    return texts;
+}
+
+/**
+ * JSON text with object keys sorted and arrays kept in order: the form of values whose meaning this package does not
+ * know (unknown elements, values of the wrong type), where only key order and white space can be ignored.
+ */
+export function canonicalJson(value: unknown): string {
+    if (value === null || value === undefined) return "null";
+    if (typeof value === "string") return quote(value);
+    if (typeof value !== "object") return JSON.stringify(value) ?? "null";
+    if (Array.isArray(value)) {
+        let text = "[";
+        for (let i = 0; i < value.length; i++) text += (i ? "," : "") + canonicalJson(value[i]);
+        return text + "]";
+    }
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === "function") return canonicalJson((value as { toJSON(): unknown }).toJSON());
+    const object = value as Record<string, unknown>;
+    const keys = sortTexts(definedKeys(object));
+    let text = "{";
+    for (let i = 0; i < keys.length; i++) text += (i ? "," : "") + JSON.stringify(keys[i]) + ":" + canonicalJson(object[keys[i]]);
+    return text + "}";
+}
+
+/** `"key":value` parts joined into an object's text. */
+export function objectText(parts: string[]): string {
+    return "{" + parts.join(",") + "}";
+}
+
+/** Lower-cases ASCII letters only: locale-free, and never folds two strings AWS might tell apart beyond ASCII case. */
+export function asciiLower(text: string): string {
+    let upper = false;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code > 127) return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+        if (code >= 65 && code <= 90) upper = true;
+    }
+    // For pure ASCII, toLowerCase changes exactly the letters A-Z.
+    return upper ? text.toLowerCase() : text;
+}
+
+/** A short description of a value's type for error messages, e.g. `an array`, `a number (42)`. */
+export function describeValue(value: unknown): string {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "an array";
+    if (typeof value === "string") return `a string (${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)})`;
+    if (typeof value === "object") return "an object";
+    return `${typeof value === "undefined" ? "nothing" : `a ${typeof value}`}${typeof value === "number" || typeof value === "boolean" ? ` (${String(value)})` : ""}`;
+}
+
+/** Keys ordered by their folded form, then by their spelling (so keys that differ only in case still sort stably). */
+export function foldKeyed(keys: string[], fold: (key: string) => string): string[] {
+    const entries: Keyed[] = keys.map((key) => ({ key: fold(key), text: key }));
+    entries.sort(compareKeyed);
+    return entries.map((entry) => entry.text);
+}

@@ -88,8 +88,9 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
             }
             if (sameMeaning(live, inputs.policy)) return { id: inputs.bucket, outs: outputsFor(inputs, live) };
         }
-        await putPolicy(context, inputs);
-        return { id: inputs.bucket, outs: outputsFor(inputs, inputs.policy) };
+        const outs = outputsFor(inputs, inputs.policy);
+        await this.putOrReconcile(context, inputs, outs, undefined);
+        return { id: inputs.bucket, outs };
     }
 
     /** Refresh and import: a missing policy or bucket is gone; an equivalent live policy keeps the state's text; anything else is drift. */
@@ -114,8 +115,35 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
             if (news.expectedBucketOwner && news.expectedBucketOwner !== olds.expectedBucketOwner) await getLivePolicy(context);
             return { outs: outputsFor(news, olds.policy) };
         }
-        await putPolicy(context, news);
-        return { outs: outputsFor(news, news.policy) };
+        const outs = outputsFor(news, news.policy);
+        await this.putOrReconcile(context, news, outs, olds);
+        return { outs };
+    }
+
+    /**
+     * Puts the policy. When the put fails, S3 may still have applied it (a reset after the request was sent), so the
+     * live policy is read back: if it is the new one, the error carries `id` and `properties` (the host reports a
+     * partial success and the engine records what S3 holds); if it is neither old nor new, the properties record it
+     * as drift. Either way the state never claims a policy S3 does not have.
+     */
+    async putOrReconcile(context: CallContext, inputs: BucketPolicyInputs, outs: BucketPolicyOutputs, olds: BucketPolicyOutputs | undefined): Promise<void> {
+        try {
+            await putPolicy(context, inputs);
+        } catch (error) {
+            let live: string | undefined;
+            try {
+                live = await getLivePolicy({ ...context, retryTimeoutMs: Math.min(context.retryTimeoutMs ?? 10_000, 10_000) });
+            } catch {
+                throw error;
+            }
+            const partial = error as Error & { id?: string; properties?: BucketPolicyOutputs; reasons?: string[] };
+            if (sameMeaning(live, inputs.policy)) {
+                Object.assign(partial, { id: inputs.bucket, properties: outs, reasons: [`the put reported an error but S3 holds the new policy: ${partial.message}`] });
+            } else if (olds && live !== undefined && !sameMeaning(live, olds.policy)) {
+                Object.assign(partial, { id: inputs.bucket, properties: outputsFor(olds, live), reasons: [`the put failed and S3 holds a third policy: ${partial.message}`] });
+            }
+            throw partial;
+        }
     }
 
     /** Deletes the live policy only while it is still the one this resource put; a missing policy or bucket is success. */

@@ -1,10 +1,10 @@
 /**
  * `BucketPolicy`: the Pulumi resource programs declare. It turns the policy (object or JSON text) into JSON text and
- * registers a dynamic resource whose provider is one shared {@link BucketPolicyProvider}, serialized once per process.
+ * registers a dynamic resource whose provider is one shared {@link LazyBucketPolicyProvider}, serialized once per process.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ChecksumAlgorithm } from "./inputs";
-import { BucketPolicyProvider } from "./provider";
+import { LazyBucketPolicyProvider } from "./lazyProvider";
 import type { PolicyDocumentArgs } from "./types";
 
 /** The inputs of a {@link BucketPolicy}. */
@@ -33,7 +33,8 @@ export interface BucketPolicyArgs {
     retryTimeoutSeconds?: pulumi.Input<number>;
 }
 
-const sharedProvider = new BucketPolicyProvider();
+// One handle for every resource: Pulumi caches the serialized text per provider object.
+const sharedProvider = new LazyBucketPolicyProvider();
 
 /** Policy objects become JSON text here, so the provider always receives text (and one unknown during preview). */
 function policyText(policy: pulumi.Input<string | PolicyDocumentArgs>): pulumi.Output<string> {

@@ -2,7 +2,10 @@
  * The only module that talks to S3. It builds the client from the connection inputs at call time (never at module
  * scope: the provider closure is serialized into Pulumi state) and wraps the three bucket-policy operations.
  */
-import * as s3 from "@aws-sdk/client-s3";
+// Named imports on purpose: TypeScript compiles them to one `require` of the package, which Pulumi's closure
+// serializer turns back into `require("@aws-sdk/client-s3/...")`. `import * as` compiles to an `__importStar` copy that
+// it would try to serialize by value, and fail.
+import { ChecksumAlgorithm, DeleteBucketPolicyCommand, GetBucketPolicyCommand, GetBucketPolicyCommandOutput, PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 
 /** Where and as whom to call S3. Credentials are never part of it: the SDK's default chain resolves them per call. */
 export interface Connection {
@@ -24,8 +27,8 @@ export const CONNECTION_TIMEOUT_MS = 5_000;
  * Creates an S3 client for one operation. The SDK's own retries are off: {@link withRetries} owns retrying, so the
  * attempts are bounded in one place and counted.
  */
-export function createS3Client(connection: Connection): s3.S3Client {
-    return new s3.S3Client({
+export function createS3Client(connection: Connection): S3Client {
+    return new S3Client({
         // Unset: the SDK resolves it (AWS_REGION, then the profile's region); AWS_DEFAULT_REGION is honoured as the CLI does.
         region: connection.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined,
         endpoint: connection.endpoint || undefined,
@@ -52,7 +55,7 @@ function bucketParams(target: BucketTarget): { Bucket: string; ExpectedBucketOwn
 
 /** Returns the live policy text. Throws the SDK error (`NoSuchBucketPolicy`, `NoSuchBucket`, …) when there is none. */
 export async function findBucketPolicy(client: S3Sender, target: BucketTarget): Promise<string> {
-    const output = (await client.send(new s3.GetBucketPolicyCommand(bucketParams(target)))) as s3.GetBucketPolicyCommandOutput;
+    const output = (await client.send(new GetBucketPolicyCommand(bucketParams(target)))) as GetBucketPolicyCommandOutput;
     return output.Policy ?? "";
 }
 
@@ -66,16 +69,16 @@ export interface PutOptions {
 /** Puts the policy text as it is. */
 export async function putBucketPolicy(client: S3Sender, target: BucketTarget, options: PutOptions): Promise<void> {
     await client.send(
-        new s3.PutBucketPolicyCommand({
+        new PutBucketPolicyCommand({
             ...bucketParams(target),
             Policy: options.policy,
             ...(options.confirmRemoveSelfBucketAccess !== undefined ? { ConfirmRemoveSelfBucketAccess: options.confirmRemoveSelfBucketAccess } : {}),
-            ...(options.checksumAlgorithm ? { ChecksumAlgorithm: options.checksumAlgorithm as s3.ChecksumAlgorithm } : {}),
+            ...(options.checksumAlgorithm ? { ChecksumAlgorithm: options.checksumAlgorithm as ChecksumAlgorithm } : {}),
         }),
     );
 }
 
 /** Deletes the policy. */
 export async function deleteBucketPolicy(client: S3Sender, target: BucketTarget): Promise<void> {
-    await client.send(new s3.DeleteBucketPolicyCommand(bucketParams(target)));
+    await client.send(new DeleteBucketPolicyCommand(bucketParams(target)));
 }

@@ -297,7 +297,6 @@ export function checkPolicy(policy: unknown, bucket: unknown, confirmRemoveSelfB
                     reason: `policy would lock every caller out of managing it: ${lockout}. Set confirmRemoveSelfBucketAccess: true if that is intended (only the account root user could then change it).`,
                 },
             ],
-            lockout,
         };
     }
     return { policy: text, failures: [], lockout };

@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
+npm run --silent build >&2
 exec node -r ts-node/register/transpile-only scripts/demo.ts

@@ -1,0 +1,79 @@
+/**
+ * The provider object that Pulumi serializes into state (`__provider`). It carries no logic: each method loads the
+ * compiled implementation ({@link BucketPolicyProvider} in `dist/provider/provider.js`) inside the provider host and
+ * delegates to it. Serializing the implementation by value would put ~90 KB of code into every resource's state; this
+ * handle is ~2 KB.
+ *
+ * Where the implementation comes from, in the host (whose working directory is the Pulumi program's directory):
+ * 1. the installed package, `require("pulumi-s3-bucket-policy/dist/provider/provider.js")` (a program that depends on it);
+ * 2. otherwise, when the program directory is this repository itself, its own `dist/provider/provider.js` (`npm run build`).
+ * The entry path is part of the package's public contract: state written by one version is read by later ones.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { BucketPolicyInputs, BucketPolicyOutputs } from "./inputs";
+import type { BucketPolicyProvider } from "./provider";
+
+/** The implementation's entry point: a stable path, listed in package.json `exports`. */
+export const IMPLEMENTATION_ENTRY = "pulumi-s3-bucket-policy/dist/provider/provider.js";
+
+/** Implements {@link pulumi.dynamic.ResourceProvider} by delegating to the implementation, loaded on first use. */
+export class LazyBucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
+    /** Set on first use inside the host; never set before serialization. */
+    implementation?: BucketPolicyProvider;
+
+    load(): BucketPolicyProvider {
+        if (this.implementation) return this.implementation;
+        let loaded: { BucketPolicyProvider: new () => BucketPolicyProvider };
+        try {
+            loaded = require(IMPLEMENTATION_ENTRY);
+        } catch (error) {
+            if ((error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
+            const path = require("path");
+            const projectDir = process.cwd();
+            let name: string | undefined;
+            try {
+                name = require(path.join(projectDir, "package.json")).name;
+            } catch {
+                name = undefined;
+            }
+            if (name !== "pulumi-s3-bucket-policy") {
+                throw new Error(`BucketPolicy: cannot load its provider: ${IMPLEMENTATION_ENTRY} is not installed in ${projectDir}. Run npm install pulumi-s3-bucket-policy in the Pulumi program's directory.`);
+            }
+            try {
+                loaded = require(path.join(projectDir, "dist", "provider", "provider.js"));
+            } catch {
+                throw new Error(`BucketPolicy: cannot load its provider from ${projectDir}/dist: run npm run build in this repository first.`);
+            }
+        }
+        this.implementation = new loaded.BucketPolicyProvider();
+        return this.implementation;
+    }
+
+    async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
+        await this.load().configure(request);
+    }
+
+    async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+        return this.load().check(olds, news);
+    }
+
+    async diff(id: string, olds: BucketPolicyOutputs, news: BucketPolicyInputs): Promise<pulumi.dynamic.DiffResult> {
+        return this.load().diff(id, olds, news);
+    }
+
+    async create(inputs: BucketPolicyInputs): Promise<pulumi.dynamic.CreateResult> {
+        return this.load().create(inputs);
+    }
+
+    async read(id: string, props?: Partial<BucketPolicyOutputs>): Promise<pulumi.dynamic.ReadResult> {
+        return this.load().read(id, props);
+    }
+
+    async update(id: string, olds: BucketPolicyOutputs, news: BucketPolicyInputs): Promise<pulumi.dynamic.UpdateResult> {
+        return this.load().update(id, olds, news);
+    }
+
+    async delete(id: string, props: BucketPolicyOutputs): Promise<void> {
+        return this.load().delete(id, props);
+    }
+}

@@ -1,0 +1,116 @@
+/**
+ * Create/update/delete decisions with a scripted in-memory S3 (a mock: it stands in for outcomes a real server cannot
+ * be made to produce on demand, such as a put that succeeds but whose answer is lost).
+ */
+import { BucketPolicyProvider } from "../../provider/provider";
+import { CallContext } from "../../provider/calls";
+import { BucketPolicyInputs, BucketPolicyOutputs } from "../../provider/inputs";
+
+const bucket = "example-bucket";
+const doc = (action: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "S", Effect: "Allow", Principal: "*", Action: action, Resource: `arn:aws:s3:::${bucket}/*` }] });
+const s3Error = (name: string, status: number) => Object.assign(new Error("UnknownError"), { name, $metadata: { httpStatusCode: status } });
+
+/** An in-memory bucket whose put can be told to fail before or after it applies the policy. */
+class ScriptedS3 {
+    policy: string | undefined;
+    calls: string[] = [];
+    failPut?: { error: Error; applied: boolean };
+    async send(command: { constructor: { name: string }; input: { Policy?: string } }): Promise<unknown> {
+        const name = command.constructor.name.replace(/Command$/, "");
+        this.calls.push(name);
+        if (name === "GetBucketPolicy") {
+            if (this.policy === undefined) throw s3Error("NoSuchBucketPolicy", 404);
+            return { Policy: this.policy };
+        }
+        if (name === "PutBucketPolicy") {
+            if (this.failPut) {
+                if (this.failPut.applied) this.policy = command.input.Policy;
+                throw this.failPut.error;
+            }
+            this.policy = command.input.Policy;
+            return {};
+        }
+        if (name === "DeleteBucketPolicy") {
+            this.policy = undefined;
+            return {};
+        }
+        throw new Error(`unexpected ${name}`);
+    }
+}
+
+function providerWith(s3: ScriptedS3): BucketPolicyProvider {
+    const provider = new BucketPolicyProvider();
+    provider.callContext = (inputs: BucketPolicyInputs): CallContext => ({ client: s3, bucket: inputs.bucket, retryTimeoutMs: 0 });
+    return provider;
+}
+
+describe("BucketPolicyProvider writes (scripted S3 mock)", () => {
+    it("create makes one read and one write", async () => {
+        const s3 = new ScriptedS3();
+        await providerWith(s3).create({ bucket, policy: doc("s3:GetObject") });
+        expect(s3.calls).toEqual(["GetBucketPolicy", "PutBucketPolicy"]);
+    });
+
+    it("create over an existing policy with adoptExisting skips the write when the live policy is equivalent", async () => {
+        const s3 = new ScriptedS3();
+        s3.policy = doc("S3:GETOBJECT");
+        const result = await providerWith(s3).create({ bucket, policy: doc("s3:GetObject"), adoptExisting: true });
+        expect(s3.calls).toEqual(["GetBucketPolicy"]);
+        expect(result.outs.policy).toBe(s3.policy);
+    });
+
+    it("a failed create whose put did not apply leaves nothing behind and reports no partial state", async () => {
+        const s3 = new ScriptedS3();
+        s3.failPut = { error: s3Error("AccessDenied", 403), applied: false };
+        const error = await providerWith(s3).create({ bucket, policy: doc("s3:GetObject") }).catch((e) => e);
+        expect(error.message).toMatch(/PutBucketPolicy on bucket "example-bucket" failed: AccessDenied \(HTTP 403\)/);
+        expect(error.id).toBeUndefined();
+        expect(s3.policy).toBeUndefined();
+    });
+
+    it("a create whose put applied but answered with an error reports a partial create, so state matches S3", async () => {
+        const s3 = new ScriptedS3();
+        s3.failPut = { error: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }), applied: true };
+        const error = await providerWith(s3).create({ bucket, policy: doc("s3:GetObject") }).catch((e) => e);
+        expect(error.id).toBe(bucket);
+        expect(error.properties.policy).toBe(doc("s3:GetObject"));
+        expect(error.reasons[0]).toMatch(/S3 holds the new policy/);
+    });
+
+    it("a failed update leaves S3 with the old policy and throws without new properties, so state keeps the old policy", async () => {
+        const s3 = new ScriptedS3();
+        s3.policy = doc("s3:GetObject");
+        const olds: BucketPolicyOutputs = { bucket, policy: s3.policy, canonicalPolicy: "" };
+        s3.failPut = { error: s3Error("MalformedPolicy", 400), applied: false };
+        const error = await providerWith(s3).update(bucket, olds, { bucket, policy: doc("s3:PutObject") }).catch((e) => e);
+        expect(error.message).toMatch(/MalformedPolicy/);
+        expect(error.properties).toBeUndefined();
+        expect(s3.policy).toBe(doc("s3:GetObject"));
+    });
+
+    it("an update of settings only (same meaning) makes no write", async () => {
+        const s3 = new ScriptedS3();
+        s3.policy = doc("s3:GetObject");
+        const olds: BucketPolicyOutputs = { bucket, policy: s3.policy, canonicalPolicy: "" };
+        const result = await providerWith(s3).update(bucket, olds, { bucket, policy: doc("s3:getobject"), checksumAlgorithm: "SHA256" });
+        expect(s3.calls).toEqual([]);
+        expect(result.outs).toMatchObject({ policy: olds.policy, checksumAlgorithm: "SHA256" });
+    });
+
+    it("delete leaves a policy that is no longer the one this resource put, and warns", async () => {
+        const s3 = new ScriptedS3();
+        s3.policy = doc("s3:PutObject");
+        const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+        await providerWith(s3).delete(bucket, { bucket, policy: doc("s3:GetObject"), canonicalPolicy: "" });
+        expect(s3.calls).toEqual(["GetBucketPolicy"]);
+        expect(s3.policy).toBe(doc("s3:PutObject"));
+        expect(warn.mock.calls[0][0]).toMatch(/not the one this resource put; it was left in place/);
+        warn.mockRestore();
+    });
+
+    it("delete of an already-missing policy succeeds without a delete call", async () => {
+        const s3 = new ScriptedS3();
+        await providerWith(s3).delete(bucket, { bucket, policy: doc("s3:GetObject"), canonicalPolicy: "" });
+        expect(s3.calls).toEqual(["GetBucketPolicy"]);
+    });
+});

@@ -47,7 +47,7 @@ const RUNNER = path.join(__dirname, "run-program.ts");
 function policyChangeLines(oldPolicy: unknown, newPolicy: unknown): string[] {
     if (typeof oldPolicy !== "string" || typeof newPolicy !== "string") return ["policy: (computed)"];
     try {
-        return describePolicyDiff(diffPolicies(oldPolicy, newPolicy));
+        return describePolicyDiff(diffPolicies(oldPolicy, newPolicy), { details: true });
     } catch (error) {
         return [`policy: ${(error as Error).message}`];
     }

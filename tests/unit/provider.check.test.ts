@@ -43,7 +43,7 @@ describe("BucketPolicyProvider.check", () => {
 
     it("names the bucket for an empty bucket", async () => {
         const result = await check({ bucket: "" });
-        expect(result.failures.map((f) => f.property)).toContain("bucket");
+        expect((result.failures ?? []).map((f) => f.property)).toContain("bucket");
     });
 
     it("rejects an expected owner that is not 12 digits", async () => {
@@ -59,13 +59,13 @@ describe("BucketPolicyProvider.check", () => {
     it("names the statement when a statement is wrong", async () => {
         const bad = { Version: "2012-10-17", Statement: [statement, { ...statement, Sid: "Second", Effect: "allow" }] };
         const result = await check({ policy: JSON.stringify(bad) });
-        expect(result.failures[0].reason).toMatch(/Statement\[1\] \(Sid "Second"\): Effect must be "Allow" or "Deny"/);
+        expect(result.failures?.[0].reason).toMatch(/Statement\[1\] \(Sid "Second"\): Effect must be "Allow" or "Deny"/);
     });
 
     it("refuses a policy that locks every caller out unless confirmRemoveSelfBucketAccess is set", async () => {
         const lockout = { Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: `arn:aws:s3:::${bucket}` }] };
         const refused = await check({ policy: JSON.stringify(lockout) });
-        expect(refused.failures[0].reason).toMatch(/lock every caller out.*confirmRemoveSelfBucketAccess/);
+        expect(refused.failures?.[0].reason).toMatch(/lock every caller out.*confirmRemoveSelfBucketAccess/);
         const confirmed = await check({ policy: JSON.stringify(lockout), confirmRemoveSelfBucketAccess: true });
         expect(confirmed.failures).toEqual([]);
     });

@@ -14,7 +14,7 @@ import {
     S3Client,
 } from "@aws-sdk/client-s3";
 import * as path from "path";
-import { reasonToSkip } from "../support/globalSetup";
+import { projectNames, reasonToSkip } from "../support/globalSetup";
 import { LocalS3Env, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor, startLocalS3, stopLocalS3, uniqueBucketName } from "../support/localS3";
 
 /** Resolves to the SDK error a call throws (fails the test when it does not throw). */
@@ -193,10 +193,15 @@ describe(reasonToSkip.name, () => {
         { name: "--selectProjects unit", argv: jest("--selectProjects", "unit"), patterns: [], start: false },
         { name: "--selectProjects=unit --selectProjects=program", argv: jest("--selectProjects=unit", "--selectProjects=program"), patterns: [], start: false },
         { name: "--ignoreProjects s3 host", argv: jest("--ignoreProjects", "s3", "host"), patterns: [], start: false },
+        { name: "--selectProjects program tests/program/x (a path taken as a project name)", argv: jest("--selectProjects", "program", "tests/program/x"), patterns: [], start: false },
         { name: "a path pattern matching only unit tests", argv: jest("tests/unit/retry"), patterns: ["tests/unit/retry"], start: false },
         { name: "a path pattern matching an s3 test", argv: jest("localS3.s3"), patterns: ["localS3.s3"], start: true },
     ])("starts a server for $name: $start", ({ argv, patterns, start }) => {
         expect(reasonToSkip(config(patterns), argv, {}) === undefined).toBe(start);
+    });
+
+    it("reads the project names from jest.config.js", () => {
+        expect(projectNames(rootDir).sort()).toEqual(["host", "program", "s3", "unit"]);
     });
 
     it("starts nothing when LOCAL_S3=skip", () => {

@@ -27,8 +27,20 @@ export interface JestGlobalConfig {
 
 /** The jest projects (displayName) that never use the server; any other project is assumed to need it. @internal */
 export const PROJECTS_WITHOUT_SERVER = ["unit", "program"];
-/** Every project in jest.config.js, for `--ignoreProjects` without `--selectProjects`. @internal */
+/** The projects of jest.config.js, used when it cannot be read. @internal */
 export const ALL_PROJECTS = ["unit", "s3", "host", "program"];
+
+/** The displayNames of the projects in `<rootDir>/jest.config.js`, or {@link ALL_PROJECTS}. @internal */
+export function projectNames(rootDir: string): string[] {
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const config = require(path.join(rootDir, "jest.config.js")) as { projects?: Array<{ displayName?: string } | string> };
+        const names = (config.projects ?? []).map((project) => (typeof project === "string" ? undefined : project.displayName)).filter((name): name is string => !!name);
+        return names.length ? names : ALL_PROJECTS;
+    } catch {
+        return ALL_PROJECTS;
+    }
+}
 /** Where the tests that need the server live, to check the command line's path patterns against. */
 const SERVER_TEST_DIRS = ["tests/s3", "tests/host"];
 const SERVER_TEST_FILE = /\.(s3|host)\.test\.ts$/;
@@ -71,7 +83,9 @@ export function selectedProjects(argv: readonly string[], allProjects: readonly 
     const selected = cliValues(argv, "selectProjects");
     const ignored = cliValues(argv, "ignoreProjects");
     if (!selected && !ignored) return undefined;
-    return (selected ?? [...allProjects]).filter((name) => !(ignored ?? []).includes(name));
+    // The option is greedy: in `--selectProjects program tests/program/x` jest takes the path for a project name too,
+    // and selects nothing by it. Only real project names count.
+    return allProjects.filter((name) => (selected ?? allProjects).includes(name) && !(ignored ?? []).includes(name));
 }
 
 function listFiles(dir: string): string[] {
@@ -93,7 +107,7 @@ function testPathPatterns(globalConfig: JestGlobalConfig): string[] {
 /** Why no server is needed for this run, or `undefined` when one is. @internal */
 export function reasonToSkip(globalConfig: JestGlobalConfig, argv: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
     if (env.LOCAL_S3 === "skip") return "LOCAL_S3=skip";
-    const projects = selectedProjects(argv, ALL_PROJECTS);
+    const projects = selectedProjects(argv, projectNames(globalConfig.rootDir));
     if (projects && projects.every((name) => PROJECTS_WITHOUT_SERVER.includes(name))) {
         return `only the ${projects.join(", ") || "(no)"} project(s) are selected`;
     }

@@ -27,6 +27,11 @@ export function retryReason(error: unknown, operation: S3Operation): string | un
     return undefined;
 }
 
+/** "2", "0.5", "12.3": seconds for a message, without a misleading rounding to a whole second. */
+function seconds(ms: number): string {
+    return ms % 1000 === 0 ? String(ms / 1000) : (ms / 1000).toFixed(1);
+}
+
 async function retried<T>(context: CallContext, operation: S3Operation, call: () => Promise<T>): Promise<T> {
     const timeoutMs = context.retryTimeoutMs ?? DEFAULT_RETRY_TIMEOUT_MS;
     try {
@@ -36,8 +41,8 @@ async function retried<T>(context: CallContext, operation: S3Operation, call: ()
             onGiveUp: (lastError, summary) => {
                 const described = describeS3Error(lastError, context.expectedBucketOwner ? { bucket: context.bucket, operation, expectedBucketOwner: context.expectedBucketOwner } : { bucket: context.bucket, operation });
                 described.message =
-                    `${described.message} Gave up after ${summary.attempts} attempts over ${(summary.elapsedMs / 1000).toFixed(1)} s ` +
-                    `(retry budget ${(timeoutMs / 1000).toFixed(0)} s, set by retryTimeoutSeconds); retried: ${summarizeReasons(summary.reasons)}.`;
+                    `${described.message} Gave up after ${summary.attempts} attempt${summary.attempts === 1 ? "" : "s"} in ${seconds(summary.elapsedMs)} s: ` +
+                    `another wait would pass the retry budget of ${seconds(timeoutMs)} s (retryTimeoutSeconds). Retried: ${summarizeReasons(summary.reasons)}.`;
                 return described;
             },
             ...context.retry,

@@ -160,6 +160,9 @@ function adviceFor(code: string, status: number | undefined, detail: string, con
     if (code === "InvalidAccessKeyId" || code === "SignatureDoesNotMatch" || code === "ExpiredToken" || code === "CredentialsProviderError") {
         return `The AWS credentials were rejected or could not be loaded. Check AWS_PROFILE / AWS_ACCESS_KEY_ID or the profile input.`;
     }
+    if (code === "TimeoutError" || code === "ETIMEDOUT") {
+        return `S3 did not answer within the request time-out. Check the endpoint/region inputs and the network; the time-out per request is 30 s (BUCKET_POLICY_REQUEST_TIMEOUT_MS in the provider's environment overrides it).`;
+    }
     if (isNetworkError({ name: code, message: detail })) {
         return `The S3 endpoint could not be reached. Check the endpoint/region inputs and the network.`;
     }

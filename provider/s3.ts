@@ -22,6 +22,17 @@ export interface S3Sender {
 
 export const REQUEST_TIMEOUT_MS = 30_000;
 export const CONNECTION_TIMEOUT_MS = 5_000;
+/**
+ * Overrides {@link REQUEST_TIMEOUT_MS} for the provider process, in milliseconds (a positive integer). Read each time a
+ * client is made, so a test can start the provider host with a short time-out; an unset or invalid value is ignored.
+ */
+export const REQUEST_TIMEOUT_ENV = "BUCKET_POLICY_REQUEST_TIMEOUT_MS";
+
+/** The time one S3 request may take before it fails with `TimeoutError` (then retried like any network error). */
+export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+    const value = Number(env[REQUEST_TIMEOUT_ENV]);
+    return Number.isInteger(value) && value > 0 ? value : REQUEST_TIMEOUT_MS;
+}
 
 /**
  * Creates an S3 client for one operation. The SDK's own retries are off: {@link withRetries} owns retrying, so the
@@ -36,7 +47,9 @@ export function createS3Client(connection: Connection): S3Client {
         profile: connection.profile || undefined,
         followRegionRedirects: !connection.endpoint,
         maxAttempts: 1,
-        requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECTION_TIMEOUT_MS },
+        // throwOnRequestTimeout: since @smithy/node-http-handler 4.x, requestTimeout alone only logs a warning and the
+        // request goes on waiting, without bound, for a server that never answers.
+        requestHandler: { requestTimeout: requestTimeoutMs(), connectionTimeout: CONNECTION_TIMEOUT_MS, throwOnRequestTimeout: true },
     });
 }
 

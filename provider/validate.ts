@@ -16,10 +16,18 @@ const VERSIONS = ["2012-10-17", "2008-10-17"];
 const STATEMENT_KEYS = ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
 const DOCUMENT_KEYS = ["Version", "Id", "Statement"];
 const PRINCIPAL_TYPES = ["AWS", "Service", "Federated", "CanonicalUser"];
-const POLICY_OPERATIONS = ["s3:putbucketpolicy", "s3:getbucketpolicy", "s3:deletebucketpolicy"];
+const POLICY_OPERATIONS = ["s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"];
+/**
+ * A policy document nests 7 levels at most (document, Statement list, statement, Condition, operator, key, values).
+ * Anything much deeper is refused before any recursive walk could exhaust the stack.
+ */
+export const MAX_POLICY_DEPTH = 32;
 
 /** Bucket naming rules (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html). */
 export function bucketNameProblem(name: string): string | undefined {
+    // A common slip: the bucket's ARN or URL where its name belongs.
+    const named = /^(?:arn:[^:]*:s3:::|s3:\/\/)([^/]*)/.exec(name);
+    if (named) return `is an ARN or URL; give the bucket's name alone${named[1] ? ` ("${named[1]}")` : ""}`;
     if (name.length < 3 || name.length > 63) return `must be 3 to 63 characters long, got ${name.length}`;
     if (!/^[a-z0-9.-]+$/.test(name)) return "may contain only lowercase letters, digits, dots and hyphens";
     if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return "must begin and end with a letter or digit";
@@ -116,6 +124,16 @@ function checkStringList(where: string, element: string, value: unknown, problem
     return strings;
 }
 
+/**
+ * True for the forms AWS accepts in an `AWS` principal: `"*"`, a 12-digit account id, an ARN (IAM, STS, or the
+ * CloudFront origin access identity `arn:aws:iam::cloudfront:user/…`), or an IAM unique id (how a deleted principal
+ * reads back). Anything else gets 400 MalformedPolicy "Invalid principal in policy" from AWS, which the provider
+ * retries as a principal not propagated yet: refusing it here saves the whole retry budget.
+ */
+function isAwsPrincipalId(id: string): boolean {
+    return id === "*" || /^\d{12}$/.test(id) || /^arn:[^:\s]+:[^:\s]+:/.test(id) || /^A[A-Z0-9]{15,127}$/.test(id);
+}
+
 function checkPrincipal(where: string, element: string, value: unknown, problems: string[]): void {
     if (value === "*") return;
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -126,7 +144,11 @@ function checkPrincipal(where: string, element: string, value: unknown, problems
     if (entries.length === 0) problems.push(`${where}: ${element} must name at least one principal`);
     for (const [type, ids] of entries) {
         if (!PRINCIPAL_TYPES.includes(type)) problems.push(`${where}: ${element} type "${type}" is not one of ${PRINCIPAL_TYPES.join(", ")}`);
-        checkStringList(where, `${element}.${type}`, ids, problems);
+        const names = checkStringList(where, `${element}.${type}`, ids, problems);
+        if (type !== "AWS") continue;
+        for (const id of names.filter((name) => !isAwsPrincipalId(name))) {
+            problems.push(`${where}: ${element}.AWS ${describeValue(id)} is not "*", a 12-digit account id or an ARN such as "arn:aws:iam::111122223333:root"`);
+        }
     }
 }
 
@@ -159,14 +181,25 @@ function exactlyOne(where: string, statement: Record<string, unknown>, a: string
     if (!hasA && !hasB) problems.push(`${where}: must have ${a} or ${b}`);
 }
 
+/** True when an IAM pattern (`*` any run of characters, `?` one character) matches `value`. */
+function globMatches(pattern: string, value: string, ignoreCase = false): boolean {
+    const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    return new RegExp(`^${source}$`, ignoreCase ? "is" : "s").test(value);
+}
+
 /** True when an S3 ARN resource (possibly with wildcards) can name `bucket` or its objects. */
 function resourceNamesBucket(resource: string, bucket: string): boolean {
     if (resource === "*") return true;
     const match = /^arn:[^:]+:s3:::(.*)$/.exec(resource);
     if (!match) return false;
-    const bucketPart = match[1].split("/")[0];
-    const pattern = new RegExp(`^${bucketPart.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
-    return pattern.test(bucket);
+    return globMatches(match[1].split("/")[0], bucket);
+}
+
+/** True when a Resource pattern matches the bucket's own ARN, the resource of the bucket-policy operations. */
+function resourceIsBucketItself(resource: string, bucket: string): boolean {
+    if (resource === "*") return true;
+    const partition = /^arn:([^:]+):s3:::/.exec(resource)?.[1];
+    return partition !== undefined && globMatches(resource, `arn:${partition}:s3:::${bucket}`);
 }
 
 function checkStatement(index: number, raw: unknown, bucket: string | undefined, problems: string[]): void {
@@ -240,19 +273,93 @@ export function policyProblems(document: Record<string, unknown>, bucket: string
 
 /**
  * A statement that denies everyone (`"*"`) the bucket-policy operations with no condition locks every caller out of the
- * policy except the account's root user. Returns a description of the first such statement.
+ * policy except the account's root user. Returns a description of the first such statement. Actions are matched as
+ * IAM matches them (wildcards anywhere, case-insensitive; `NotAction` denies what it does not list), and, when the
+ * bucket is known, only statements whose Resource (or NotResource) covers the bucket's own ARN count: a Deny on
+ * `arn:aws:s3:::bucket/*` covers objects, never the policy.
  */
-export function lockoutRisk(document: Record<string, unknown>): string | undefined {
+export function lockoutRisk(document: Record<string, unknown>, bucket?: string): string | undefined {
     const statements = asList(document.Statement);
     for (let index = 0; index < statements.length; index++) {
         const statement = statements[index] as Record<string, unknown>;
-        if (!statement || statement.Effect !== "Deny" || statement.Condition !== undefined || statement.Action === undefined) continue;
+        if (!statement || typeof statement !== "object" || statement.Effect !== "Deny" || statement.Condition !== undefined) continue;
         const principal = statement.Principal as unknown;
         const everyone = principal === "*" || (typeof principal === "object" && principal !== null && asList((principal as Record<string, unknown>).AWS).includes("*"));
         if (!everyone) continue;
-        const actions = asList(statement.Action).map((a) => String(a).toLowerCase());
-        const denied = POLICY_OPERATIONS.filter((op) => actions.some((a) => a === "*" || a === "s3:*" || a === op || (a.endsWith("*") && op.startsWith(a.slice(0, -1)))));
-        if (denied.length > 0) return `${statementLabel(index, statement)} denies ${denied.join(", ")} to everyone ("*") without a condition`;
+        const listed = (element: string) => asList(statement[element]).filter((item): item is string => typeof item === "string");
+        let denied: string[];
+        if (statement.Action !== undefined) denied = POLICY_OPERATIONS.filter((op) => listed("Action").some((pattern) => globMatches(pattern, op, true)));
+        else if (statement.NotAction !== undefined) denied = POLICY_OPERATIONS.filter((op) => !listed("NotAction").some((pattern) => globMatches(pattern, op, true)));
+        else continue;
+        if (denied.length === 0) continue;
+        if (bucket !== undefined) {
+            const coversBucket =
+                statement.Resource !== undefined
+                    ? listed("Resource").some((resource) => resourceIsBucketItself(resource, bucket))
+                    : !listed("NotResource").some((resource) => resourceIsBucketItself(resource, bucket));
+            if (!coversBucket) continue;
+        }
+        return `${statementLabel(index, statement)} denies ${denied.join(", ")} to everyone ("*") without a condition`;
+    }
+    return undefined;
+}
+
+/** How deep `value` nests (a scalar is 0), counted without recursion; stops counting past `limit`. */
+export function nestingDepth(value: unknown, limit = MAX_POLICY_DEPTH): number {
+    let deepest = 0;
+    const pending: Array<[unknown, number]> = [[value, 0]];
+    while (pending.length > 0) {
+        const [item, depth] = pending.pop() as [unknown, number];
+        if (item === null || typeof item !== "object") continue;
+        deepest = Math.max(deepest, depth + 1);
+        if (deepest > limit) return deepest;
+        for (const child of Object.values(item)) pending.push([child, depth + 1]);
+    }
+    return deepest;
+}
+
+/**
+ * The first key that appears twice in one object of a JSON text, with where it is (`"Effect" in Statement[0]`), or
+ * undefined. `JSON.parse` silently keeps the last of them, so the policy put would not be the one written. Expects
+ * text that `JSON.parse` accepted; scans it once, without recursion.
+ */
+export function duplicateJsonKey(text: string): string | undefined {
+    const frames: Array<{ keys?: Set<string>; key?: string; index: number }> = [];
+    let expectingKey = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"') {
+            let end = i + 1;
+            while (end < text.length && text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
+            const top = frames[frames.length - 1];
+            if (expectingKey && top?.keys) {
+                const key = JSON.parse(text.slice(i, end + 1)) as string;
+                if (top.keys.has(key)) {
+                    const path = frames
+                        .slice(0, -1)
+                        .map((frame) => (frame.keys ? `.${frame.key}` : `[${frame.index}]`))
+                        .join("")
+                        .replace(/^\./, "");
+                    return `${JSON.stringify(key)} ${path ? `in ${path}` : "at the top level"}`;
+                }
+                top.keys.add(key);
+                top.key = key;
+                expectingKey = false;
+            }
+            i = end;
+        } else if (c === "{") {
+            frames.push({ keys: new Set(), index: 0 });
+            expectingKey = true;
+        } else if (c === "[") {
+            frames.push({ index: 0 });
+        } else if (c === "}" || c === "]") {
+            frames.pop();
+            expectingKey = false;
+        } else if (c === ",") {
+            const top = frames[frames.length - 1];
+            if (top?.keys) expectingKey = true;
+            else if (top) top.index++;
+        }
     }
     return undefined;
 }
@@ -269,6 +376,12 @@ export function checkPolicy(policy: unknown, bucket: unknown, confirmRemoveSelfB
     if (policy === undefined || policy === null || policy === "") {
         return { failures: [{ property: "policy", reason: "policy is required: a policy document object or its JSON text" }] };
     }
+    const tooDeep = (value: unknown): PolicyCheck | undefined =>
+        nestingDepth(value) > MAX_POLICY_DEPTH
+            ? { failures: [{ property: "policy", reason: `policy nests more than ${MAX_POLICY_DEPTH} levels deep; a policy document nests 7 at most (document, Statement, statement, Condition, operator, key, values)` }] }
+            : undefined;
+    const deepObject = tooDeep(policy);
+    if (deepObject) return deepObject;
     if (containsUnknown(policy)) return { policy: policy as string, failures: [] };
     if (typeof policy !== "string" && (typeof policy !== "object" || Array.isArray(policy))) {
         return { failures: [{ property: "policy", reason: `policy must be a JSON string or an object, got ${describeValue(policy)}` }] };
@@ -279,7 +392,14 @@ export function checkPolicy(policy: unknown, bucket: unknown, confirmRemoveSelfB
     } catch (e) {
         return { failures: [{ property: "policy", reason: `policy is not a valid policy document: ${(e as Error).message}` }] };
     }
-    const problems = policyProblems(document, typeof bucket === "string" && bucket !== UNKNOWN ? bucket : undefined);
+    const deepDocument = tooDeep(document);
+    if (deepDocument) return deepDocument;
+    const duplicate = typeof policy === "string" ? duplicateJsonKey(policy) : undefined;
+    if (duplicate) {
+        return { failures: [{ property: "policy", reason: `policy JSON has the key ${duplicate} twice; JSON keeps only the last one, so S3 would get a different policy than written. Remove one.` }] };
+    }
+    const knownBucket = typeof bucket === "string" && bucket !== UNKNOWN ? bucket : undefined;
+    const problems = policyProblems(document, knownBucket);
     if (problems.length > 0) {
         return { failures: problems.map((problem) => ({ property: "policy", reason: `policy ${problem}` })) };
     }
@@ -288,7 +408,7 @@ export function checkPolicy(policy: unknown, bucket: unknown, confirmRemoveSelfB
     if (bytes > MAX_POLICY_BYTES) {
         return { failures: [{ property: "policy", reason: `policy is ${bytes} bytes once compacted; S3 accepts at most ${MAX_POLICY_BYTES} bytes` }] };
     }
-    const lockout = lockoutRisk(document);
+    const lockout = lockoutRisk(document, knownBucket);
     if (lockout && confirmRemoveSelfBucketAccess !== true) {
         return {
             failures: [

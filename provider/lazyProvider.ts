@@ -13,9 +13,6 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { BucketPolicyInputs, BucketPolicyOutputs } from "./inputs";
 import type { BucketPolicyProvider } from "./provider";
 
-/** The implementation's entry point: a stable path, listed in package.json `exports`. */
-export const IMPLEMENTATION_ENTRY = "pulumi-s3-bucket-policy/dist/provider/provider.js";
-
 /** Implements {@link pulumi.dynamic.ResourceProvider} by delegating to the implementation, loaded on first use. */
 export class LazyBucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
     /** Set on first use inside the host; never set before serialization. */
@@ -23,9 +20,12 @@ export class LazyBucketPolicyProvider implements pulumi.dynamic.ResourceProvider
 
     load(): BucketPolicyProvider {
         if (this.implementation) return this.implementation;
+        // The implementation's entry point: a stable path, listed in package.json `exports`. A literal here (not a
+        // module constant) so the serialized handle carries it by value and requires nothing else of this package.
+        const entry = "pulumi-s3-bucket-policy/dist/provider/provider.js";
         let loaded: { BucketPolicyProvider: new () => BucketPolicyProvider };
         try {
-            loaded = require(IMPLEMENTATION_ENTRY);
+            loaded = require(entry);
         } catch (error) {
             if ((error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
             const path = require("path");
@@ -37,7 +37,7 @@ export class LazyBucketPolicyProvider implements pulumi.dynamic.ResourceProvider
                 name = undefined;
             }
             if (name !== "pulumi-s3-bucket-policy") {
-                throw new Error(`BucketPolicy: cannot load its provider: ${IMPLEMENTATION_ENTRY} is not installed in ${projectDir}. Run npm install pulumi-s3-bucket-policy in the Pulumi program's directory.`);
+                throw new Error(`BucketPolicy: cannot load its provider: ${entry} is not installed in ${projectDir}. Run npm install pulumi-s3-bucket-policy in the Pulumi program's directory.`);
             }
             try {
                 loaded = require(path.join(projectDir, "dist", "provider", "provider.js"));

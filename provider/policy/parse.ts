@@ -12,7 +12,8 @@ function isBlank(text: string): boolean {
 
 /** Adds `line L, column C` to JSON.parse's `position N`, which is hard to find in a long document. */
 function jsonErrorMessage(text: string, error: unknown): string {
-    const message = error instanceof Error ? error.message : String(error);
+    // Node 22+ already ends the message with "(line L column C)"; drop it so every Node version reads the same.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/ \(line \d+ column \d+\)$/, "");
     const match = /position (\d+)/.exec(message);
     const atEnd = !match && message.includes("end of JSON");
     if (!match && !atEnd) return message;

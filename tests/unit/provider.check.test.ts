@@ -66,8 +66,12 @@ describe("BucketPolicyProvider.check", () => {
         const lockout = { Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: `arn:aws:s3:::${bucket}` }] };
         const refused = await check({ policy: JSON.stringify(lockout) });
         expect(refused.failures?.[0].reason).toMatch(/lock every caller out.*confirmRemoveSelfBucketAccess/);
+        const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
         const confirmed = await check({ policy: JSON.stringify(lockout), confirmRemoveSelfBucketAccess: true });
         expect(confirmed.failures).toEqual([]);
+        expect(warn).toHaveBeenCalledTimes(1);
+        expect(warn.mock.calls[0][0]).toMatch(/confirmRemoveSelfBucketAccess is set, so it will be applied/);
+        warn.mockRestore();
     });
 
     it("reports an input name it does not know", async () => {

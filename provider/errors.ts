@@ -46,6 +46,9 @@ export interface S3LikeError {
 export function errorCode(e: unknown): string {
     const err = (e ?? {}) as S3LikeError;
     if (err.Code) return err.Code;
+    // @smithy/node-http-handler renames Node's ECONNRESET, EPIPE and ETIMEDOUT errors "TimeoutError"; the Node code
+    // says what happened (a reset is not a time-out).
+    if (err.name === "TimeoutError" && err.code && /^E[A-Z]+$/.test(err.code)) return err.code;
     if (err.name && err.name !== "Error" && err.name !== "S3ServiceException") return err.name;
     return err.code ?? err.name ?? "UnknownError";
 }
@@ -126,7 +129,7 @@ export function describeS3Error(e: unknown, context: ErrorContext): BucketPolicy
     const code = errorCode(e);
     const status = httpStatus(e);
     const detail = serverMessage(e);
-    const head = `${context.operation} on bucket "${context.bucket}" failed: ${code}${status ? ` (HTTP ${status})` : ""}${detail ? `: ${detail}` : ""}.`;
+    const head = `${context.operation} on bucket "${context.bucket}" failed: ${code}${status ? ` (HTTP ${status})` : ""}${detail ? `: ${detail.replace(/[.\s]+$/, "")}` : ""}.`;
     const advice = adviceFor(code, status, detail, context);
     return new BucketPolicyError(advice ? `${head} ${advice}` : head, code, status, context.bucket, context.operation);
 }

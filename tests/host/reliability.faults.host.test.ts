@@ -1,0 +1,305 @@
+/**
+ * Issue "Reliability: retries, faults, clobbering, and bad input, with nothing lost" — part 1, faults.
+ *
+ * Through the real dynamic-provider host, against RadosGW behind the fault-injecting proxy: each retryable fault class
+ * is retried and then succeeds (the S3 calls counted on the wire); a fault that outlasts `retryTimeoutSeconds` ends in
+ * an error that says what was retried and why it stopped; a non-retryable answer fails after exactly one call. Faults
+ * RadosGW cannot produce itself (403 owner mismatch, 405 other account, AWS's MalformedPolicy) come from the proxy's
+ * AWS stand-ins, and the tests say so in their names.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { GetBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
+import { LazyBucketPolicyProvider } from "../../provider/lazyProvider";
+import { policiesEquivalent } from "../../provider/policy";
+import { DynamicProviderHost, HostCallError, Props } from "../../scripts/engine/host";
+import { LocalS3Env, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor, uniqueBucketName } from "../support/localS3";
+import { FaultRule, RecordedRequest, S3Proxy, startS3Proxy } from "../support/s3proxy";
+
+const repoDir = path.resolve(__dirname, "../..");
+const OWNER = "111122223333";
+const OTHER_ACCOUNT = "444455556666";
+
+describe("reliability: faults through the real host", () => {
+    let env: LocalS3Env;
+    let proxy: S3Proxy;
+    let host: DynamicProviderHost;
+    let alice: S3Client; // straight to RadosGW: set-up, checks and clean-up never meet a fault
+    let serializedProvider: string;
+    const buckets: string[] = [];
+    /** AWS stand-ins, per bucket / access key, set by the tests that need them. */
+    const owners = new Map<string, string>();
+    const callerAccounts = new Map<string, string>();
+
+    const policyFor = (bucket: string, actions: string[] = ["s3:GetObject"]) =>
+        JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` }] });
+    const inputs = (bucket: string, extra: Props = {}): Props => ({
+        bucket,
+        policy: policyFor(bucket),
+        endpoint: proxy.endpoint,
+        expectedBucketOwner: OWNER,
+        retryTimeoutSeconds: 20,
+        __provider: serializedProvider,
+        ...extra,
+    });
+    const calls = (bucket: string): RecordedRequest[] => proxy.requests.filter((r) => r.bucket === bucket && /BucketPolicy$/.test(r.operation));
+    const ops = (bucket: string) => calls(bucket).map((r) => r.operation);
+    const newBucket = async (prefix: string) => {
+        const bucket = await createTestBucket(alice, prefix);
+        buckets.push(bucket);
+        return bucket;
+    };
+    const livePolicy = async (bucket: string) => {
+        try {
+            return (await alice.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy;
+        } catch (error) {
+            if ((error as Error).name === "NoSuchBucketPolicy") return undefined;
+            throw error;
+        }
+    };
+    const create = async (target: DynamicProviderHost, bucket: string, extra: Props = {}) => {
+        const checked = await target.check(bucket, {}, inputs(bucket, extra));
+        expect(checked.failures).toEqual([]);
+        return { checked: checked.inputs, created: await target.create(bucket, checked.inputs) };
+    };
+    const failedCreate = async (target: DynamicProviderHost, bucket: string, extra: Props = {}) => {
+        const checked = await target.check(bucket, {}, inputs(bucket, extra));
+        expect(checked.failures).toEqual([]);
+        const error = await target.create(bucket, checked.inputs).then(
+            () => undefined,
+            (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(HostCallError);
+        return error as HostCallError;
+    };
+    const startHost = (extraEnv: NodeJS.ProcessEnv = {}) =>
+        DynamicProviderHost.start({
+            cwd: repoDir,
+            env: { AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId, AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey, AWS_REGION: env.region, ...extraEnv },
+            config: { "aws:region": env.region },
+        });
+
+    beforeAll(async () => {
+        env = loadLocalS3Env();
+        alice = s3ClientFor(env, "alice");
+        proxy = await startS3Proxy({ target: env.endpoint, ownerOf: (bucket) => owners.get(bucket), callerAccountOf: (key) => callerAccounts.get(key) });
+        serializedProvider = (await pulumi.runtime.serializeFunction(() => new LazyBucketPolicyProvider(), { allowSecrets: true })).text;
+        host = await startHost();
+    });
+    afterAll(async () => {
+        await host?.stop();
+        await proxy?.close();
+        for (const bucket of buckets) await destroyBucket(alice, bucket);
+    });
+    beforeEach(() => {
+        proxy.setRules([]);
+        owners.clear();
+        callerAccounts.clear();
+    });
+
+    describe("each retryable fault is retried, then the call succeeds", () => {
+        it.each<{ name: string; rule: Omit<FaultRule, "bucket">; expected: string[] }>([
+            { name: "503 SlowDown (throttling)", rule: { operation: "PutBucketPolicy", fault: "SlowDown", times: 2 }, expected: ["GetBucketPolicy", "PutBucketPolicy", "PutBucketPolicy", "PutBucketPolicy"] },
+            { name: "500 InternalError", rule: { operation: "PutBucketPolicy", fault: "InternalError", times: 2 }, expected: ["GetBucketPolicy", "PutBucketPolicy", "PutBucketPolicy", "PutBucketPolicy"] },
+            { name: "409 OperationAborted", rule: { operation: "PutBucketPolicy", fault: "OperationAborted", times: 2 }, expected: ["GetBucketPolicy", "PutBucketPolicy", "PutBucketPolicy", "PutBucketPolicy"] },
+            {
+                name: "404 NoSuchBucket on the first puts (a new bucket not visible yet)",
+                rule: { operation: ["GetBucketPolicy", "PutBucketPolicy"], fault: "NoSuchBucket", times: 4 },
+                // The read's NoSuchBucket means "no policy"; the puts' NoSuchBucket is waited out.
+                expected: ["GetBucketPolicy", "PutBucketPolicy", "PutBucketPolicy", "PutBucketPolicy", "PutBucketPolicy"],
+            },
+            {
+                name: '400 MalformedPolicy "Invalid principal in policy" (AWS stand-in: a new IAM principal not propagated yet)',
+                rule: { operation: "PutBucketPolicy", fault: "MalformedPolicy", message: "Invalid principal in policy", times: 2 },
+                expected: ["GetBucketPolicy", "PutBucketPolicy", "PutBucketPolicy", "PutBucketPolicy"],
+            },
+            { name: "a connection reset before the answer", rule: { operation: "PutBucketPolicy", fault: "reset", times: 2 }, expected: ["GetBucketPolicy", "PutBucketPolicy", "PutBucketPolicy", "PutBucketPolicy"] },
+            { name: "503 SlowDown on the read before the put", rule: { operation: "GetBucketPolicy", fault: "SlowDown", times: 2 }, expected: ["GetBucketPolicy", "GetBucketPolicy", "GetBucketPolicy", "PutBucketPolicy"] },
+        ])("$name", async ({ rule, expected }) => {
+            const bucket = await newBucket("rel-retry");
+            proxy.setRules([{ ...rule, bucket }]);
+            const { checked, created } = await create(host, bucket);
+            expect(created.id).toBe(bucket);
+            expect(ops(bucket)).toEqual(expected);
+            const injected = calls(bucket).filter((r) => r.injected !== undefined);
+            expect(injected).toHaveLength(rule.times as number);
+            expect(calls(bucket).at(-1)?.status).toBe(204);
+            expect(policiesEquivalent((await livePolicy(bucket)) as string, checked.policy as string)).toBe(true);
+        });
+
+        it("retries faults on the read, the put and the delete of one create → update → delete cycle", async () => {
+            const bucket = await newBucket("rel-cycle");
+            proxy.setRules([
+                { bucket, operation: "GetBucketPolicy", fault: "InternalError", times: 1 },
+                { bucket, operation: "PutBucketPolicy", fault: "OperationAborted", times: 2 },
+                { bucket, operation: "DeleteBucketPolicy", fault: "SlowDown", times: 1 },
+            ]);
+            const { created } = await create(host, bucket);
+            const changed = await host.check(bucket, {}, inputs(bucket, { policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]) }));
+            const updated = await host.update(bucket, bucket, created.outputs, changed.inputs);
+            await host.delete(bucket, bucket, updated);
+            expect(ops(bucket)).toEqual([
+                "GetBucketPolicy", // InternalError
+                "GetBucketPolicy",
+                "PutBucketPolicy", // OperationAborted
+                "PutBucketPolicy", // OperationAborted
+                "PutBucketPolicy",
+                "PutBucketPolicy", // update: no fault left
+                "GetBucketPolicy", // delete: is it still ours?
+                "DeleteBucketPolicy", // SlowDown
+                "DeleteBucketPolicy",
+            ]);
+            expect(calls(bucket).map((r) => r.injected ?? "-")).toEqual(["InternalError", "-", "OperationAborted", "OperationAborted", "-", "-", "-", "SlowDown", "-"]);
+            expect(await livePolicy(bucket)).toBeUndefined();
+        });
+
+        it("retries a request that outlasts the request time-out (BUCKET_POLICY_REQUEST_TIMEOUT_MS in the host's env)", async () => {
+            const bucket = await newBucket("rel-timeout");
+            const timeoutHost = await startHost({ BUCKET_POLICY_REQUEST_TIMEOUT_MS: "800" });
+            try {
+                proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: { delayMs: 2_500 }, times: 1 }]);
+                const started = Date.now();
+                const { checked } = await create(timeoutHost, bucket);
+                const elapsed = Date.now() - started;
+                expect(ops(bucket)).toEqual(["GetBucketPolicy", "PutBucketPolicy", "PutBucketPolicy"]);
+                expect(calls(bucket)[1].injected).toBe("delay");
+                // The first put was abandoned at the time-out, not waited for: the whole create took far less than the delay.
+                expect(elapsed).toBeGreaterThanOrEqual(800);
+                expect(elapsed).toBeLessThan(2_500);
+                expect(policiesEquivalent((await livePolicy(bucket)) as string, checked.policy as string)).toBe(true);
+                // The delayed request still reaches RadosGW afterwards (the proxy forwards it late): the same policy, no harm.
+                await new Promise((resolve) => setTimeout(resolve, 2_600 - elapsed));
+                expect(policiesEquivalent((await livePolicy(bucket)) as string, checked.policy as string)).toBe(true);
+            } finally {
+                await timeoutHost.stop();
+            }
+        });
+    });
+
+    describe("giving up after the retry budget", () => {
+        it("gives up on requests that time out, and says so; known limit: an abandoned put can still land later, and the next create then refuses to clobber it", async () => {
+            const bucket = await newBucket("rel-timeout-giveup");
+            const timeoutHost = await startHost({ BUCKET_POLICY_REQUEST_TIMEOUT_MS: "500" });
+            try {
+                proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: { delayMs: 1_500 } }]);
+                const error = await failedCreate(timeoutHost, bucket, { retryTimeoutSeconds: 1 });
+                const puts = calls(bucket).filter((r) => r.operation === "PutBucketPolicy").length;
+                expect(error.message).toMatch(/^PutBucketPolicy on bucket .* failed: ETIMEDOUT: .*requestTimeout\. S3 did not answer within the request time-out\./);
+                expect(error.message).toMatch(new RegExp(`Retried: ${puts} × ETIMEDOUT \\(network error\\)\\.$`));
+                expect(error.initFailed).toBeUndefined(); // the read-back right after giving up found no policy
+                // The proxy forwards each abandoned put after its delay: S3 ends up holding the policy after all.
+                proxy.setRules([]);
+                await new Promise((resolve) => setTimeout(resolve, 1_600));
+                expect(await livePolicy(bucket)).toEqual(expect.any(String));
+                const again = await failedCreate(timeoutHost, bucket);
+                expect(again.message).toMatch(/already has a bucket policy \(1 statement\(s\): Sids "BobReads"\).*adoptExisting/);
+            } finally {
+                await timeoutHost.stop();
+            }
+        });
+
+        it("says what it retried, how often and why it stopped (throttled on every put; retryTimeoutSeconds: 1)", async () => {
+            const bucket = await newBucket("rel-giveup");
+            proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "SlowDown" }]);
+            const started = Date.now();
+            const error = await failedCreate(host, bucket, { retryTimeoutSeconds: 1 });
+            const elapsed = Date.now() - started;
+            const puts = calls(bucket).filter((r) => r.operation === "PutBucketPolicy").length;
+            expect(puts).toBeGreaterThan(1);
+            expect(error.message).toMatch(
+                new RegExp(
+                    `^PutBucketPolicy on bucket "${bucket}" failed: SlowDown \\(HTTP 503\\): Please reduce your request rate\\. .*` +
+                        `Gave up after ${puts} attempts in [\\d.]+ s: another wait would pass the retry budget of 1 s \\(retryTimeoutSeconds\\)\\. ` +
+                        `Retried: ${puts} × SlowDown 503 \\(throttling\\)\\.$`,
+                ),
+            );
+            expect(error.initFailed).toBeUndefined(); // nothing was applied: the engine records no resource
+            expect(elapsed).toBeLessThan(5_000);
+            expect(await livePolicy(bucket)).toBeUndefined();
+        });
+
+        it("names every kind of fault it retried when they differ", async () => {
+            const bucket = await newBucket("rel-giveup-mixed");
+            proxy.setRules([
+                { bucket, operation: "PutBucketPolicy", fault: "SlowDown", times: 1 },
+                { bucket, operation: "PutBucketPolicy", fault: "reset", times: 1 },
+                { bucket, operation: "PutBucketPolicy", fault: "InternalError" },
+            ]);
+            const error = await failedCreate(host, bucket, { retryTimeoutSeconds: 2 });
+            const puts = calls(bucket).filter((r) => r.operation === "PutBucketPolicy").length;
+            expect(error.message).toMatch(/failed: InternalError \(HTTP 500\)/);
+            expect(error.message).toContain(`Retried: 1 × SlowDown 503 (throttling), 1 × ECONNRESET (network error), ${puts - 2} × InternalError 500 (transient server error).`);
+        });
+
+        it("gives up on a bucket that never appears (RadosGW's own NoSuchBucket), saying the bucket does not exist", async () => {
+            const bucket = uniqueBucketName("rel-never-created");
+            const error = await failedCreate(host, bucket, { retryTimeoutSeconds: 1 });
+            const puts = calls(bucket).filter((r) => r.operation === "PutBucketPolicy");
+            expect(puts.every((r) => r.injected === undefined && r.errorCode === "NoSuchBucket")).toBe(true);
+            expect(error.message).toMatch(/failed: NoSuchBucket \(HTTP 404\)\. Bucket ".*" does not exist .* Gave up after \d+ attempts .* Retried: \d+ × NoSuchBucket \(bucket not visible yet\)\.$/);
+        });
+
+        it("with retryTimeoutSeconds: 0 makes exactly one attempt", async () => {
+            const bucket = await newBucket("rel-no-retry");
+            proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "SlowDown" }]);
+            const error = await failedCreate(host, bucket, { retryTimeoutSeconds: 0 });
+            expect(ops(bucket).filter((op) => op === "PutBucketPolicy")).toHaveLength(1);
+            expect(error.message).toMatch(/Gave up after 1 attempt in [\d.]+ s: another wait would pass the retry budget of 0 s/);
+        });
+    });
+
+    describe("a non-retryable answer fails at once: exactly one call of that operation", () => {
+        it("403 AccessDenied on the read (AWS stand-in: x-amz-expected-bucket-owner is not the bucket's owner)", async () => {
+            const bucket = await newBucket("rel-403");
+            owners.set(bucket, OWNER);
+            const error = await failedCreate(host, bucket, { expectedBucketOwner: OTHER_ACCOUNT });
+            expect(calls(bucket).map((r) => `${r.operation} ${r.injected}`)).toEqual(["GetBucketPolicy AccessDenied"]);
+            expect(error.message).toMatch(new RegExp(`^GetBucketPolicy on bucket "${bucket}" failed: AccessDenied \\(HTTP 403\\).*not owned by account ${OTHER_ACCOUNT} \\(expectedBucketOwner\\)`));
+            expect(error.message).not.toMatch(/Gave up|Retried/);
+        });
+
+        it("403 AccessDenied on the put of an update (AWS stand-in: owner mismatch), leaving the old policy", async () => {
+            const bucket = await newBucket("rel-403-put");
+            const { created } = await create(host, bucket);
+            owners.set(bucket, OWNER);
+            proxy.reset();
+            const changed = await host.check(bucket, {}, inputs(bucket, { policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]), expectedBucketOwner: OTHER_ACCOUNT }));
+            const error = (await host.update(bucket, bucket, created.outputs, changed.inputs).catch((e: unknown) => e)) as HostCallError;
+            expect(error).toBeInstanceOf(HostCallError);
+            // One put; the read-back that follows a failed put is refused too, and the put's error is what is reported.
+            expect(calls(bucket).map((r) => `${r.operation} ${r.injected}`)).toEqual(["PutBucketPolicy AccessDenied", "GetBucketPolicy AccessDenied"]);
+            expect(error.message).toMatch(/^PutBucketPolicy on bucket .* failed: AccessDenied \(HTTP 403\)/);
+            expect(error.initFailed).toBeUndefined();
+            expect(await livePolicy(bucket)).toBe(created.outputs.policy);
+        });
+
+        it("405 MethodNotAllowed (AWS stand-in: the caller's account does not own the bucket)", async () => {
+            const bucket = await newBucket("rel-405");
+            owners.set(bucket, OWNER);
+            callerAccounts.set(env.users.alice.accessKeyId, OTHER_ACCOUNT);
+            const error = await failedCreate(host, bucket);
+            expect(calls(bucket).map((r) => `${r.operation} ${r.injected}`)).toEqual(["GetBucketPolicy MethodNotAllowed"]);
+            expect(error.message).toMatch(/failed: MethodNotAllowed \(HTTP 405\).*only the bucket owner's account may manage its policy/);
+        });
+
+        it('400 MalformedPolicy "Policy has invalid action" (AWS stand-in: a really malformed policy)', async () => {
+            const bucket = await newBucket("rel-400");
+            proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "MalformedPolicy" }]);
+            const error = await failedCreate(host, bucket);
+            expect(ops(bucket).filter((op) => op === "PutBucketPolicy")).toHaveLength(1);
+            expect(error.message).toMatch(/failed: MalformedPolicy \(HTTP 400\): Policy has invalid action\. S3 rejected the policy document/);
+            expect(error.initFailed).toBeUndefined();
+        });
+
+        it("400 InvalidArgument from RadosGW itself, for a policy check accepts (an unknown condition operator)", async () => {
+            const bucket = await newBucket("rel-400-rgw");
+            const policy = JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*`, Condition: { FooEquals: { "aws:UserAgent": "x" } } }],
+            });
+            const error = await failedCreate(host, bucket, { policy });
+            expect(calls(bucket).map((r) => `${r.operation} ${r.errorCode ?? r.status}`)).toEqual(["GetBucketPolicy NoSuchBucketPolicy", "PutBucketPolicy InvalidArgument", "GetBucketPolicy NoSuchBucketPolicy"]);
+            expect(error.message).toMatch(/failed: InvalidArgument \(HTTP 400\)\. S3 rejected the policy document/);
+        });
+    });
+});

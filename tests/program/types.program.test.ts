@@ -54,9 +54,7 @@ function mockGetPolicyDocument(inputs: { version?: string; statements?: PolicyDo
             ...(s.actions ? { Action: one(s.actions) } : {}),
             ...(s.resources ? { Resource: one(s.resources) } : {}),
             ...(s.principals ? { Principal: principalOf(s.principals) } : {}),
-            ...(s.conditions
-                ? { Condition: Object.fromEntries(s.conditions.map((c) => [c.test, { [c.variable]: one(c.values) }])) }
-                : {}),
+            ...(s.conditions ? { Condition: Object.fromEntries(s.conditions.map((c) => [c.test, { [c.variable]: one(c.values) }])) } : {}),
         })),
     };
     const json = JSON.stringify(document, null, 2);
@@ -188,7 +186,8 @@ describe("compile-time checks of the policy document types (tests/types/policyDo
         const { getSourceFile, fileExists, readFile } = host;
         host.fileExists = (name) => name === strippedFile || fileExists.call(host, name);
         host.readFile = (name) => (name === strippedFile ? stripped : readFile.call(host, name));
-        host.getSourceFile = (name, language, ...rest) => (name === strippedFile ? ts.createSourceFile(name, stripped, language) : getSourceFile.call(host, name, language, ...rest));
+        host.getSourceFile = (name, language, ...rest) =>
+            name === strippedFile ? ts.createSourceFile(name, stripped, language) : getSourceFile.call(host, name, language, ...rest);
         const program = ts.createProgram([typesFile, strippedFile], config.options, host);
         const all = ts.getPreEmitDiagnostics(program);
         return { original: all.filter((d) => d.file?.fileName === typesFile), stripped: all.filter((d) => d.file?.fileName === strippedFile), expected };

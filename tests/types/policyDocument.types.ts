@@ -47,7 +47,12 @@ export const typedWithOutputs: BucketPolicyArgs = {
 export const jsonText: BucketPolicyArgs = { bucket: "logs-bucket", policy: policyJson };
 
 export const singleStatement: PolicyDocumentArgs = {
-    Statement: { Effect: "Allow", NotPrincipal: { CanonicalUser: "79a59df900b949e55d96a1e698fbaced" }, Action: "s3:GetObject", NotResource: "arn:aws:s3:::logs-bucket/private/*" },
+    Statement: {
+        Effect: "Allow",
+        NotPrincipal: { CanonicalUser: "79a59df900b949e55d96a1e698fbaced" },
+        Action: "s3:GetObject",
+        NotResource: "arn:aws:s3:::logs-bucket/private/*",
+    },
 };
 
 export const statementFromOutput: PolicyDocumentArgs = {

@@ -41,7 +41,24 @@ function policyText(policy: pulumi.Input<string | PolicyDocumentArgs>): pulumi.O
     return pulumi.output(policy).apply((value) => (typeof value === "string" ? value : JSON.stringify(value)));
 }
 
-/** An S3 bucket policy, compared by meaning rather than by text. */
+/** Why the `import` resource option cannot work for a dynamic resource, and what to do instead. */
+function importRefusal(name: string): string {
+    return (
+        `BucketPolicy "${name}": the import resource option does not work for dynamic resources: Pulumi's engine reads the ` +
+        `resource to import without its properties, and a dynamic provider's code travels in them (__provider), so the ` +
+        `provider host cannot load it (pulumi/pulumi#3550). To take over the bucket's existing policy, remove the import ` +
+        `option and declare an equivalent policy with adoptExisting: true: create then reads the live policy and, when it ` +
+        `is equivalent, writes nothing. For a read-only view of a policy managed elsewhere, use BucketPolicy.get(name, bucket, ` +
+        `{ expectedBucketOwner, region, endpoint }).`
+    );
+}
+
+/**
+ * An S3 bucket policy, compared by meaning rather than by text.
+ *
+ * Taking over an existing policy: `adoptExisting: true` with an equivalent policy (no write), not the `import` resource
+ * option or `pulumi import`, which the engine cannot run for dynamic resources. See the README, "Adopting a policy".
+ */
 export class BucketPolicy extends pulumi.dynamic.Resource {
     declare public readonly bucket: pulumi.Output<string>;
     /** The policy JSON text as put to S3. */
@@ -59,14 +76,24 @@ export class BucketPolicy extends pulumi.dynamic.Resource {
     declare public readonly retryTimeoutSeconds: pulumi.Output<number | undefined>;
 
     /**
-     * Looks up an existing bucket policy by bucket name (the id), for `refresh`-style reads of a policy managed elsewhere.
-     * @param state optional known inputs, e.g. `{ expectedBucketOwner, region, endpoint }`, used for the read.
+     * Reads the live policy of a bucket into a read-only resource: Pulumi never writes or deletes it (the engine's
+     * `ReadResource`). The engine sends the properties registered here, `__provider` included, to the provider's `read`,
+     * which fills `policy` and `canonicalPolicy` from S3. A bucket without a policy fails the deployment
+     * ("resource '<bucket>' does not exist").
+     * @param name the resource name in this stack.
+     * @param id the bucket's name.
+     * @param state how to reach the bucket, e.g. `{ expectedBucketOwner, region, endpoint }`; the owner check applies.
      */
     static get(name: string, id: pulumi.Input<string>, state?: Partial<BucketPolicyArgs>, opts?: pulumi.CustomResourceOptions): BucketPolicy {
         return new BucketPolicy(name, { ...(state as BucketPolicyArgs), bucket: state?.bucket ?? id }, { ...opts, id });
     }
 
+    /**
+     * @throws Error when `opts.import` is set: the engine's import calls the provider's `read` without the resource's
+     * properties, so the host cannot load a dynamic provider (pulumi/pulumi#3550, #16175). The message names what works.
+     */
     constructor(name: string, args: BucketPolicyArgs, opts?: pulumi.CustomResourceOptions) {
+        if (opts?.import !== undefined) throw new Error(importRefusal(name));
         const props: Record<string, unknown> = {
             expectedBucketOwner: undefined,
             confirmRemoveSelfBucketAccess: undefined,

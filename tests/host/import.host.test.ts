@@ -1,0 +1,233 @@
+/**
+ * Import and adoption through the real `@pulumi/pulumi/cmd/dynamic-provider` host, against the local RadosGW behind the
+ * recording proxy (which stands in for AWS's expected-bucket-owner check). Each test starts from a policy put out of
+ * band, as the console or `aws.s3.BucketPolicy` would have put it.
+ *
+ * What the engine sends, from pulumi/pulumi `pkg/resource/deploy/step.go`:
+ * - `BucketPolicy.get` is a ReadResource: `ReadStep.Apply` calls Read with the registered properties as both inputs and
+ *   state, so `__provider` is there and the host can load the provider.
+ * - The `import` resource option and `pulumi import` are an `ImportStep`: `ImportStep.Apply` calls Read with the id only
+ *   (no inputs, no state), so the host finds no `__provider` and fails before any provider code runs
+ *   (pulumi/pulumi#3550, #16175). Adoption therefore goes through create with `adoptExisting`.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
+import { BucketPolicy } from "../../provider";
+import { DynamicProviderHost, HostCallError, Props } from "../../scripts/engine/host";
+import { LocalS3Env, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor } from "../support/localS3";
+import { S3Proxy, startS3Proxy } from "../support/s3proxy";
+
+const repoDir = path.resolve(__dirname, "../..");
+const OWNER = "111122223333";
+const OTHER_ACCOUNT = "444455556666";
+const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/s3:BucketPolicy";
+
+interface Registration {
+    name: string;
+    id?: string;
+    inputs: Props;
+}
+
+describe("import and adoption of an existing bucket policy, through the real dynamic-provider host", () => {
+    let env: LocalS3Env;
+    let proxy: S3Proxy;
+    let host: DynamicProviderHost;
+    let alice: S3Client;
+    /** The `__provider` text a program registers: the serialized lazy handle, taken from a registration. */
+    let __provider: string;
+    const buckets: string[] = [];
+    const registrations: Registration[] = [];
+
+    /** A policy as someone else wrote it: pretty-printed, its own key order, single values as strings. */
+    const outOfBandPolicy = (bucket: string) =>
+        JSON.stringify(
+            {
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "BobReads",
+                        Effect: "Allow",
+                        Principal: { AWS: env.users.bob.principalArn },
+                        Action: "s3:GetObject",
+                        Resource: `arn:aws:s3:::${bucket}/*`,
+                    },
+                    {
+                        Sid: "BobLists",
+                        Effect: "Allow",
+                        Principal: { AWS: [env.users.bob.principalArn] },
+                        Action: ["s3:ListBucket"],
+                        Resource: [`arn:aws:s3:::${bucket}`],
+                    },
+                ],
+            },
+            null,
+            4,
+        );
+    /** The same policy as a program declares it: other order, other spelling, same meaning. */
+    const declaredPolicy = (bucket: string, extraAction?: string) =>
+        JSON.stringify({
+            Statement: [
+                {
+                    Resource: `arn:aws:s3:::${bucket}`,
+                    Action: "S3:listbucket",
+                    Principal: { AWS: env.users.bob.principalArn },
+                    Effect: "Allow",
+                    Sid: "BobLists",
+                },
+                {
+                    Resource: [`arn:aws:s3:::${bucket}/*`],
+                    Action: extraAction ? ["s3:GetObject", extraAction] : ["s3:GetObject"],
+                    Principal: { AWS: env.users.bob.principalArn },
+                    Effect: "Allow",
+                    Sid: "BobReads",
+                },
+            ],
+            Version: "2012-10-17",
+        });
+    const policyCalls = () => proxy.requests.filter((r) => /BucketPolicy$/.test(r.operation));
+    const bucketWithPolicy = async (prefix: string) => {
+        const bucket = await createTestBucket(alice, prefix);
+        buckets.push(bucket);
+        await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: outOfBandPolicy(bucket) }));
+        proxy.reset();
+        return bucket;
+    };
+    const valueOf = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+
+    beforeAll(async () => {
+        env = loadLocalS3Env();
+        alice = s3ClientFor(env, "alice");
+        proxy = await startS3Proxy({ target: env.endpoint, ownerOf: (bucket) => (buckets.includes(bucket) ? OWNER : undefined) });
+        host = await DynamicProviderHost.start({
+            cwd: repoDir,
+            env: { AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId, AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey, AWS_REGION: env.region },
+            config: { "aws:region": env.region },
+        });
+        // The program side: what `BucketPolicy.get` registers goes to the host's Read as ReadStep sends it (the
+        // registered properties as inputs and as state), and the outputs come back to the program.
+        pulumi.runtime.setMocks(
+            {
+                newResource: async (args) => {
+                    registrations.push({ name: args.name, id: args.id, inputs: args.inputs });
+                    if (args.type !== DYNAMIC_TYPE || !args.id) return { id: `${args.name}-id`, state: args.inputs };
+                    const read = await host.read(args.name, args.id, args.inputs, args.inputs);
+                    if (!read.id) throw new Error(`resource '${args.id}' does not exist`);
+                    return { id: read.id, state: read.outputs };
+                },
+                call: async (args) => args.inputs,
+            },
+            "s3-bucket-policy",
+            "dev",
+            false,
+        );
+        await valueOf(new BucketPolicy("provider-probe", { bucket: "probe-bucket", policy: "{}" }).urn);
+        __provider = registrations.find((r) => r.name === "provider-probe")!.inputs.__provider as string;
+        expect(typeof __provider).toBe("string");
+    });
+    afterAll(async () => {
+        await host?.stop();
+        await proxy?.close();
+        for (const bucket of buckets) await destroyBucket(alice, bucket);
+    });
+    beforeEach(() => proxy.reset());
+
+    it("BucketPolicy.get reads the live policy through the host, with the expected owner on the wire, and writes nothing", async () => {
+        const bucket = await bucketWithPolicy("import-get");
+        const resource = BucketPolicy.get("existing", bucket, { expectedBucketOwner: OWNER, endpoint: proxy.endpoint });
+
+        expect(await valueOf(resource.policy)).toBe(outOfBandPolicy(bucket));
+        expect(await valueOf(resource.canonicalPolicy)).toEqual(expect.any(String));
+        expect(await valueOf(resource.expectedBucketOwner)).toBe(OWNER);
+        const registered = registrations.find((r) => r.name === "existing")!;
+        expect(registered.id).toBe(bucket);
+        expect(Object.keys(registered.inputs).sort()).toEqual(["__provider", "bucket", "endpoint", "expectedBucketOwner"]);
+        expect(policyCalls().map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([["GetBucketPolicy", OWNER]]);
+    });
+
+    it("import: Read with only __provider, bucket and owner (what get sends, what an import needs) fills the state from the live policy and returns inputs; an equivalent declared policy then shows no diff", async () => {
+        const bucket = await bucketWithPolicy("import-read");
+        const known: Props = { __provider, bucket, expectedBucketOwner: OWNER, endpoint: proxy.endpoint };
+
+        const read = await host.read(bucket, bucket, known, known);
+        expect(read.id).toBe(bucket);
+        expect(read.outputs.policy).toBe(outOfBandPolicy(bucket));
+        expect(read.outputs).toMatchObject({ bucket, expectedBucketOwner: OWNER, endpoint: proxy.endpoint, canonicalPolicy: expect.any(String) });
+        expect(read.inputs).toEqual({ __provider, bucket, expectedBucketOwner: OWNER, endpoint: proxy.endpoint, policy: outOfBandPolicy(bucket) });
+
+        // The next `up`: Check of the declared inputs against the read inputs, then Diff against the read outputs.
+        const declared = { ...known, policy: declaredPolicy(bucket) };
+        const checked = await host.check(bucket, read.inputs!, declared);
+        expect(checked.failures).toEqual([]);
+        expect(await host.diff(bucket, bucket, read.outputs, checked.inputs, read.inputs)).toEqual({
+            changes: "none",
+            replaces: [],
+            deleteBeforeReplace: false,
+        });
+        const changed = await host.check(bucket, read.inputs!, { ...declared, policy: declaredPolicy(bucket, "s3:GetObjectTagging") });
+        expect((await host.diff(bucket, bucket, read.outputs, changed.inputs, read.inputs)).changes).toBe("some");
+
+        expect(policyCalls().map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([["GetBucketPolicy", OWNER]]);
+    });
+
+    it("import: honours expectedBucketOwner: another account's id fails the read with 403, naming the bucket and that account", async () => {
+        const bucket = await bucketWithPolicy("import-owner");
+        const known: Props = { __provider, bucket, expectedBucketOwner: OTHER_ACCOUNT, endpoint: proxy.endpoint };
+
+        const error = (await host.read(bucket, bucket, known, known).catch((e) => e)) as HostCallError;
+        expect(error).toBeInstanceOf(HostCallError);
+        expect(error.message).toContain(`GetBucketPolicy on bucket "${bucket}" failed: AccessDenied (HTTP 403)`);
+        expect(error.message).toContain(`bucket "${bucket}" is not owned by account ${OTHER_ACCOUNT}`);
+        expect(policyCalls().map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"], r.status])).toEqual([["GetBucketPolicy", OTHER_ACCOUNT, 403]]);
+    });
+
+    it("import: the engine's ImportStep sends Read no properties, so the host cannot load any dynamic provider (pulumi/pulumi#3550)", async () => {
+        const bucket = await bucketWithPolicy("import-step");
+        // ImportStep.Apply: prov.Read(ReadRequest{URN, Name, Type, ID: ImportID}) — no Inputs, no State.
+        const error = (await host.read(bucket, bucket, {}, {}).catch((e) => e)) as HostCallError;
+        expect(error).toBeInstanceOf(HostCallError);
+        expect(error.message).toMatch(/code must be a string, not undefined/);
+        expect(policyCalls()).toHaveLength(0);
+    });
+
+    it("import: the resource option is refused in the program with a message that says what works instead", () => {
+        expect(() => new BucketPolicy("imported", { bucket: "some-bucket", policy: "{}" }, { import: "some-bucket" })).toThrow(
+            /import resource option does not work for dynamic resources.*pulumi\/pulumi#3550.*adoptExisting: true.*writes nothing.*BucketPolicy\.get/,
+        );
+    });
+
+    it("adoption: create with adoptExisting over an equivalent live policy reads once, writes nothing, and refresh and the next diff show no change", async () => {
+        const bucket = await bucketWithPolicy("import-adopt");
+        const declared: Props = {
+            __provider,
+            bucket,
+            expectedBucketOwner: OWNER,
+            endpoint: proxy.endpoint,
+            adoptExisting: true,
+            policy: declaredPolicy(bucket),
+        };
+
+        const checked = await host.check(bucket, {}, declared);
+        expect(checked.failures).toEqual([]);
+        const created = await host.create(bucket, checked.inputs);
+        expect(created.id).toBe(bucket);
+        expect(policyCalls().map((r) => r.operation)).toEqual(["GetBucketPolicy"]);
+        expect(created.outputs.policy).toBe(outOfBandPolicy(bucket));
+
+        const refreshed = await host.read(bucket, bucket, created.outputs, checked.inputs);
+        expect(refreshed.outputs).toEqual(created.outputs);
+        const again = await host.check(bucket, checked.inputs, declared);
+        expect((await host.diff(bucket, bucket, refreshed.outputs, again.inputs, checked.inputs)).changes).toBe("none");
+        expect(policyCalls().map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([
+            ["GetBucketPolicy", OWNER],
+            ["GetBucketPolicy", OWNER],
+        ]);
+    });
+
+    it("get of a bucket without a policy: Read returns no id, which the engine reports as 'resource does not exist'", async () => {
+        const bucket = await createTestBucket(alice, "import-none");
+        buckets.push(bucket);
+        const known: Props = { __provider, bucket, endpoint: proxy.endpoint };
+        expect((await host.read(bucket, bucket, known, known)).id).toBe("");
+    });
+});

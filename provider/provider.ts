@@ -137,10 +137,14 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
                 throw error;
             }
             const partial = error as Error & { id?: string; properties?: BucketPolicyOutputs; reasons?: string[] };
+            // The host adds __provider to successful results only, and the engine stores these properties as the
+            // resource's state: without it, every later refresh or delete of the resource fails to load the provider.
+            const provider = (inputs as { __provider?: string }).__provider;
+            const stored = (properties: BucketPolicyOutputs) => (provider === undefined ? properties : { ...properties, __provider: provider });
             if (sameMeaning(live, inputs.policy)) {
-                Object.assign(partial, { id: inputs.bucket, properties: outs, reasons: [`the put reported an error but S3 holds the new policy: ${partial.message}`] });
+                Object.assign(partial, { id: inputs.bucket, properties: stored(outs), reasons: [`the put reported an error but S3 holds the new policy: ${partial.message}`] });
             } else if (olds && live !== undefined && !sameMeaning(live, olds.policy)) {
-                Object.assign(partial, { id: inputs.bucket, properties: outputsFor(olds, live), reasons: [`the put failed and S3 holds a third policy: ${partial.message}`] });
+                Object.assign(partial, { id: inputs.bucket, properties: stored(outputsFor(olds, live)), reasons: [`the put failed and S3 holds a third policy: ${partial.message}`] });
             }
             throw partial;
         }

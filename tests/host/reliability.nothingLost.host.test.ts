@@ -1,0 +1,230 @@
+/**
+ * Issue "Reliability: retries, faults, clobbering, and bad input, with nothing lost" — part 3, nothing lost.
+ *
+ * Whatever fails, the engine's state and S3 agree afterwards: a failed update leaves the old policy in S3 and the
+ * engine keeping the old state (a plain error); a put that S3 applied but whose answer was lost is reported as a
+ * partial success (gRPC ErrorResourceInitFailed with the id and the properties S3 really holds), so the engine
+ * records it. "Forward, then drop the answer" is a fault the shared proxy does not have: {@link startAnswerDropper}
+ * below adds it in front of the proxy, which still records every call.
+ */
+import * as http from "http";
+import type { AddressInfo } from "net";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { GetBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
+import { LazyBucketPolicyProvider } from "../../provider/lazyProvider";
+import { policiesEquivalent } from "../../provider/policy";
+import { DynamicProviderHost, HostCallError, Props } from "../../scripts/engine/host";
+import { LocalS3Env, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor } from "../support/localS3";
+import { RecordedRequest, S3Proxy, startS3Proxy } from "../support/s3proxy";
+
+const repoDir = path.resolve(__dirname, "../..");
+
+/** A pass-through HTTP proxy that, for the requests `drop` picks, forwards them, waits for the whole answer, then resets the client's connection. */
+interface AnswerDropper {
+    endpoint: string;
+    /** How many answers were dropped so far. */
+    dropped: number;
+    close(): Promise<void>;
+}
+
+async function startAnswerDropper(target: string, drop: (method: string, url: string) => boolean): Promise<AnswerDropper> {
+    const upstream = new URL(target);
+    const agent = new http.Agent({ keepAlive: true });
+    const state = { dropped: 0 };
+    const server = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (chunk: Buffer) => chunks.push(chunk));
+        req.on("end", () => {
+            const dropIt = drop(req.method ?? "GET", req.url ?? "/");
+            const forwarded = http.request(
+                // The raw headers as sent, Host included, so the SigV4 signature still validates behind us.
+                { hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.rawHeaders, agent },
+                (answer) => {
+                    if (dropIt) {
+                        answer.resume();
+                        answer.on("end", () => {
+                            state.dropped++;
+                            req.socket.destroy();
+                        });
+                        return;
+                    }
+                    res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.rawHeaders);
+                    answer.pipe(res);
+                },
+            );
+            forwarded.on("error", () => req.socket.destroy());
+            forwarded.end(Buffer.concat(chunks));
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return {
+        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        get dropped() {
+            return state.dropped;
+        },
+        close: () =>
+            new Promise<void>((resolve) => {
+                server.close(() => resolve());
+                server.closeAllConnections();
+                agent.destroy();
+            }),
+    };
+}
+
+describe("reliability: nothing lost, through the real host", () => {
+    let env: LocalS3Env;
+    let proxy: S3Proxy;
+    let dropper: AnswerDropper;
+    let host: DynamicProviderHost;
+    let alice: S3Client; // straight to RadosGW
+    let serializedProvider: string;
+    const buckets: string[] = [];
+    /** Put answers to drop: bucket → how many more (Infinity: all). */
+    const dropPuts = new Map<string, number>();
+
+    const policyFor = (bucket: string, sid: string, actions: string[] = ["s3:GetObject"]) =>
+        JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: sid, Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` }] });
+    const inputs = (bucket: string, policy: string, extra: Props = {}): Props => ({ bucket, policy, endpoint: dropper.endpoint, retryTimeoutSeconds: 1, __provider: serializedProvider, ...extra });
+    const calls = (bucket: string): RecordedRequest[] => proxy.requests.filter((r) => r.bucket === bucket && /BucketPolicy$/.test(r.operation));
+    const ops = (bucket: string) => calls(bucket).map((r) => `${r.operation} ${r.injected ?? r.status}`);
+    const newBucket = async (prefix: string) => {
+        const bucket = await createTestBucket(alice, prefix);
+        buckets.push(bucket);
+        return bucket;
+    };
+    const livePolicy = async (bucket: string) => {
+        try {
+            return (await alice.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy;
+        } catch (error) {
+            if ((error as Error).name === "NoSuchBucketPolicy") return undefined;
+            throw error;
+        }
+    };
+    const checked = async (bucket: string, policy: string, extra: Props = {}) => {
+        const result = await host.check(bucket, {}, inputs(bucket, policy, extra));
+        expect(result.failures).toEqual([]);
+        return result.inputs;
+    };
+    const failure = (call: Promise<unknown>) =>
+        call.then(
+            () => {
+                throw new Error("expected the host call to fail");
+            },
+            (e: unknown) => {
+                expect(e).toBeInstanceOf(HostCallError);
+                return e as HostCallError;
+            },
+        );
+
+    beforeAll(async () => {
+        env = loadLocalS3Env();
+        alice = s3ClientFor(env, "alice");
+        proxy = await startS3Proxy({ target: env.endpoint });
+        dropper = await startAnswerDropper(proxy.endpoint, (method, url) => {
+            const match = /^\/([^/?]+)\/?\?policy/.exec(url); // path-style: /bucket/?policy=
+            const left = match && method === "PUT" ? (dropPuts.get(match[1]) ?? 0) : 0;
+            if (left <= 0 || !match) return false;
+            dropPuts.set(match[1], left - 1);
+            return true;
+        });
+        serializedProvider = (await pulumi.runtime.serializeFunction(() => new LazyBucketPolicyProvider(), { allowSecrets: true })).text;
+        host = await DynamicProviderHost.start({
+            cwd: repoDir,
+            env: { AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId, AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey, AWS_REGION: env.region },
+            config: { "aws:region": env.region },
+        });
+    });
+    afterAll(async () => {
+        await host?.stop();
+        await dropper?.close();
+        await proxy?.close();
+        for (const bucket of buckets) await destroyBucket(alice, bucket);
+    });
+    beforeEach(() => {
+        proxy.setRules([]);
+        dropPuts.clear();
+    });
+
+    it("a failed update leaves S3 holding the old policy, and the engine keeping the old state (no ErrorResourceInitFailed)", async () => {
+        const bucket = await newBucket("lost-update");
+        const created = await host.create(bucket, await checked(bucket, policyFor(bucket, "Old")));
+        proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "InternalError" }]);
+        const next = await checked(bucket, policyFor(bucket, "New", ["s3:GetObject", "s3:GetObjectTagging"]));
+        const error = await failure(host.update(bucket, bucket, created.outputs, next));
+        expect(error.message).toMatch(/^PutBucketPolicy on bucket .* failed: InternalError \(HTTP 500\).*Gave up after/);
+        // A plain error: the engine keeps the resource's old outputs as its state.
+        expect(error.initFailed).toBeUndefined();
+        expect(await livePolicy(bucket)).toBe(created.outputs.policy);
+        // The old state and S3 agree: a refresh from it reports no drift.
+        proxy.setRules([]);
+        expect((await host.read(bucket, bucket, created.outputs)).outputs.policy).toBe(created.outputs.policy);
+    });
+
+    it("a put whose answer is lost once is retried and succeeds (putting a policy is idempotent)", async () => {
+        const bucket = await newBucket("lost-once");
+        dropPuts.set(bucket, 1);
+        const created = await host.create(bucket, await checked(bucket, policyFor(bucket, "Ours"), { retryTimeoutSeconds: 10 }));
+        expect(dropper.dropped).toBeGreaterThanOrEqual(1);
+        // RadosGW answered both puts with 204: the first answer never reached the provider.
+        expect(ops(bucket)).toEqual(["GetBucketPolicy 404", "PutBucketPolicy 204", "PutBucketPolicy 204"]);
+        expect(await livePolicy(bucket)).toBe(created.outputs.policy);
+    });
+
+    it("a create whose every put is applied but whose answers are lost is a partial create: ErrorResourceInitFailed with the id and the properties S3 holds", async () => {
+        const bucket = await newBucket("lost-create");
+        dropPuts.set(bucket, Infinity);
+        const policy = policyFor(bucket, "Applied");
+        const news = await checked(bucket, policy);
+        const error = await failure(host.create(bucket, news));
+        expect(calls(bucket).filter((r) => r.operation === "PutBucketPolicy").every((r) => r.status === 204)).toBe(true);
+        expect(error.message).toMatch(/^PutBucketPolicy on bucket .* failed: ECONNRESET.*Gave up after \d+ attempts.*Retried: \d+ × ECONNRESET \(network error\)\.$/);
+        expect(error.initFailed).toBeDefined();
+        const initFailed = error.initFailed as NonNullable<HostCallError["initFailed"]>;
+        expect(initFailed.id).toBe(bucket);
+        expect(initFailed.properties.policy).toBe(news.policy);
+        expect(initFailed.properties.bucket).toBe(bucket);
+        expect(initFailed.properties.canonicalPolicy).toEqual(expect.any(String));
+        // The engine stores these properties as the resource's state; refresh and delete load the provider from them.
+        expect(initFailed.properties.__provider).toBe(serializedProvider);
+        expect(initFailed.reasons).toEqual([expect.stringMatching(/^the put reported an error but S3 holds the new policy: PutBucketPolicy on bucket/)]);
+        // What the engine records is what S3 holds.
+        expect(policiesEquivalent((await livePolicy(bucket)) as string, initFailed.properties.policy as string)).toBe(true);
+        // And the next up can carry on from it: a refresh finds the policy, a delete removes it.
+        dropPuts.clear();
+        expect((await host.read(bucket, bucket, initFailed.properties)).outputs.policy).toBe(news.policy);
+        await host.delete(bucket, bucket, initFailed.properties);
+        expect(await livePolicy(bucket)).toBeUndefined();
+    });
+
+    it("an update whose put is applied but whose answer is lost is a partial update carrying the new properties", async () => {
+        const bucket = await newBucket("lost-update-applied");
+        const created = await host.create(bucket, await checked(bucket, policyFor(bucket, "Old")));
+        dropPuts.set(bucket, Infinity);
+        const next = await checked(bucket, policyFor(bucket, "New", ["s3:GetObject", "s3:GetObjectTagging"]));
+        const error = await failure(host.update(bucket, bucket, created.outputs, next));
+        expect(error.initFailed?.properties.policy).toBe(next.policy);
+        expect(await livePolicy(bucket)).toBe(next.policy);
+    });
+
+    it("a failed update while someone else changed the policy records what S3 holds (a third policy), not the old one", async () => {
+        const bucket = await newBucket("lost-third");
+        const created = await host.create(bucket, await checked(bucket, policyFor(bucket, "Old")));
+        const third = policyFor(bucket, "SomeoneElses", ["s3:PutObject"]);
+        await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: third }));
+        proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "SlowDown" }]);
+        const error = await failure(host.update(bucket, bucket, created.outputs, await checked(bucket, policyFor(bucket, "New", ["s3:GetObject", "s3:GetObjectTagging"]))));
+        expect(error.initFailed?.properties.policy).toBe(third);
+        expect(error.initFailed?.properties.__provider).toBe(serializedProvider);
+        expect(error.initFailed?.reasons).toEqual([expect.stringMatching(/^the put failed and S3 holds a third policy/)]);
+        expect(await livePolicy(bucket)).toBe(third);
+    });
+
+    it("a failed create of a policy that never landed records nothing (plain error) and leaves the bucket as it was", async () => {
+        const bucket = await newBucket("lost-create-none");
+        proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "reset" }]);
+        const error = await failure(host.create(bucket, await checked(bucket, policyFor(bucket, "Never"))));
+        expect(error.initFailed).toBeUndefined();
+        expect(await livePolicy(bucket)).toBeUndefined();
+    });
+});

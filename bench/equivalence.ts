@@ -40,7 +40,15 @@ function longListPolicy(reversed: boolean): string {
     const order = <T>(list: T[]) => (reversed ? [...list].reverse() : list);
     return JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{ Sid: "Tenants", Effect: "Allow", Principal: { AWS: order(principals) }, Action: order(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]), Resource: order(resources) }],
+        Statement: [
+            {
+                Sid: "Tenants",
+                Effect: "Allow",
+                Principal: { AWS: order(principals) },
+                Action: order(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]),
+                Resource: order(resources),
+            },
+        ],
     });
 }
 

@@ -1,0 +1,32 @@
+/**
+ * The compiled modules the benchmarks call in-process: the same code the provider host runs.
+ */
+import * as path from "path";
+import type * as policy from "../../provider/policy";
+import type { BucketPolicyProvider } from "../../provider/provider";
+import type { LazyBucketPolicyProvider } from "../../provider/lazyProvider";
+import { REPO_DIR } from "./build";
+
+const DIST = path.join(REPO_DIR, "dist", "provider");
+
+/** `dist/provider/policy`: canonicalizePolicy, policiesEquivalent, formatPolicy, diffPolicies. */
+export function distPolicy(): typeof policy {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(path.join(DIST, "policy", "index.js"));
+}
+
+/** A new instance of the compiled provider implementation. */
+export function distProvider(): BucketPolicyProvider {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { BucketPolicyProvider: Provider } = require(path.join(DIST, "provider.js")) as { BucketPolicyProvider: new () => BucketPolicyProvider };
+    return new Provider();
+}
+
+/** The compiled lazy handle's class (what Pulumi serializes into `__provider`). */
+export function distLazyProviderClass(): new () => LazyBucketPolicyProvider {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(path.join(DIST, "lazyProvider.js")).LazyBucketPolicyProvider;
+}
+
+/** The path of the compiled `BucketPolicy` resource module. */
+export const DIST_RESOURCE = path.join(DIST, "resource.js");

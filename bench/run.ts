@@ -1,0 +1,368 @@
+/**
+ * `npm run bench`: every benchmark in one run, with its baseline beside it, as one JSON object (stdout, and
+ * bench/results/<timestamp>.json and latest.json) and a short table (stderr).
+ *
+ * It builds dist/ when stale, measures the in-process and host-only parts first (equivalence, the serialized
+ * provider, a preview at scale and the host's memory), then starts a disposable RadosGW for the parts that need S3
+ * (calls per operation, an `up` at scale), and stops it.
+ *
+ * Flags: --smoke   a few-second version for CI (tiny iteration counts, 50-resource preview, 5-bucket up);
+ *        --no-s3   skip the parts that need the local S3 server.
+ * Exit status 1 when a call or size floor is broken (0 S3 calls for preview and no-op, 1 write per update,
+ * `__provider` ≤ 8 KB); the timing goal is reported, never enforced (a shared machine is noisy).
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { DynamicProviderHost } from "../scripts/engine/host";
+import { LOCAL_S3_SCRIPT, LocalS3Env, makeShortTempDir, s3ClientFor, startLocalS3, stopLocalS3 } from "../tests/support/localS3";
+import { startS3Proxy } from "../tests/support/s3proxy";
+import { REPO_DIR, buildIfStale } from "./lib/build";
+import { distLazyProviderClass } from "./lib/dist";
+import { EquivalenceSize, runEquivalence } from "./suites/equivalence";
+import { HandleFigures, runHandle } from "./suites/handle";
+import { PreviewFigures, runPreviewAtScale } from "./suites/preview";
+import { LIFECYCLE_STEPS, LifecycleStep, OperationCalls, ScaleFigures, runLifecycleCalls, runUpAtScale } from "./suites/s3";
+
+const MAX_PROVIDER_BYTES = 8 * 1024;
+const MAX_EQUIVALENCE_VS_PARSE = 5;
+
+interface Settings {
+    smoke: boolean;
+    s3: boolean;
+}
+
+/** How much of each benchmark to run. */
+function plan(settings: Settings) {
+    return settings.smoke
+        ? {
+              measure: { rounds: 3, roundMs: 5, warmupCalls: 20 },
+              handleProcesses: 1,
+              warmSerializeCalls: 3,
+              previewResources: 50,
+              lifecycleRuns: 1,
+              upResources: 5,
+          }
+        : {
+              measure: { rounds: 9, roundMs: 60, warmupCalls: 200 },
+              handleProcesses: 5,
+              warmSerializeCalls: 10,
+              previewResources: 1000,
+              lifecycleRuns: 5,
+              upResources: 100,
+          };
+}
+
+/** Pulumi's default `--parallel`: 4 × GOMAXPROCS (the CPU count), unless PULUMI_PARALLEL is set (pkg/cmd/pulumi/operations/up.go). */
+function enginesDefaultParallel(): number {
+    const fromEnv = Number(process.env.PULUMI_PARALLEL);
+    return fromEnv > 0 ? fromEnv : 4 * os.cpus().length;
+}
+
+interface Goal {
+    goal: string;
+    value: number | string | null;
+    met: boolean | null;
+    /** Deterministic goals fail the run when missed; timing goals are reported only. */
+    enforced: boolean;
+}
+
+interface Report {
+    schema: 1;
+    mode: "full" | "smoke";
+    startedAt: string;
+    durationSeconds: number;
+    machine: Record<string, unknown>;
+    build: string;
+    equivalence: Record<string, EquivalenceSize>;
+    providerHandle: HandleFigures;
+    previewAtScale: PreviewFigures;
+    s3Calls: Record<LifecycleStep, OperationCalls> | null;
+    upAtScale: ScaleFigures | null;
+    goals: Record<string, Goal>;
+    notes: string[];
+}
+
+const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+function versionOf(pkg: string): string | undefined {
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        return require(`${pkg}/package.json`).version;
+    } catch {
+        return undefined;
+    }
+}
+
+function radosgwVersion(): string | undefined {
+    try {
+        return /ceph version (\S+)/.exec(execFileSync("radosgw", ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }))?.[1];
+    } catch {
+        return undefined;
+    }
+}
+
+function machine(): Record<string, unknown> {
+    return {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        memoryGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+        pulumi: versionOf("@pulumi/pulumi"),
+        awsSdkS3: versionOf("@aws-sdk/client-s3"),
+        radosgw: radosgwVersion(),
+        loadAverageAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
+    };
+}
+
+/**
+ * Starts the local S3 server and makes sure it is stopped whatever happens: normal end, an error, Ctrl-C or SIGTERM.
+ * Returns the server and an idempotent stop.
+ */
+async function startServer(): Promise<{ env: LocalS3Env; stop: () => Promise<void> }> {
+    const dir = makeShortTempDir("lsb-");
+    let stopped = false;
+    const stopNow = () => {
+        if (stopped) return;
+        stopped = true;
+        spawnSync("bash", [LOCAL_S3_SCRIPT, "stop", dir, "--purge"], { stdio: "ignore", timeout: 60_000 });
+    };
+    const onSignal = (signal: NodeJS.Signals) => {
+        log(`${signal}: stopping the local S3 server`);
+        stopNow();
+        process.exit(130);
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    process.once("exit", stopNow);
+    const start = process.hrtime.bigint();
+    const env = await startLocalS3(dir, { onLog: (line) => log(line) });
+    log(`local S3 server ${env.endpoint} up in ${(Number(process.hrtime.bigint() - start) / 1e9).toFixed(1)} s`);
+    return {
+        env,
+        stop: async () => {
+            process.removeListener("SIGINT", onSignal);
+            process.removeListener("SIGTERM", onSignal);
+            process.removeListener("exit", stopNow);
+            if (stopped) return;
+            stopped = true;
+            await stopLocalS3(env, { purge: true });
+            log("local S3 server stopped");
+        },
+    };
+}
+
+async function s3Benchmarks(
+    providerText: string,
+    counts: ReturnType<typeof plan>,
+    parallel: number,
+): Promise<{ calls: Record<LifecycleStep, OperationCalls>; scale: ScaleFigures }> {
+    const server = await startServer();
+    try {
+        const { env } = server;
+        const alice = s3ClientFor(env, "alice");
+        const proxy = await startS3Proxy({ target: env.endpoint });
+        const host = await DynamicProviderHost.start({
+            cwd: REPO_DIR,
+            env: { AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId, AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey, AWS_REGION: env.region },
+            config: { "aws:region": env.region },
+        });
+        try {
+            const context = { env, proxy, host, alice, providerText };
+            const calls = await runLifecycleCalls(context, counts.lifecycleRuns, log);
+            const scale = await runUpAtScale(context, counts.upResources, parallel, log);
+            return { calls, scale };
+        } finally {
+            await host.stop();
+            await proxy.close();
+            alice.destroy();
+        }
+    } finally {
+        await server.stop();
+    }
+}
+
+function goals(report: Omit<Report, "goals">): Record<string, Goal> {
+    const smoke = report.mode === "smoke";
+    const ratios = Object.values(report.equivalence).map((size) => size.ratios.equivalentVsParsePair);
+    const worst = Math.max(...ratios);
+    const calls = report.s3Calls;
+    const scale = report.upAtScale;
+    const previewCalls = calls ? calls.previewCreate.calls + calls.previewUpdate.calls : null;
+    const noopCalls = calls && scale ? calls.noop.calls + scale.noopUp.s3Calls : null;
+    return {
+        equivalenceAtMost5xParse: {
+            goal: `policiesEquivalent(a, b) ≤ ${MAX_EQUIVALENCE_VS_PARSE} × (JSON.parse(a) + JSON.parse(b)), every size`,
+            value: worst,
+            // Smoke rounds last a few milliseconds: too short to judge a ratio of timings.
+            met: smoke ? null : worst <= MAX_EQUIVALENCE_VS_PARSE,
+            enforced: false,
+        },
+        previewMakesNoS3Call: {
+            goal: "0 S3 calls for preview (check, check + diff)",
+            value: previewCalls,
+            met: previewCalls === null ? null : previewCalls === 0,
+            enforced: true,
+        },
+        noopMakesNoS3Call: {
+            goal: "0 S3 calls for a no-op (equal, reformatted policy)",
+            value: noopCalls,
+            met: noopCalls === null ? null : noopCalls === 0,
+            enforced: true,
+        },
+        updateWritesOnce: {
+            goal: "1 write (PutBucketPolicy) and nothing else per update",
+            value: calls ? calls.update.operations.join(",") : null,
+            met: calls ? calls.update.writes === 1 && calls.update.calls === 1 : null,
+            enforced: true,
+        },
+        providerAtMost8KB: {
+            goal: `__provider ≤ ${MAX_PROVIDER_BYTES} bytes`,
+            value: report.providerHandle.bytes,
+            met: report.providerHandle.bytes <= MAX_PROVIDER_BYTES,
+            enforced: true,
+        },
+    };
+}
+
+const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+function table(report: Report): string {
+    const lines: string[] = [];
+    const sizes = Object.keys(report.equivalence);
+    const row = (label: string, pick: (size: EquivalenceSize) => string) =>
+        lines.push(`  ${label.padEnd(48)}${sizes.map((s) => pick(report.equivalence[s]).padStart(22)).join("")}`);
+    const us = (key: keyof EquivalenceSize) => (size: EquivalenceSize) => {
+        const sample = size[key] as { median: number; min: number; max: number };
+        return `${fmt(sample.median)} (${fmt(sample.min)}–${fmt(sample.max)})`;
+    };
+    lines.push(`Equivalence, µs per call: median (fastest–slowest round)`);
+    row("", (size) => `${size.bytes} B/${size.statements} st`);
+    row("JSON.parse, one text", us("parseOneUs"));
+    row("JSON.parse, both texts            [floor]", us("parsePairUs"));
+    row("naive: parse both + deep-equal    [baseline]", us("naiveDeepEqualPairUs"));
+    row("naive: parse both + util.isDeepStrictEqual", us("naiveNodeDeepEqualPairUs"));
+    row("canonicalizePolicy, one text", us("canonicalizeOneUs"));
+    row("policiesEquivalent, pair", us("equivalentPairUs"));
+    row("  ratio to parsing both texts     [goal ≤5]", (size) => `${size.ratios.equivalentVsParsePair}x`);
+    row("  ratio to parsing one text", (size) => `${size.ratios.equivalentVsParseOne}x`);
+    row("  naive deep-equal is … slower", (size) => `${size.ratios.naiveVsEquivalent}x`);
+    row("  naive util.isDeepStrictEqual is … slower", (size) => `${size.ratios.naiveNodeVsEquivalent}x`);
+    row("formatPolicy (what check puts)", us("formatUs"));
+    row("diffPolicies, one change (preview detail)", us("diffPoliciesUs"));
+    row("provider check, in-process", us("providerCheckUs"));
+    row("provider diff, same text after check", us("providerDiffSameTextUs"));
+    row("provider diff, other spelling", us("providerDiffRewrittenUs"));
+    row("provider check + diff", us("providerCheckDiffUs"));
+    const h = report.providerHandle;
+    lines.push(
+        `__provider: ${h.bytes} B (goal ≤ ${MAX_PROVIDER_BYTES}); serialize cold ${fmt(h.coldSerializeMs.median)} ms, warm ${fmt(h.warmSerializeMs.median)} ms; ` +
+            `first BucketPolicy under setMocks ${h.coldRegisterMs ? `${fmt(h.coldRegisterMs.median)} ms` : "not measured"} (require @pulumi/pulumi ${fmt(h.requirePulumiMs.median)} ms)`,
+    );
+    const p = report.previewAtScale;
+    lines.push(
+        `Preview of ${p.resources} via the host (check + diff, serial): ${p.totalSeconds} s, ${p.perResourceMs} ms/resource ` +
+            `(first ${p.firstResourceMs} ms; median by size ${Object.entries(p.perResourceMsBySize)
+                .map(([size, sample]) => `${size} ${fmt(sample.median)}`)
+                .join(", ")} ms); host RSS ${p.host.rssBeforeMiB} MiB before, peak ${p.host.peakRssMiB} MiB`,
+    );
+    if (report.s3Calls) {
+        lines.push(`S3 calls per operation (on the wire):`);
+        for (const step of Object.keys(LIFECYCLE_STEPS) as LifecycleStep[]) {
+            const c = report.s3Calls[step];
+            lines.push(
+                `  ${step.padEnd(14)} ${String(c.calls).padStart(2)} call(s), ${c.writes} write(s)  ${(c.operations.join(" + ") || "-").padEnd(38)} ${fmt(c.ms.median)} ms   ${LIFECYCLE_STEPS[step]}`,
+            );
+        }
+    } else lines.push("S3 calls per operation: not measured (--no-s3)");
+    const u = report.upAtScale;
+    if (u) {
+        const phase = (label: string, x: ScaleFigures["up"]) => `${label} ${x.totalSeconds} s (${x.s3Calls} calls)`;
+        lines.push(
+            `At scale, ${u.resources} policies on ${u.resources} buckets, parallel ${u.parallel}: ${[phase("up", u.up), phase("no-op up", u.noopUp), phase("refresh", u.refresh), phase("destroy", u.destroy)].join("; ")}`,
+        );
+    }
+    lines.push("Goals:");
+    for (const [name, goal] of Object.entries(report.goals)) {
+        lines.push(`  ${goal.met === null ? "n/a " : goal.met ? "met " : "MISS"}  ${name}: ${goal.goal}; measured ${JSON.stringify(goal.value)}`);
+    }
+    return lines.join("\n");
+}
+
+async function main(): Promise<number> {
+    const args = process.argv.slice(2);
+    const unknown = args.filter((arg) => arg !== "--smoke" && arg !== "--no-s3");
+    if (unknown.length) {
+        process.stderr.write(`usage: npm run bench [-- --smoke] [-- --no-s3]  (unknown: ${unknown.join(" ")})\n`);
+        return 2;
+    }
+    const settings: Settings = { smoke: args.includes("--smoke"), s3: !args.includes("--no-s3") };
+    const counts = plan(settings);
+    const parallel = enginesDefaultParallel();
+    const startedAt = new Date();
+    const start = process.hrtime.bigint();
+    const machineAtStart = machine();
+    log(`mode ${settings.smoke ? "smoke" : "full"}; ${os.cpus().length} CPUs, Node ${process.version}`);
+    const build = buildIfStale(log);
+
+    const equivalence = await runEquivalence(counts.measure, log);
+    const providerHandle = runHandle(counts.handleProcesses, counts.warmSerializeCalls, !settings.smoke, log);
+    // The text the engine stores and sends with every call, from the shipped (compiled) handle.
+    const Handle = distLazyProviderClass();
+    const handle = new Handle();
+    const providerText = (await pulumi.runtime.serializeFunction(() => handle, { allowSecrets: true })).text;
+    const previewAtScale = await runPreviewAtScale(counts.previewResources, providerText, log);
+    const s3 = settings.s3 ? await s3Benchmarks(providerText, counts, parallel) : undefined;
+
+    const partial = {
+        schema: 1 as const,
+        mode: settings.smoke ? ("smoke" as const) : ("full" as const),
+        startedAt: startedAt.toISOString(),
+        durationSeconds: Number((Number(process.hrtime.bigint() - start) / 1e9).toFixed(1)),
+        machine: { ...machineAtStart, loadAverageAtEnd: os.loadavg().map((x) => Number(x.toFixed(2))) },
+        build,
+        equivalence,
+        providerHandle,
+        previewAtScale,
+        s3Calls: s3?.calls ?? null,
+        upAtScale: s3?.scale ?? null,
+        notes: [
+            "Times are medians over rounds (equivalence: calibrated rounds of about roundMs each) or runs, with the fastest and slowest beside them.",
+            "Equivalence pairs: the same document with every object's keys reversed and 2-space indented (deep-equal agrees), and rewritten (lists and statements reversed, actions upper-cased: deep-equal disagrees).",
+            "Preview and no-op emulate the engine: check then diff per resource, serially (PULUMI_PARALLEL_DIFF is off by default).",
+            `up/refresh/destroy at scale run at most ${parallel} resource operations at once: Pulumi's default --parallel is 4 x GOMAXPROCS (pkg/cmd/pulumi/operations/up.go, issue pulumi/pulumi#14989); set PULUMI_PARALLEL to change it here too.`,
+            "Cold serialization runs in a fresh plain-JavaScript process (no ts-node preloaded).",
+        ],
+    };
+    const report: Report = { ...partial, goals: goals(partial) };
+
+    const json = JSON.stringify(report, null, 2);
+    const resultsDir = path.join(__dirname, "results");
+    fs.mkdirSync(resultsDir, { recursive: true });
+    const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
+    fs.writeFileSync(path.join(resultsDir, `${stamp}.json`), json + "\n");
+    fs.writeFileSync(path.join(resultsDir, "latest.json"), json + "\n");
+    process.stdout.write(json + "\n");
+    process.stderr.write("\n" + table(report) + "\n");
+    log(`written bench/results/${stamp}.json and bench/results/latest.json in ${report.durationSeconds} s`);
+
+    const broken = Object.entries(report.goals).filter(([, goal]) => goal.enforced && goal.met === false);
+    if (broken.length) {
+        process.stderr.write(`bench: floor broken: ${broken.map(([name]) => name).join(", ")}\n`);
+        return 1;
+    }
+    return 0;
+}
+
+main().then(
+    (code) => process.exit(code),
+    (error) => {
+        process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        process.exit(1);
+    },
+);

@@ -1,0 +1,163 @@
+/**
+ * Item 1: what equivalence costs, next to the cheapest possible comparison (JSON.parse of the same texts) and a naive
+ * one (deep-equal of the parsed documents), for realistic policies of 1 KB, 5 KB and 20 KB; then formatPolicy (what
+ * `check` puts) and the provider's own `check` and `diff`, in-process.
+ */
+import deepEqual from "deep-equal";
+import { isDeepStrictEqual } from "util";
+import { changedPolicy, policyOfSize, reversedKeys, rewrittenPolicy } from "../lib/policies";
+import { distPolicy, distProvider } from "../lib/dist";
+import { MeasureOptions, Sample, measureInterleaved, measureMicros, measureMicrosAsync, rounded } from "../lib/stats";
+
+/** Figures for one policy size, in microseconds per call. */
+export interface EquivalenceSize {
+    bytes: number;
+    statements: number;
+    /** JSON.parse of one text. */
+    parseOneUs: Sample;
+    /** JSON.parse of both texts of the pair: the floor for any comparison of two texts. */
+    parsePairUs: Sample;
+    /** Naive baseline: parse both, then deep-equal (strict). Right for reordered keys, wrong for reordered lists. */
+    naiveDeepEqualPairUs: Sample;
+    /** The same naive comparison with Node's built-in util.isDeepStrictEqual instead of the deep-equal package. */
+    naiveNodeDeepEqualPairUs: Sample;
+    /** canonicalizePolicy of one text. */
+    canonicalizeOneUs: Sample;
+    /** policiesEquivalent of the pair (same document, keys reordered and pretty-printed): both sides canonicalized. */
+    equivalentPairUs: Sample;
+    /** policiesEquivalent of the same document rewritten (lists and statements reversed, actions upper-cased). */
+    equivalentRewrittenUs: Sample;
+    /** formatPolicy of the rewritten text: the text `check` puts to S3. */
+    formatUs: Sample;
+    /** diffPolicies of the document and a one-action change: what a preview shows ("which statement changed"). */
+    diffPoliciesUs: Sample;
+    /** The provider's `check` of the rewritten policy (validation + format), in-process. */
+    providerCheckUs: Sample;
+    /** The provider's `diff` when `check` produced the very text in state (the common no-op). */
+    providerDiffSameTextUs: Sample;
+    /** The provider's `diff` when the checked text differs in spelling from the one in state (both canonicalized). */
+    providerDiffRewrittenUs: Sample;
+    /** `check` then `diff` of the rewritten policy against the state: what a preview of one unchanged resource costs. */
+    providerCheckDiffUs: Sample;
+    /** Ratios of medians, except those of figures measured together: median over interleaved rounds of the per-round ratio. */
+    ratios: {
+        /** equivalentPair / parsePair: the goal is at most 5. */
+        equivalentVsParsePair: number;
+        /** equivalentPair / parseOne: the same cost against parsing one text. */
+        equivalentVsParseOne: number;
+        canonicalizeVsParseOne: number;
+        /** How many times slower the naive deep-equal baseline is than policiesEquivalent. */
+        naiveVsEquivalent: number;
+        naiveNodeVsEquivalent: number;
+        checkDiffVsParseOne: number;
+    };
+}
+
+export const SIZES: Array<[label: string, maxBytes: number]> = [
+    ["1KB", 1024],
+    ["5KB", 5 * 1024],
+    ["20KB", 20 * 1024],
+];
+
+const BUCKET = "example-logs-bucket";
+const OWNER = "111122223333";
+/** The serialized handle the engine sends with every call; the provider ignores it, but its validation walks the keys. */
+const PROVIDER_PLACEHOLDER = "exports.handler = /* serialized provider, ~5 KB */ undefined;";
+
+/** Runs item 1 for each size. */
+export async function runEquivalence(options: MeasureOptions, log: (line: string) => void): Promise<Record<string, EquivalenceSize>> {
+    const { canonicalizePolicy, diffPolicies, formatPolicy, policiesEquivalent } = distPolicy();
+    const provider = distProvider();
+    await provider.configure({ config: { get: () => undefined } });
+    const results: Record<string, EquivalenceSize> = {};
+    for (const [label, maxBytes] of SIZES) {
+        const document = policyOfSize(BUCKET, maxBytes);
+        const a = JSON.stringify(document);
+        const b = JSON.stringify(reversedKeys(document as never), null, 2);
+        const c = JSON.stringify(rewrittenPolicy(document));
+        const changed = JSON.stringify(changedPolicy(document));
+        // The benchmark is only meaningful if the comparisons give the answers they should.
+        if (!policiesEquivalent(a, b) || !policiesEquivalent(a, c)) throw new Error(`${label}: generated variants are not equivalent`);
+        if (!deepEqual(JSON.parse(a), JSON.parse(b), { strict: true })) throw new Error(`${label}: deep-equal should accept reordered keys`);
+        if (!isDeepStrictEqual(JSON.parse(a), JSON.parse(b))) throw new Error(`${label}: isDeepStrictEqual should accept reordered keys`);
+        if (deepEqual(JSON.parse(a), JSON.parse(c), { strict: true })) throw new Error(`${label}: deep-equal should reject reordered lists`);
+
+        const news = (policy: string) => ({
+            bucket: BUCKET,
+            policy,
+            expectedBucketOwner: OWNER,
+            endpoint: "http://127.0.0.1:9000",
+            region: "us-east-1",
+            __provider: PROVIDER_PLACEHOLDER,
+        });
+        const checkedA = await provider.check({}, news(a));
+        const checkedC = await provider.check({}, news(c));
+        if (checkedA.failures?.length || checkedC.failures?.length)
+            throw new Error(`${label}: check failed: ${JSON.stringify([...(checkedA.failures ?? []), ...(checkedC.failures ?? [])])}`);
+        const { __provider: _omit, ...stateInputs } = checkedA.inputs as Record<string, unknown>;
+        const olds = { ...stateInputs, canonicalPolicy: canonicalizePolicy(checkedA.inputs.policy as string), __provider: PROVIDER_PLACEHOLDER } as never;
+        const sameText = { ...checkedA.inputs } as never;
+        const rewritten = { ...checkedC.inputs } as never;
+        if ((await provider.diff(BUCKET, olds, sameText)).changes || (await provider.diff(BUCKET, olds, rewritten)).changes)
+            throw new Error(`${label}: diff reports a change`);
+
+        log(`equivalence ${label}: ${Buffer.byteLength(a)} bytes, ${document.Statement.length} statements`);
+        // The figures the ratios compare are measured in interleaved rounds; the slow deep-equal package on its own.
+        const core = measureInterleaved(
+            {
+                parseOne: () => JSON.parse(a),
+                parsePair: () => [JSON.parse(a), JSON.parse(b)],
+                naiveNode: () => isDeepStrictEqual(JSON.parse(a), JSON.parse(b)),
+                canonicalizeOne: () => canonicalizePolicy(a),
+                equivalentPair: () => policiesEquivalent(a, b),
+            },
+            options,
+        );
+        const {
+            parseOne: parseOneUs,
+            parsePair: parsePairUs,
+            naiveNode: naiveNodeDeepEqualPairUs,
+            canonicalizeOne: canonicalizeOneUs,
+            equivalentPair: equivalentPairUs,
+        } = core.samples;
+        const naiveDeepEqualPairUs = measureMicros(() => deepEqual(JSON.parse(a), JSON.parse(b), { strict: true }), options);
+        const equivalentRewrittenUs = measureMicros(() => policiesEquivalent(a, c), options);
+        const formatUs = measureMicros(() => formatPolicy(c), options);
+        const diffPoliciesUs = measureMicros(() => diffPolicies(a, changed), options);
+        const providerCheckUs = await measureMicrosAsync(() => provider.check({}, news(c)), options);
+        const providerDiffSameTextUs = await measureMicrosAsync(() => provider.diff(BUCKET, olds, sameText), options);
+        const providerDiffRewrittenUs = await measureMicrosAsync(() => provider.diff(BUCKET, olds, rewritten), options);
+        const providerCheckDiffUs = await measureMicrosAsync(async () => {
+            const checked = await provider.check({}, news(c));
+            return provider.diff(BUCKET, olds, checked.inputs as never);
+        }, options);
+        const ratio = (x: Sample, y: Sample) => Number((x.median / y.median).toFixed(2));
+        const pairedRatio = (x: Parameters<typeof core.ratio>[0], y: Parameters<typeof core.ratio>[0]) => Number(core.ratio(x, y).toFixed(2));
+        results[label] = {
+            bytes: Buffer.byteLength(a),
+            statements: document.Statement.length,
+            parseOneUs: rounded(parseOneUs),
+            parsePairUs: rounded(parsePairUs),
+            naiveDeepEqualPairUs: rounded(naiveDeepEqualPairUs),
+            naiveNodeDeepEqualPairUs: rounded(naiveNodeDeepEqualPairUs),
+            canonicalizeOneUs: rounded(canonicalizeOneUs),
+            equivalentPairUs: rounded(equivalentPairUs),
+            equivalentRewrittenUs: rounded(equivalentRewrittenUs),
+            formatUs: rounded(formatUs),
+            diffPoliciesUs: rounded(diffPoliciesUs),
+            providerCheckUs: rounded(providerCheckUs),
+            providerDiffSameTextUs: rounded(providerDiffSameTextUs),
+            providerDiffRewrittenUs: rounded(providerDiffRewrittenUs),
+            providerCheckDiffUs: rounded(providerCheckDiffUs),
+            ratios: {
+                equivalentVsParsePair: pairedRatio("equivalentPair", "parsePair"),
+                equivalentVsParseOne: pairedRatio("equivalentPair", "parseOne"),
+                canonicalizeVsParseOne: pairedRatio("canonicalizeOne", "parseOne"),
+                naiveVsEquivalent: ratio(naiveDeepEqualPairUs, equivalentPairUs),
+                naiveNodeVsEquivalent: pairedRatio("naiveNode", "equivalentPair"),
+                checkDiffVsParseOne: ratio(providerCheckDiffUs, parseOneUs),
+            },
+        };
+    }
+    return results;
+}

@@ -39,6 +39,7 @@ export function bucketNameProblem(name: string): string | undefined {
 }
 
 function describeValue(value: unknown): string {
+    if (value === undefined) return "nothing";
     if (value === null) return "null";
     if (Array.isArray(value)) return "a list";
     if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
@@ -88,10 +89,12 @@ export function validateSettings(news: Record<string, unknown>): Failure[] {
         } catch {
             url = undefined;
         }
-        if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-            failures.push({ property: "endpoint", reason: `endpoint must be an http:// or https:// URL, got ${describeValue(endpoint)}` });
-        } else if (url.username || url.password) {
+        if (url && (url.username || url.password)) {
             failures.push({ property: "endpoint", reason: "endpoint must not contain credentials; use the AWS credential chain" });
+        } else if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+            // Never echo what may be credentials (user:secret@host) into a message.
+            const shown = endpoint.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@\s]*@/i, "$1…@");
+            failures.push({ property: "endpoint", reason: `endpoint must be an http:// or https:// URL, got ${describeValue(shown)}` });
         }
     }
     const region = news.region;
@@ -390,7 +393,7 @@ export function checkPolicy(policy: unknown, bucket: unknown, confirmRemoveSelfB
     try {
         document = parsePolicy(policy as string | object) as unknown as Record<string, unknown>;
     } catch (e) {
-        return { failures: [{ property: "policy", reason: `policy is not a valid policy document: ${(e as Error).message}` }] };
+        return { failures: [{ property: "policy", reason: `policy is not a valid policy document: ${(e as Error).message.replace(/^policy /, "it ")}` }] };
     }
     const deepDocument = tooDeep(document);
     if (deepDocument) return deepDocument;

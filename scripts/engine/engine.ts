@@ -7,6 +7,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import deepEqual from "deep-equal";
 import { describePolicyDiff, diffPolicies } from "../../provider/policy";
 import { DynamicProviderHost, HostOptions, Props } from "./host";
 
@@ -55,7 +56,7 @@ function policyChangeLines(oldPolicy: unknown, newPolicy: unknown): string[] {
 
 function changedKeys(oldInputs: Props, newInputs: Props): string[] {
     const keys = new Set([...Object.keys(oldInputs), ...Object.keys(newInputs)]);
-    return [...keys].filter((k) => k !== "__provider" && k !== "policy" && k !== "canonicalPolicy" && JSON.stringify(oldInputs[k]) !== JSON.stringify(newInputs[k]));
+    return [...keys].filter((k) => k !== "__provider" && k !== "policy" && k !== "canonicalPolicy" && !deepEqual(oldInputs[k], newInputs[k], { strict: true }));
 }
 
 export class MiniEngine {

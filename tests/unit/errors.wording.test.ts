@@ -164,19 +164,16 @@ describe("describeS3Error wording", () => {
         );
     });
 
-    it.failing(
-        "403 InvalidAccessKeyId is explained as rejected credentials, not as a missing permission (wanted: credential codes before the 403 branch)",
-        () => {
-            const message = describeS3Error(
-                s3Error("InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records."),
-                context("PutBucketPolicy"),
-            ).message;
-            expect(message).toContain("The AWS credentials were rejected");
-            expect(message).not.toContain("lacks s3:PutBucketPolicy");
-        },
-    );
+    it("403 InvalidAccessKeyId is explained as rejected credentials, not as a missing permission", () => {
+        const message = describeS3Error(
+            s3Error("InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records."),
+            context("PutBucketPolicy"),
+        ).message;
+        expect(message).toContain("The AWS credentials were rejected");
+        expect(message).not.toContain("lacks s3:PutBucketPolicy");
+    });
 
-    it.failing("403 SignatureDoesNotMatch is explained as rejected credentials (wanted: credential codes before the 403 branch)", () => {
+    it("403 SignatureDoesNotMatch is explained as rejected credentials", () => {
         const message = describeS3Error(
             s3Error("SignatureDoesNotMatch", 403, "The request signature we calculated does not match the signature you provided."),
             context("GetBucketPolicy"),

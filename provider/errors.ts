@@ -134,8 +134,14 @@ export function describeS3Error(e: unknown, context: ErrorContext): BucketPolicy
     return new BucketPolicyError(advice ? `${head} ${advice}` : head, code, status, context.bucket, context.operation);
 }
 
+const CREDENTIAL_CODES = new Set(["InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired", "CredentialsProviderError"]);
+
 function adviceFor(code: string, status: number | undefined, detail: string, context: ErrorContext): string {
     const { bucket, operation, expectedBucketOwner } = context;
+    // Before the 403 advice: S3 answers these with 403 too, and they are about the credentials, not the bucket.
+    if (CREDENTIAL_CODES.has(code)) {
+        return `The AWS credentials were rejected or could not be loaded. Check AWS_PROFILE / AWS_ACCESS_KEY_ID or the profile input.`;
+    }
     if (code === "AccessDenied" || status === 403) {
         if (/public access|BlockPublicPolicy/i.test(detail)) {
             return (
@@ -159,9 +165,6 @@ function adviceFor(code: string, status: number | undefined, detail: string, con
     }
     if (code === "PermanentRedirect" || code === "AuthorizationHeaderMalformed" || status === 301) {
         return `Bucket "${bucket}" is in another region: set the region input (or aws:region) to the bucket's region.`;
-    }
-    if (code === "InvalidAccessKeyId" || code === "SignatureDoesNotMatch" || code === "ExpiredToken" || code === "CredentialsProviderError") {
-        return `The AWS credentials were rejected or could not be loaded. Check AWS_PROFILE / AWS_ACCESS_KEY_ID or the profile input.`;
     }
     if (code === "TimeoutError" || code === "ETIMEDOUT") {
         return `S3 did not answer within the request time-out. Check the endpoint/region inputs and the network; the time-out per request is 30 s (BUCKET_POLICY_REQUEST_TIMEOUT_MS in the provider's environment overrides it).`;

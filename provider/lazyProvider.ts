@@ -27,7 +27,9 @@ export class LazyBucketPolicyProvider implements pulumi.dynamic.ResourceProvider
         try {
             loaded = require(entry);
         } catch (error) {
-            if ((error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
+            // Only the entry itself missing means "not installed"; a missing dependency of it is reported as it is.
+            const missing = (error as { code?: string }).code === "MODULE_NOT_FOUND" && String((error as Error).message).includes(`'${entry}'`);
+            if (!missing) throw error;
             const path = require("path");
             const projectDir = process.cwd();
             let name: string | undefined;
@@ -39,10 +41,11 @@ export class LazyBucketPolicyProvider implements pulumi.dynamic.ResourceProvider
             if (name !== "pulumi-s3-bucket-policy") {
                 throw new Error(`BucketPolicy: cannot load its provider: ${entry} is not installed in ${projectDir}. Run npm install pulumi-s3-bucket-policy in the Pulumi program's directory.`);
             }
+            const built = path.join(projectDir, "dist", "provider", "provider.js");
             try {
-                loaded = require(path.join(projectDir, "dist", "provider", "provider.js"));
-            } catch {
-                throw new Error(`BucketPolicy: cannot load its provider from ${projectDir}/dist: run npm run build in this repository first.`);
+                loaded = require(built);
+            } catch (cause) {
+                throw new Error(`BucketPolicy: cannot load its provider from ${built} (run npm run build in this repository): ${(cause as Error).message}`);
             }
         }
         this.implementation = new loaded.BucketPolicyProvider();

@@ -82,8 +82,8 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
             if (!inputs.adoptExisting) {
                 throw new Error(
                     `Bucket "${inputs.bucket}" already has a bucket policy (${describeStatements(live)}), and BucketPolicy does not overwrite ` +
-                        `a policy it did not create. To take it over, either import it (resource option import: "${inputs.bucket}", with a policy ` +
-                        `equivalent to the live one) or set adoptExisting: true to replace it with this resource's policy.`,
+                        `a policy it did not create. To take it over, set adoptExisting: true: when the declared policy is equivalent to the ` +
+                        `live one nothing is written, otherwise the live policy is replaced. (Pulumi cannot import dynamic resources.)`,
                 );
             }
             if (sameMeaning(live, inputs.policy)) return { id: inputs.bucket, outs: outputsFor(inputs, live) };

@@ -1,0 +1,110 @@
+/**
+ * The S3 calls as the provider makes them (`provider/calls.ts` over `provider/s3.ts`'s client), against RadosGW behind
+ * the fault proxy, without the host: the request time-out really ends a request that gets no answer (regression for
+ * issue "Reliability: retries, faults, clobbering, and bad input, with nothing lost": since @smithy/node-http-handler
+ * 4.x `requestTimeout` alone only logged a warning and the call waited without bound), the time-out is read from the
+ * environment at call time, and RadosGW's own errors are classified as the provider expects.
+ */
+import { GetBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
+import { CallContext, getLivePolicy, putPolicy, removePolicy } from "../../provider/calls";
+import { REQUEST_TIMEOUT_ENV, REQUEST_TIMEOUT_MS, createS3Client, requestTimeoutMs } from "../../provider/s3";
+import { LocalS3Env, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor, uniqueBucketName } from "../support/localS3";
+import { S3Proxy, startS3Proxy } from "../support/s3proxy";
+
+describe("the provider's S3 calls against RadosGW", () => {
+    let env: LocalS3Env;
+    let proxy: S3Proxy;
+    let alice: S3Client;
+    let bucket: string;
+    const saved = { ...process.env };
+
+    /** A call context as the provider builds it: its own client (credentials from the environment), no fake clock. */
+    const context = (extra: Partial<CallContext> = {}): CallContext => ({
+        client: createS3Client({ endpoint: proxy.endpoint, region: env.region }),
+        bucket,
+        retryTimeoutMs: 5_000,
+        ...extra,
+    });
+    const policy = () =>
+        JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }] });
+
+    beforeAll(async () => {
+        env = loadLocalS3Env();
+        alice = s3ClientFor(env, "alice");
+        bucket = await createTestBucket(alice, "calls");
+        proxy = await startS3Proxy({ target: env.endpoint });
+        process.env.AWS_ACCESS_KEY_ID = env.users.alice.accessKeyId;
+        process.env.AWS_SECRET_ACCESS_KEY = env.users.alice.secretAccessKey;
+    });
+    afterAll(async () => {
+        for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", REQUEST_TIMEOUT_ENV]) {
+            if (saved[key] === undefined) delete process.env[key];
+            else process.env[key] = saved[key];
+        }
+        await proxy?.close();
+        if (bucket) await destroyBucket(alice, bucket);
+    });
+    afterEach(async () => {
+        // A delayed request is still forwarded after the client gave up on it: let it finish, so nothing outlives the test.
+        for (let waited = 0; waited < 5_000 && proxy.requests.some((r) => r.status === 0); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    });
+    beforeEach(() => {
+        proxy.setRules([]);
+        proxy.reset();
+        delete process.env[REQUEST_TIMEOUT_ENV];
+    });
+
+    describe(requestTimeoutMs.name, () => {
+        it.each([
+            [undefined, REQUEST_TIMEOUT_MS],
+            ["1500", 1500],
+            ["0", REQUEST_TIMEOUT_MS],
+            ["-5", REQUEST_TIMEOUT_MS],
+            ["soon", REQUEST_TIMEOUT_MS],
+            ["2.5", REQUEST_TIMEOUT_MS],
+        ])("%j → %d ms", (value, expected) => {
+            expect(requestTimeoutMs(value === undefined ? {} : { [REQUEST_TIMEOUT_ENV]: value })).toBe(expected);
+        });
+    });
+
+    it("ends a request that gets no answer at the request time-out, read from the environment when the client is made", async () => {
+        process.env[REQUEST_TIMEOUT_ENV] = "400";
+        proxy.setRules([{ bucket, operation: "GetBucketPolicy", fault: { delayMs: 2_000 } }]);
+        const client = createS3Client({ endpoint: proxy.endpoint, region: env.region });
+        const started = Date.now();
+        const error = (await client.send(new GetBucketPolicyCommand({ Bucket: bucket })).catch((e: unknown) => e)) as { name: string; code?: string };
+        const elapsed = Date.now() - started;
+        expect(error).toMatchObject({ name: "TimeoutError", code: "ETIMEDOUT" });
+        expect(elapsed).toBeGreaterThanOrEqual(400);
+        expect(elapsed).toBeLessThan(2_000);
+    });
+
+    it("retries the time-out, then succeeds", async () => {
+        process.env[REQUEST_TIMEOUT_ENV] = "400";
+        proxy.setRules([{ bucket, operation: "GetBucketPolicy", fault: { delayMs: 1_500 }, times: 1 }]);
+        expect(await getLivePolicy(context())).toBeUndefined();
+        expect(proxy.requests.filter((r) => r.operation === "GetBucketPolicy").map((r) => r.injected ?? r.errorCode)).toEqual(["delay", "NoSuchBucketPolicy"]);
+    });
+
+    it("puts, reads back and removes a policy, one call each when nothing fails", async () => {
+        await putPolicy(context(), { policy: policy() });
+        expect(await getLivePolicy(context())).toBe(policy());
+        await removePolicy(context());
+        expect(await getLivePolicy(context())).toBeUndefined();
+        expect(proxy.requests.map((r) => r.operation)).toEqual(["PutBucketPolicy", "GetBucketPolicy", "DeleteBucketPolicy", "GetBucketPolicy"]);
+    });
+
+    it("takes RadosGW's NoSuchBucket on a read or a delete as 'no policy', at once", async () => {
+        const missing = context({ bucket: uniqueBucketName("calls-missing") });
+        expect(await getLivePolicy(missing)).toBeUndefined();
+        await expect(removePolicy(missing)).resolves.toBeUndefined();
+        expect(proxy.requests.map((r) => `${r.operation} ${r.errorCode}`)).toEqual(["GetBucketPolicy NoSuchBucket", "DeleteBucketPolicy NoSuchBucket"]);
+    });
+
+    it("does not retry RadosGW's 400 InvalidArgument for a policy it rejects", async () => {
+        const rejected = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:FooBar", Resource: `arn:aws:s3:::${bucket}/*` }] });
+        const error = (await putPolicy(context(), { policy: rejected }).catch((e: unknown) => e)) as Error & { code: string; httpStatus: number };
+        expect(error).toMatchObject({ name: "BucketPolicyError", code: "InvalidArgument", httpStatus: 400 });
+        expect(proxy.requests.map((r) => r.operation)).toEqual(["PutBucketPolicy"]);
+    });
+});

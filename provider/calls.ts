@@ -1,7 +1,19 @@
 /**
  * The three S3 calls as the provider makes them: retried when the failure is transient, explained when it is not.
  */
-import { BucketPolicyError, S3Operation, describeS3Error, errorCode, httpStatus, isNetworkError, isNoSuchBucket, isNoSuchBucketPolicy, isPrincipalNotYetPropagated, isThrottling, isTransientServerError } from "./errors";
+import {
+    BucketPolicyError,
+    S3Operation,
+    describeS3Error,
+    errorCode,
+    httpStatus,
+    isNetworkError,
+    isNoSuchBucket,
+    isNoSuchBucketPolicy,
+    isPrincipalNotYetPropagated,
+    isThrottling,
+    isTransientServerError,
+} from "./errors";
 import { DEFAULT_RETRY_TIMEOUT_MS, RetryOptions, summarizeReasons, withRetries } from "./retry";
 import { BucketTarget, PutOptions, S3Sender, deleteBucketPolicy, findBucketPolicy, putBucketPolicy } from "./s3";
 
@@ -39,7 +51,12 @@ async function retried<T>(context: CallContext, operation: S3Operation, call: ()
             timeoutMs,
             retryReason: (error) => retryReason(error, operation),
             onGiveUp: (lastError, summary) => {
-                const described = describeS3Error(lastError, context.expectedBucketOwner ? { bucket: context.bucket, operation, expectedBucketOwner: context.expectedBucketOwner } : { bucket: context.bucket, operation });
+                const described = describeS3Error(
+                    lastError,
+                    context.expectedBucketOwner
+                        ? { bucket: context.bucket, operation, expectedBucketOwner: context.expectedBucketOwner }
+                        : { bucket: context.bucket, operation },
+                );
                 described.message =
                     `${described.message} Gave up after ${summary.attempts} attempt${summary.attempts === 1 ? "" : "s"} in ${seconds(summary.elapsedMs)} s: ` +
                     `another wait would pass the retry budget of ${seconds(timeoutMs)} s (retryTimeoutSeconds). Retried: ${summarizeReasons(summary.reasons)}.`;
@@ -50,7 +67,7 @@ async function retried<T>(context: CallContext, operation: S3Operation, call: ()
     } catch (error) {
         if (error instanceof BucketPolicyError) throw error;
         // Codes the callers handle themselves travel on unchanged.
-        if (isNoSuchBucketPolicy(error) || ((operation !== "PutBucketPolicy") && isNoSuchBucket(error))) throw error;
+        if (isNoSuchBucketPolicy(error) || (operation !== "PutBucketPolicy" && isNoSuchBucket(error))) throw error;
         throw describeS3Error(error, { bucket: context.bucket, operation, expectedBucketOwner: context.expectedBucketOwner });
     }
 }

@@ -134,7 +134,14 @@ export function describeS3Error(e: unknown, context: ErrorContext): BucketPolicy
     return new BucketPolicyError(advice ? `${head} ${advice}` : head, code, status, context.bucket, context.operation);
 }
 
-const CREDENTIAL_CODES = new Set(["InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired", "CredentialsProviderError"]);
+const CREDENTIAL_CODES = new Set([
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "ExpiredToken",
+    "InvalidToken",
+    "TokenRefreshRequired",
+    "CredentialsProviderError",
+]);
 
 function adviceFor(code: string, status: number | undefined, detail: string, context: ErrorContext): string {
     const { bucket, operation, expectedBucketOwner } = context;

@@ -5,7 +5,14 @@
 // Named imports on purpose: TypeScript compiles them to one `require` of the package, which Pulumi's closure
 // serializer turns back into `require("@aws-sdk/client-s3/...")`. `import * as` compiles to an `__importStar` copy that
 // it would try to serialize by value, and fail.
-import { ChecksumAlgorithm, DeleteBucketPolicyCommand, GetBucketPolicyCommand, GetBucketPolicyCommandOutput, PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+    ChecksumAlgorithm,
+    DeleteBucketPolicyCommand,
+    GetBucketPolicyCommand,
+    GetBucketPolicyCommandOutput,
+    PutBucketPolicyCommand,
+    S3Client,
+} from "@aws-sdk/client-s3";
 
 /** Where and as whom to call S3. Credentials are never part of it: the SDK's default chain resolves them per call. */
 export interface Connection {
@@ -61,9 +68,7 @@ export interface BucketTarget {
 
 /** Adds `ExpectedBucketOwner` to every request when it is set: one concern, one place. */
 function bucketParams(target: BucketTarget): { Bucket: string; ExpectedBucketOwner?: string } {
-    return target.expectedBucketOwner
-        ? { Bucket: target.bucket, ExpectedBucketOwner: target.expectedBucketOwner }
-        : { Bucket: target.bucket };
+    return target.expectedBucketOwner ? { Bucket: target.bucket, ExpectedBucketOwner: target.expectedBucketOwner } : { Bucket: target.bucket };
 }
 
 /** Returns the live policy text. Throws the SDK error (`NoSuchBucketPolicy`, `NoSuchBucket`, …) when there is none. */

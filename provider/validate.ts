@@ -79,7 +79,10 @@ export function validateSettings(news: Record<string, unknown>): Failure[] {
     }
     const checksum = news.checksumAlgorithm;
     if (typeof checksum === "string" && checksum !== UNKNOWN && !(CHECKSUM_ALGORITHMS as readonly string[]).includes(checksum)) {
-        failures.push({ property: "checksumAlgorithm", reason: `checksumAlgorithm must be one of ${CHECKSUM_ALGORITHMS.join(", ")}, got ${describeValue(checksum)}` });
+        failures.push({
+            property: "checksumAlgorithm",
+            reason: `checksumAlgorithm must be one of ${CHECKSUM_ALGORITHMS.join(", ")}, got ${describeValue(checksum)}`,
+        });
     }
     const endpoint = news.endpoint;
     if (typeof endpoint === "string" && endpoint !== UNKNOWN && endpoint !== "") {
@@ -186,7 +189,10 @@ function exactlyOne(where: string, statement: Record<string, unknown>, a: string
 
 /** True when an IAM pattern (`*` any run of characters, `?` one character) matches `value`. */
 function globMatches(pattern: string, value: string, ignoreCase = false): boolean {
-    const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const source = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
     return new RegExp(`^${source}$`, ignoreCase ? "is" : "s").test(value);
 }
 
@@ -287,12 +293,14 @@ export function lockoutRisk(document: Record<string, unknown>, bucket?: string):
         const statement = statements[index] as Record<string, unknown>;
         if (!statement || typeof statement !== "object" || statement.Effect !== "Deny" || statement.Condition !== undefined) continue;
         const principal = statement.Principal as unknown;
-        const everyone = principal === "*" || (typeof principal === "object" && principal !== null && asList((principal as Record<string, unknown>).AWS).includes("*"));
+        const everyone =
+            principal === "*" || (typeof principal === "object" && principal !== null && asList((principal as Record<string, unknown>).AWS).includes("*"));
         if (!everyone) continue;
         const listed = (element: string) => asList(statement[element]).filter((item): item is string => typeof item === "string");
         let denied: string[];
         if (statement.Action !== undefined) denied = POLICY_OPERATIONS.filter((op) => listed("Action").some((pattern) => globMatches(pattern, op, true)));
-        else if (statement.NotAction !== undefined) denied = POLICY_OPERATIONS.filter((op) => !listed("NotAction").some((pattern) => globMatches(pattern, op, true)));
+        else if (statement.NotAction !== undefined)
+            denied = POLICY_OPERATIONS.filter((op) => !listed("NotAction").some((pattern) => globMatches(pattern, op, true)));
         else continue;
         if (denied.length === 0) continue;
         if (bucket !== undefined) {
@@ -381,7 +389,14 @@ export function checkPolicy(policy: unknown, bucket: unknown, confirmRemoveSelfB
     }
     const tooDeep = (value: unknown): PolicyCheck | undefined =>
         nestingDepth(value) > MAX_POLICY_DEPTH
-            ? { failures: [{ property: "policy", reason: `policy nests more than ${MAX_POLICY_DEPTH} levels deep; a policy document nests 7 at most (document, Statement, statement, Condition, operator, key, values)` }] }
+            ? {
+                  failures: [
+                      {
+                          property: "policy",
+                          reason: `policy nests more than ${MAX_POLICY_DEPTH} levels deep; a policy document nests 7 at most (document, Statement, statement, Condition, operator, key, values)`,
+                      },
+                  ],
+              }
             : undefined;
     const deepObject = tooDeep(policy);
     if (deepObject) return deepObject;
@@ -399,7 +414,14 @@ export function checkPolicy(policy: unknown, bucket: unknown, confirmRemoveSelfB
     if (deepDocument) return deepDocument;
     const duplicate = typeof policy === "string" ? duplicateJsonKey(policy) : undefined;
     if (duplicate) {
-        return { failures: [{ property: "policy", reason: `policy JSON has the key ${duplicate} twice; JSON keeps only the last one, so S3 would get a different policy than written. Remove one.` }] };
+        return {
+            failures: [
+                {
+                    property: "policy",
+                    reason: `policy JSON has the key ${duplicate} twice; JSON keeps only the last one, so S3 would get a different policy than written. Remove one.`,
+                },
+            ],
+        };
     }
     const knownBucket = typeof bucket === "string" && bucket !== UNKNOWN ? bucket : undefined;
     const problems = policyProblems(document, knownBucket);

@@ -54,8 +54,19 @@ describe("load: 200 policies at once through one host, with 10% injected retryab
     const buckets: string[] = [];
 
     const policyFor = (bucket: string, actions: string[]) =>
-        JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` }] });
-    const inputs = (bucket: string, actions: string[]): Props => ({ bucket, policy: policyFor(bucket, actions), endpoint: proxy.endpoint, retryTimeoutSeconds: 60, __provider: serializedProvider });
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                { Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` },
+            ],
+        });
+    const inputs = (bucket: string, actions: string[]): Props => ({
+        bucket,
+        policy: policyFor(bucket, actions),
+        endpoint: proxy.endpoint,
+        retryTimeoutSeconds: 60,
+        __provider: serializedProvider,
+    });
     const livePolicy = async (bucket: string) => {
         try {
             return (await alice.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy;
@@ -81,7 +92,12 @@ describe("load: 200 policies at once through one host, with 10% injected retryab
             byOperation.set(r.operation, (byOperation.get(r.operation) ?? 0) + 1);
             if (r.injected) injected.set(r.injected, (injected.get(r.injected) ?? 0) + 1);
         }
-        return { total: proxy.requests.length, injected: [...injected.values()].reduce((a, b) => a + b, 0), byOperation: Object.fromEntries(byOperation), byFault: Object.fromEntries(injected) };
+        return {
+            total: proxy.requests.length,
+            injected: [...injected.values()].reduce((a, b) => a + b, 0),
+            byOperation: Object.fromEntries(byOperation),
+            byFault: Object.fromEntries(injected),
+        };
     };
     /** Runs one phase for every bucket at once; returns the failures (there should be none). */
     const phase = async <T>(name: string, work: (bucket: string) => Promise<T>) => {

@@ -31,8 +31,18 @@ describe("reliability: no clobbering, through the real host", () => {
     const buckets: string[] = [];
 
     const policyFor = (bucket: string, sid: string, actions: string[] = ["s3:GetObject"]) =>
-        JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: sid, Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` }] });
-    const inputs = (bucket: string, policy: string, extra: Props = {}): Props => ({ bucket, policy, endpoint: proxy.endpoint, retryTimeoutSeconds: 10, __provider: serializedProvider, ...extra });
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Sid: sid, Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` }],
+        });
+    const inputs = (bucket: string, policy: string, extra: Props = {}): Props => ({
+        bucket,
+        policy,
+        endpoint: proxy.endpoint,
+        retryTimeoutSeconds: 10,
+        __provider: serializedProvider,
+        ...extra,
+    });
     const calls = (bucket: string): RecordedRequest[] => proxy.requests.filter((r) => r.bucket === bucket && /BucketPolicy$/.test(r.operation));
     const ops = (bucket: string) => calls(bucket).map((r) => r.operation);
     const newBucket = async (prefix: string) => {
@@ -80,7 +90,13 @@ describe("reliability: no clobbering, through the real host", () => {
             const theirs = JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [
-                    { Sid: "TheirRead", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` },
+                    {
+                        Sid: "TheirRead",
+                        Effect: "Allow",
+                        Principal: { AWS: env.users.bob.principalArn },
+                        Action: "s3:GetObject",
+                        Resource: `arn:aws:s3:::${bucket}/*`,
+                    },
                     { Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucket}` },
                 ],
             });
@@ -237,7 +253,12 @@ describe("reliability: no clobbering, through the mini engine running this repos
             env: { AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId, AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey, AWS_REGION: env.region },
         });
     const policy = (sid: string) =>
-        JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: sid, Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }] });
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                { Sid: sid, Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` },
+            ],
+        });
     const live = async () => (await alice.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy as string;
 
     it("an endpoint change replaces the resource on the same bucket; the new policy survives the old resource's delete", async () => {
@@ -246,7 +267,12 @@ describe("reliability: no clobbering, through the mini engine running this repos
         expect(steps.map((s) => s.op)).toEqual(["replace"]);
         expect(steps[0].detail[0]).toBe("replace because of: endpoint");
         // The old resource's delete went through the old endpoint: it read the policy, saw it was not its own, and left it.
-        expect(proxyA.requests.filter((r) => r.bucket === bucket).map((r) => r.operation).slice(-1)).toEqual(["GetBucketPolicy"]);
+        expect(
+            proxyA.requests
+                .filter((r) => r.bucket === bucket)
+                .map((r) => r.operation)
+                .slice(-1),
+        ).toEqual(["GetBucketPolicy"]);
         expect(proxyB.requests.filter((r) => r.bucket === bucket).map((r) => r.operation)).toEqual(["GetBucketPolicy", "PutBucketPolicy"]);
         expect(policiesEquivalent(await live(), policy("After"))).toBe(true);
         const state = JSON.parse(fs.readFileSync(path.join(stateDir, "state.json"), "utf8"));

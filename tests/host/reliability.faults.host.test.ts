@@ -32,7 +32,12 @@ describe("reliability: faults through the real host", () => {
     const callerAccounts = new Map<string, string>();
 
     const policyFor = (bucket: string, actions: string[] = ["s3:GetObject"]) =>
-        JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` }] });
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                { Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` },
+            ],
+        });
     const inputs = (bucket: string, extra: Props = {}): Props => ({
         bucket,
         policy: policyFor(bucket),
@@ -75,7 +80,12 @@ describe("reliability: faults through the real host", () => {
     const startHost = (extraEnv: NodeJS.ProcessEnv = {}) =>
         DynamicProviderHost.start({
             cwd: repoDir,
-            env: { AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId, AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey, AWS_REGION: env.region, ...extraEnv },
+            env: {
+                AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId,
+                AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey,
+                AWS_REGION: env.region,
+                ...extraEnv,
+            },
             config: { "aws:region": env.region },
         });
 
@@ -99,9 +109,21 @@ describe("reliability: faults through the real host", () => {
 
     describe("each retryable fault is retried, then the call succeeds", () => {
         it.each<{ name: string; rule: Omit<FaultRule, "bucket">; expected: string[] }>([
-            { name: "503 SlowDown (throttling)", rule: { operation: "PutBucketPolicy", fault: "SlowDown", times: 2 }, expected: ["GetBucketPolicy", "PutBucketPolicy", "PutBucketPolicy", "PutBucketPolicy"] },
-            { name: "500 InternalError", rule: { operation: "PutBucketPolicy", fault: "InternalError", times: 2 }, expected: ["GetBucketPolicy", "PutBucketPolicy", "PutBucketPolicy", "PutBucketPolicy"] },
-            { name: "409 OperationAborted", rule: { operation: "PutBucketPolicy", fault: "OperationAborted", times: 2 }, expected: ["GetBucketPolicy", "PutBucketPolicy", "PutBucketPolicy", "PutBucketPolicy"] },
+            {
+                name: "503 SlowDown (throttling)",
+                rule: { operation: "PutBucketPolicy", fault: "SlowDown", times: 2 },
+                expected: ["GetBucketPolicy", "PutBucketPolicy", "PutBucketPolicy", "PutBucketPolicy"],
+            },
+            {
+                name: "500 InternalError",
+                rule: { operation: "PutBucketPolicy", fault: "InternalError", times: 2 },
+                expected: ["GetBucketPolicy", "PutBucketPolicy", "PutBucketPolicy", "PutBucketPolicy"],
+            },
+            {
+                name: "409 OperationAborted",
+                rule: { operation: "PutBucketPolicy", fault: "OperationAborted", times: 2 },
+                expected: ["GetBucketPolicy", "PutBucketPolicy", "PutBucketPolicy", "PutBucketPolicy"],
+            },
             {
                 name: "404 NoSuchBucket on the first puts (a new bucket not visible yet)",
                 rule: { operation: ["GetBucketPolicy", "PutBucketPolicy"], fault: "NoSuchBucket", times: 4 },
@@ -113,8 +135,16 @@ describe("reliability: faults through the real host", () => {
                 rule: { operation: "PutBucketPolicy", fault: "MalformedPolicy", message: "Invalid principal in policy", times: 2 },
                 expected: ["GetBucketPolicy", "PutBucketPolicy", "PutBucketPolicy", "PutBucketPolicy"],
             },
-            { name: "a connection reset before the answer", rule: { operation: "PutBucketPolicy", fault: "reset", times: 2 }, expected: ["GetBucketPolicy", "PutBucketPolicy", "PutBucketPolicy", "PutBucketPolicy"] },
-            { name: "503 SlowDown on the read before the put", rule: { operation: "GetBucketPolicy", fault: "SlowDown", times: 2 }, expected: ["GetBucketPolicy", "GetBucketPolicy", "GetBucketPolicy", "PutBucketPolicy"] },
+            {
+                name: "a connection reset before the answer",
+                rule: { operation: "PutBucketPolicy", fault: "reset", times: 2 },
+                expected: ["GetBucketPolicy", "PutBucketPolicy", "PutBucketPolicy", "PutBucketPolicy"],
+            },
+            {
+                name: "503 SlowDown on the read before the put",
+                rule: { operation: "GetBucketPolicy", fault: "SlowDown", times: 2 },
+                expected: ["GetBucketPolicy", "GetBucketPolicy", "GetBucketPolicy", "PutBucketPolicy"],
+            },
         ])("$name", async ({ rule, expected }) => {
             const bucket = await newBucket("rel-retry");
             proxy.setRules([{ ...rule, bucket }]);
@@ -149,7 +179,17 @@ describe("reliability: faults through the real host", () => {
                 "DeleteBucketPolicy", // SlowDown
                 "DeleteBucketPolicy",
             ]);
-            expect(calls(bucket).map((r) => r.injected ?? "-")).toEqual(["InternalError", "-", "OperationAborted", "OperationAborted", "-", "-", "-", "SlowDown", "-"]);
+            expect(calls(bucket).map((r) => r.injected ?? "-")).toEqual([
+                "InternalError",
+                "-",
+                "OperationAborted",
+                "OperationAborted",
+                "-",
+                "-",
+                "-",
+                "SlowDown",
+                "-",
+            ]);
             expect(await livePolicy(bucket)).toBeUndefined();
         });
 
@@ -184,7 +224,9 @@ describe("reliability: faults through the real host", () => {
                 proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: { delayMs: 1_500 } }]);
                 const error = await failedCreate(timeoutHost, bucket, { retryTimeoutSeconds: 1 });
                 const puts = calls(bucket).filter((r) => r.operation === "PutBucketPolicy").length;
-                expect(error.message).toMatch(/^PutBucketPolicy on bucket .* failed: ETIMEDOUT: .*requestTimeout\. S3 did not answer within the request time-out\./);
+                expect(error.message).toMatch(
+                    /^PutBucketPolicy on bucket .* failed: ETIMEDOUT: .*requestTimeout\. S3 did not answer within the request time-out\./,
+                );
                 expect(error.message).toMatch(new RegExp(`Retried: ${puts} × ETIMEDOUT \\(network error\\)\\.$`));
                 expect(error.initFailed).toBeUndefined(); // the read-back right after giving up found no policy
                 // The proxy forwards each abandoned put after its delay: S3 ends up holding the policy after all.
@@ -228,7 +270,9 @@ describe("reliability: faults through the real host", () => {
             const error = await failedCreate(host, bucket, { retryTimeoutSeconds: 2 });
             const puts = calls(bucket).filter((r) => r.operation === "PutBucketPolicy").length;
             expect(error.message).toMatch(/failed: InternalError \(HTTP 500\)/);
-            expect(error.message).toContain(`Retried: 1 × SlowDown 503 (throttling), 1 × ECONNRESET (network error), ${puts - 2} × InternalError 500 (transient server error).`);
+            expect(error.message).toContain(
+                `Retried: 1 × SlowDown 503 (throttling), 1 × ECONNRESET (network error), ${puts - 2} × InternalError 500 (transient server error).`,
+            );
         });
 
         it("gives up on a bucket that never appears (RadosGW's own NoSuchBucket), saying the bucket does not exist", async () => {
@@ -236,7 +280,9 @@ describe("reliability: faults through the real host", () => {
             const error = await failedCreate(host, bucket, { retryTimeoutSeconds: 1 });
             const puts = calls(bucket).filter((r) => r.operation === "PutBucketPolicy");
             expect(puts.every((r) => r.injected === undefined && r.errorCode === "NoSuchBucket")).toBe(true);
-            expect(error.message).toMatch(/failed: NoSuchBucket \(HTTP 404\)\. Bucket ".*" does not exist .* Gave up after \d+ attempts .* Retried: \d+ × NoSuchBucket \(bucket not visible yet\)\.$/);
+            expect(error.message).toMatch(
+                /failed: NoSuchBucket \(HTTP 404\)\. Bucket ".*" does not exist .* Gave up after \d+ attempts .* Retried: \d+ × NoSuchBucket \(bucket not visible yet\)\.$/,
+            );
         });
 
         it("with retryTimeoutSeconds: 0 makes exactly one attempt", async () => {
@@ -254,7 +300,11 @@ describe("reliability: faults through the real host", () => {
             owners.set(bucket, OWNER);
             const error = await failedCreate(host, bucket, { expectedBucketOwner: OTHER_ACCOUNT });
             expect(calls(bucket).map((r) => `${r.operation} ${r.injected}`)).toEqual(["GetBucketPolicy AccessDenied"]);
-            expect(error.message).toMatch(new RegExp(`^GetBucketPolicy on bucket "${bucket}" failed: AccessDenied \\(HTTP 403\\).*not owned by account ${OTHER_ACCOUNT} \\(expectedBucketOwner\\)`));
+            expect(error.message).toMatch(
+                new RegExp(
+                    `^GetBucketPolicy on bucket "${bucket}" failed: AccessDenied \\(HTTP 403\\).*not owned by account ${OTHER_ACCOUNT} \\(expectedBucketOwner\\)`,
+                ),
+            );
             expect(error.message).not.toMatch(/Gave up|Retried/);
         });
 
@@ -263,7 +313,11 @@ describe("reliability: faults through the real host", () => {
             const { created } = await create(host, bucket);
             owners.set(bucket, OWNER);
             proxy.reset();
-            const changed = await host.check(bucket, {}, inputs(bucket, { policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]), expectedBucketOwner: OTHER_ACCOUNT }));
+            const changed = await host.check(
+                bucket,
+                {},
+                inputs(bucket, { policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]), expectedBucketOwner: OTHER_ACCOUNT }),
+            );
             const error = (await host.update(bucket, bucket, created.outputs, changed.inputs).catch((e: unknown) => e)) as HostCallError;
             expect(error).toBeInstanceOf(HostCallError);
             // One put; the read-back that follows a failed put is refused too, and the put's error is what is reported.
@@ -295,10 +349,22 @@ describe("reliability: faults through the real host", () => {
             const bucket = await newBucket("rel-400-rgw");
             const policy = JSON.stringify({
                 Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*`, Condition: { FooEquals: { "aws:UserAgent": "x" } } }],
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: "*",
+                        Action: "s3:GetObject",
+                        Resource: `arn:aws:s3:::${bucket}/*`,
+                        Condition: { FooEquals: { "aws:UserAgent": "x" } },
+                    },
+                ],
             });
             const error = await failedCreate(host, bucket, { policy });
-            expect(calls(bucket).map((r) => `${r.operation} ${r.errorCode ?? r.status}`)).toEqual(["GetBucketPolicy NoSuchBucketPolicy", "PutBucketPolicy InvalidArgument", "GetBucketPolicy NoSuchBucketPolicy"]);
+            expect(calls(bucket).map((r) => `${r.operation} ${r.errorCode ?? r.status}`)).toEqual([
+                "GetBucketPolicy NoSuchBucketPolicy",
+                "PutBucketPolicy InvalidArgument",
+                "GetBucketPolicy NoSuchBucketPolicy",
+            ]);
             expect(error.message).toMatch(/failed: InvalidArgument \(HTTP 400\)\. S3 rejected the policy document/);
         });
     });

@@ -25,11 +25,32 @@ describe("reliability: confirmRemoveSelfBucketAccess, through the real host", ()
     const buckets: string[] = [];
 
     const readPolicy = (bucket: string) =>
-        JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }] });
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "BobReads",
+                    Effect: "Allow",
+                    Principal: { AWS: env.users.bob.principalArn },
+                    Action: "s3:GetObject",
+                    Resource: `arn:aws:s3:::${bucket}/*`,
+                },
+            ],
+        });
     /** Denies everyone PutBucketPolicy (not Get or Delete, so the test can still read and clean up). */
     const lockoutPolicy = (bucket: string) =>
-        JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "NobodyChangesThePolicy", Effect: "Deny", Principal: "*", Action: "s3:PutBucketPolicy", Resource: `arn:aws:s3:::${bucket}` }] });
-    const inputs = (bucket: string, policy: string, extra: Props = {}): Props => ({ bucket, policy, endpoint: proxy.endpoint, retryTimeoutSeconds: 5, __provider: serializedProvider, ...extra });
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Sid: "NobodyChangesThePolicy", Effect: "Deny", Principal: "*", Action: "s3:PutBucketPolicy", Resource: `arn:aws:s3:::${bucket}` }],
+        });
+    const inputs = (bucket: string, policy: string, extra: Props = {}): Props => ({
+        bucket,
+        policy,
+        endpoint: proxy.endpoint,
+        retryTimeoutSeconds: 5,
+        __provider: serializedProvider,
+        ...extra,
+    });
     const puts = (bucket: string) => proxy.requests.filter((r) => r.bucket === bucket && r.operation === "PutBucketPolicy");
     const newBucket = async (prefix: string) => {
         const bucket = await createTestBucket(alice, prefix);
@@ -87,7 +108,9 @@ describe("reliability: confirmRemoveSelfBucketAccess, through the real host", ()
         const mark = host.stderr.length;
         const checked = await host.check(bucket, {}, inputs(bucket, lockoutPolicy(bucket), { confirmRemoveSelfBucketAccess: true }));
         expect(checked.failures).toEqual([]);
-        expect(host.stderr.slice(mark)).toContain(`warning: bucket ${bucket}: Statement[0] (Sid "NobodyChangesThePolicy") denies s3:PutBucketPolicy to everyone ("*") without a condition; confirmRemoveSelfBucketAccess is set, so it will be applied.`);
+        expect(host.stderr.slice(mark)).toContain(
+            `warning: bucket ${bucket}: Statement[0] (Sid "NobodyChangesThePolicy") denies s3:PutBucketPolicy to everyone ("*") without a condition; confirmRemoveSelfBucketAccess is set, so it will be applied.`,
+        );
         const created = await host.create(bucket, checked.inputs);
         expect(puts(bucket).map((r) => [r.status, r.headers[HEADER]])).toEqual([[204, "true"]]);
         expect((await alice.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy).toBe(created.outputs.policy);
@@ -98,7 +121,9 @@ describe("reliability: confirmRemoveSelfBucketAccess, through the real host", ()
         const next = await host.check(bucket, {}, inputs(bucket, readPolicy(bucket)));
         const error = (await host.update(bucket, bucket, created.outputs, next.inputs).catch((e: unknown) => e)) as HostCallError;
         expect(error).toBeInstanceOf(HostCallError);
-        expect(error.message).toMatch(/^PutBucketPolicy on bucket .* failed: AccessDenied \(HTTP 403\)\. The caller lacks s3:PutBucketPolicy .* Deny statements\.$/);
+        expect(error.message).toMatch(
+            /^PutBucketPolicy on bucket .* failed: AccessDenied \(HTTP 403\)\. The caller lacks s3:PutBucketPolicy .* Deny statements\.$/,
+        );
         expect(puts(bucket)).toHaveLength(2);
         // Delete is still allowed by this policy: the resource can be destroyed.
         await host.delete(bucket, bucket, created.outputs);
@@ -106,7 +131,10 @@ describe("reliability: confirmRemoveSelfBucketAccess, through the real host", ()
 
     it("a Deny for everyone on the bucket's objects only is no lockout: no confirmation needed", async () => {
         const bucket = await newBucket("lockout-objects");
-        const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "NoDeletes", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: `arn:aws:s3:::${bucket}/*` }] });
+        const policy = JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Sid: "NoDeletes", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: `arn:aws:s3:::${bucket}/*` }],
+        });
         const checked = await host.check(bucket, {}, inputs(bucket, policy));
         expect(checked.failures).toEqual([]);
         await host.create(bucket, checked.inputs);

@@ -84,8 +84,18 @@ describe("reliability: nothing lost, through the real host", () => {
     const dropPuts = new Map<string, number>();
 
     const policyFor = (bucket: string, sid: string, actions: string[] = ["s3:GetObject"]) =>
-        JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: sid, Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` }] });
-    const inputs = (bucket: string, policy: string, extra: Props = {}): Props => ({ bucket, policy, endpoint: dropper.endpoint, retryTimeoutSeconds: 1, __provider: serializedProvider, ...extra });
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Sid: sid, Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` }],
+        });
+    const inputs = (bucket: string, policy: string, extra: Props = {}): Props => ({
+        bucket,
+        policy,
+        endpoint: dropper.endpoint,
+        retryTimeoutSeconds: 1,
+        __provider: serializedProvider,
+        ...extra,
+    });
     const calls = (bucket: string): RecordedRequest[] => proxy.requests.filter((r) => r.bucket === bucket && /BucketPolicy$/.test(r.operation));
     const ops = (bucket: string) => calls(bucket).map((r) => `${r.operation} ${r.injected ?? r.status}`);
     const newBucket = async (prefix: string) => {
@@ -177,8 +187,14 @@ describe("reliability: nothing lost, through the real host", () => {
         const policy = policyFor(bucket, "Applied");
         const news = await checked(bucket, policy);
         const error = await failure(host.create(bucket, news));
-        expect(calls(bucket).filter((r) => r.operation === "PutBucketPolicy").every((r) => r.status === 204)).toBe(true);
-        expect(error.message).toMatch(/^PutBucketPolicy on bucket .* failed: ECONNRESET.*Gave up after \d+ attempts.*Retried: \d+ × ECONNRESET \(network error\)\.$/);
+        expect(
+            calls(bucket)
+                .filter((r) => r.operation === "PutBucketPolicy")
+                .every((r) => r.status === 204),
+        ).toBe(true);
+        expect(error.message).toMatch(
+            /^PutBucketPolicy on bucket .* failed: ECONNRESET.*Gave up after \d+ attempts.*Retried: \d+ × ECONNRESET \(network error\)\.$/,
+        );
         expect(error.initFailed).toBeDefined();
         const initFailed = error.initFailed as NonNullable<HostCallError["initFailed"]>;
         expect(initFailed.id).toBe(bucket);
@@ -213,7 +229,9 @@ describe("reliability: nothing lost, through the real host", () => {
         const third = policyFor(bucket, "SomeoneElses", ["s3:PutObject"]);
         await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: third }));
         proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "SlowDown" }]);
-        const error = await failure(host.update(bucket, bucket, created.outputs, await checked(bucket, policyFor(bucket, "New", ["s3:GetObject", "s3:GetObjectTagging"]))));
+        const error = await failure(
+            host.update(bucket, bucket, created.outputs, await checked(bucket, policyFor(bucket, "New", ["s3:GetObject", "s3:GetObjectTagging"]))),
+        );
         expect(error.initFailed?.properties.policy).toBe(third);
         expect(error.initFailed?.properties.__provider).toBe(serializedProvider);
         expect(error.initFailed?.reasons).toEqual([expect.stringMatching(/^the put failed and S3 holds a third policy/)]);

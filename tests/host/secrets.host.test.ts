@@ -60,7 +60,12 @@ describe("secrets: credentials never leak, through the real host", () => {
     const secretsOf = () => [env.users.alice.secretAccessKey, env.users.alice.accessKeyId, SESSION_TOKEN, REJECTED_SECRET, REJECTED_KEY_ID];
 
     const policyFor = (bucket: string, actions: string[] = ["s3:GetObject"]) =>
-        JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` }] });
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                { Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` },
+            ],
+        });
     const inputs = (bucket: string, extra: Props = {}): Props => ({
         bucket,
         policy: policyFor(bucket),
@@ -86,7 +91,10 @@ describe("secrets: credentials never leak, through the real host", () => {
         const created = (await seen.outcome(`${label} create`, host.create(bucket, checked.inputs))) as { id: string; outputs: Props };
         expect(created.id).toBe(bucket);
         await seen.outcome(`${label} read`, host.read(bucket, bucket, created.outputs, checked.inputs));
-        const changed = (await seen.outcome(`${label} check 2`, host.check(bucket, checked.inputs, inputs(bucket, { ...extra, policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]) })))) as { inputs: Props };
+        const changed = (await seen.outcome(
+            `${label} check 2`,
+            host.check(bucket, checked.inputs, inputs(bucket, { ...extra, policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]) })),
+        )) as { inputs: Props };
         await seen.outcome(`${label} diff`, host.diff(bucket, bucket, created.outputs, changed.inputs));
         const updated = (await seen.outcome(`${label} update`, host.update(bucket, bucket, created.outputs, changed.inputs))) as Props;
         // Failure paths: throttled until the budget is spent; the owner check refusing (AWS stand-in); drift on delete.
@@ -110,7 +118,11 @@ describe("secrets: credentials never leak, through the real host", () => {
         tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-"));
         // Serialize the provider the way a Pulumi program does, with the credentials in that process's environment.
         const saved = { ...process.env };
-        Object.assign(process.env, { AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId, AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey, AWS_SESSION_TOKEN: SESSION_TOKEN });
+        Object.assign(process.env, {
+            AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey,
+            AWS_SESSION_TOKEN: SESSION_TOKEN,
+        });
         try {
             serializedProvider = (await pulumi.runtime.serializeFunction(() => new LazyBucketPolicyProvider(), { allowSecrets: true })).text;
         } finally {
@@ -131,7 +143,13 @@ describe("secrets: credentials never leak, through the real host", () => {
     it("environment credentials with a session token: nothing leaks", async () => {
         const host = await DynamicProviderHost.start({
             cwd: repoDir,
-            env: { ...noEnvCredentials, AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId, AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey, AWS_SESSION_TOKEN: SESSION_TOKEN, AWS_REGION: env.region },
+            env: {
+                ...noEnvCredentials,
+                AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId,
+                AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey,
+                AWS_SESSION_TOKEN: SESSION_TOKEN,
+                AWS_REGION: env.region,
+            },
             config: { "aws:region": env.region },
         });
         try {
@@ -169,7 +187,13 @@ describe("secrets: credentials never leak, through the real host", () => {
     it("credentials S3 rejects: the errors say so without repeating them", async () => {
         const host = await DynamicProviderHost.start({
             cwd: repoDir,
-            env: { ...noEnvCredentials, AWS_ACCESS_KEY_ID: REJECTED_KEY_ID, AWS_SECRET_ACCESS_KEY: REJECTED_SECRET, AWS_SESSION_TOKEN: SESSION_TOKEN, AWS_REGION: env.region },
+            env: {
+                ...noEnvCredentials,
+                AWS_ACCESS_KEY_ID: REJECTED_KEY_ID,
+                AWS_SECRET_ACCESS_KEY: REJECTED_SECRET,
+                AWS_SESSION_TOKEN: SESSION_TOKEN,
+                AWS_REGION: env.region,
+            },
             config: { "aws:region": env.region },
         });
         try {
@@ -177,9 +201,13 @@ describe("secrets: credentials never leak, through the real host", () => {
             const checked = await host.check(bucket, {}, inputs(bucket));
             const error = await seen.outcome("rejected create", host.create(bucket, checked.inputs));
             expect(error).toBeInstanceOf(HostCallError);
-            expect((error as HostCallError).message).toMatch(/^GetBucketPolicy on bucket .* failed: InvalidAccessKeyId \(HTTP 403\)\. The AWS credentials were rejected or could not be loaded\./);
+            expect((error as HostCallError).message).toMatch(
+                /^GetBucketPolicy on bucket .* failed: InvalidAccessKeyId \(HTTP 403\)\. The AWS credentials were rejected or could not be loaded\./,
+            );
             expect(await seen.outcome("rejected read", host.read(bucket, bucket, { ...checked.inputs, canonicalPolicy: "{}" }))).toBeInstanceOf(HostCallError);
-            expect(await seen.outcome("rejected delete", host.delete(bucket, bucket, { ...checked.inputs, canonicalPolicy: "{}" }))).toBeInstanceOf(HostCallError);
+            expect(await seen.outcome("rejected delete", host.delete(bucket, bucket, { ...checked.inputs, canonicalPolicy: "{}" }))).toBeInstanceOf(
+                HostCallError,
+            );
         } finally {
             await host.stop();
             seen.add("rejected host stderr", host.stderr);

@@ -26,7 +26,18 @@ describe("the provider's S3 calls against RadosGW", () => {
         ...extra,
     });
     const policy = () =>
-        JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }] });
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "BobReads",
+                    Effect: "Allow",
+                    Principal: { AWS: env.users.bob.principalArn },
+                    Action: "s3:GetObject",
+                    Resource: `arn:aws:s3:::${bucket}/*`,
+                },
+            ],
+        });
 
     beforeAll(async () => {
         env = loadLocalS3Env();
@@ -46,7 +57,8 @@ describe("the provider's S3 calls against RadosGW", () => {
     });
     afterEach(async () => {
         // A delayed request is still forwarded after the client gave up on it: let it finish, so nothing outlives the test.
-        for (let waited = 0; waited < 5_000 && proxy.requests.some((r) => r.status === 0); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+        for (let waited = 0; waited < 5_000 && proxy.requests.some((r) => r.status === 0); waited += 100)
+            await new Promise((resolve) => setTimeout(resolve, 100));
     });
     beforeEach(() => {
         proxy.setRules([]);
@@ -102,7 +114,10 @@ describe("the provider's S3 calls against RadosGW", () => {
     });
 
     it("does not retry RadosGW's 400 InvalidArgument for a policy it rejects", async () => {
-        const rejected = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:FooBar", Resource: `arn:aws:s3:::${bucket}/*` }] });
+        const rejected = JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:FooBar", Resource: `arn:aws:s3:::${bucket}/*` }],
+        });
         const error = (await putPolicy(context(), { policy: rejected }).catch((e: unknown) => e)) as Error & { code: string; httpStatus: number };
         expect(error).toMatchObject({ name: "BucketPolicyError", code: "InvalidArgument", httpStatus: 400 });
         expect(proxy.requests.map((r) => r.operation)).toEqual(["PutBucketPolicy"]);

@@ -50,7 +50,11 @@ describe(checkPolicy.name, () => {
     });
 
     it("accepts a Deny for everyone on the bucket's objects without confirmation (it cannot lock out the policy)", () => {
-        expect(checkPolicy(deny({ Action: "s3:*", Resource: `arn:aws:s3:::${bucket}/*` }), bucket, undefined)).toEqual({ policy: expect.any(String), failures: [], lockout: undefined });
+        expect(checkPolicy(deny({ Action: "s3:*", Resource: `arn:aws:s3:::${bucket}/*` }), bucket, undefined)).toEqual({
+            policy: expect.any(String),
+            failures: [],
+            lockout: undefined,
+        });
     });
 
     it.each([
@@ -64,7 +68,10 @@ describe(checkPolicy.name, () => {
             text = build(inner) as string;
         } catch {
             // JSON.stringify itself recurses: use hand-made text for the JSON case.
-            text = JSON.stringify({ Statement: [{ ...statement, Condition: { StringEquals: { "aws:x": "@" } } }] }).replace('"@"', '{"a":'.repeat(20_000) + "1" + "}".repeat(20_000));
+            text = JSON.stringify({ Statement: [{ ...statement, Condition: { StringEquals: { "aws:x": "@" } } }] }).replace(
+                '"@"',
+                '{"a":'.repeat(20_000) + "1" + "}".repeat(20_000),
+            );
         }
         const result = checkPolicy(text, bucket, undefined);
         expect(result.failures).toEqual([{ property: "policy", reason: expect.stringMatching(new RegExp(`nests more than ${MAX_POLICY_DEPTH} levels`)) }]);
@@ -72,13 +79,20 @@ describe(checkPolicy.name, () => {
 
     it("refuses duplicate keys in JSON text, naming the key and where it is", () => {
         const text = `{"Statement":[{"Sid":"Read","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Action":"s3:PutObject","Resource":"arn:aws:s3:::${bucket}/*"}]}`;
-        expect(checkPolicy(text, bucket, undefined).failures).toEqual([{ property: "policy", reason: expect.stringContaining('"Action" in Statement[0] twice') }]);
+        expect(checkPolicy(text, bucket, undefined).failures).toEqual([
+            { property: "policy", reason: expect.stringContaining('"Action" in Statement[0] twice') },
+        ]);
     });
 
-    it.each(["bob", "11112222333", "alice@example.com", " 111122223333", "user/bob"])("refuses the AWS principal %j (AWS: Invalid principal, which would be retried)", (principal) => {
-        const result = checkPolicy({ Statement: [{ ...statement, Principal: { AWS: principal } }] }, bucket, undefined);
-        expect(result.failures).toEqual([{ property: "policy", reason: expect.stringMatching(/Principal\.AWS .* is not "\*", a 12-digit account id or an ARN/) }]);
-    });
+    it.each(["bob", "11112222333", "alice@example.com", " 111122223333", "user/bob"])(
+        "refuses the AWS principal %j (AWS: Invalid principal, which would be retried)",
+        (principal) => {
+            const result = checkPolicy({ Statement: [{ ...statement, Principal: { AWS: principal } }] }, bucket, undefined);
+            expect(result.failures).toEqual([
+                { property: "policy", reason: expect.stringMatching(/Principal\.AWS .* is not "\*", a 12-digit account id or an ARN/) },
+            ]);
+        },
+    );
 
     it.each([
         "*",

@@ -146,6 +146,9 @@ const CREDENTIAL_CODES = new Set([
 function adviceFor(code: string, status: number | undefined, detail: string, context: ErrorContext): string {
     const { bucket, operation, expectedBucketOwner } = context;
     // Before the 403 advice: S3 answers these with 403 too, and they are about the credentials, not the bucket.
+    if (code === "ExpiredToken" || code === "ExpiredTokenException" || code === "TokenRefreshRequired") {
+        return `The session credentials have expired. Refresh them (aws sso login, or assume the role again) and run the command again.`;
+    }
     if (CREDENTIAL_CODES.has(code)) {
         return `The AWS credentials were rejected or could not be loaded. Check AWS_PROFILE / AWS_ACCESS_KEY_ID or the profile input.`;
     }
@@ -172,6 +175,12 @@ function adviceFor(code: string, status: number | undefined, detail: string, con
     }
     if (code === "PermanentRedirect" || code === "AuthorizationHeaderMalformed" || status === 301) {
         return `Bucket "${bucket}" is in another region: set the region input (or aws:region) to the bucket's region.`;
+    }
+    if (isThrottling({ name: code, $metadata: { httpStatusCode: status } })) {
+        return `S3 kept throttling requests. Run with less parallelism (pulumi up --parallel N), or raise retryTimeoutSeconds.`;
+    }
+    if (isTransientServerError({ name: code, $metadata: { httpStatusCode: status } })) {
+        return `S3 kept failing with a server-side or conflicting-operation error. Run the command again later, or raise retryTimeoutSeconds.`;
     }
     if (code === "TimeoutError" || code === "ETIMEDOUT") {
         return `S3 did not answer within the request time-out. Check the endpoint/region inputs and the network; the time-out per request is 30 s (BUCKET_POLICY_REQUEST_TIMEOUT_MS in the provider's environment overrides it).`;

@@ -104,11 +104,11 @@ const cases: Case[] = [
         fix: "set the region input (or aws:region) to the bucket's region.",
     },
     {
-        name: "400 ExpiredToken: credentials",
+        name: "400 ExpiredToken: expired session credentials",
         error: s3Error("ExpiredToken", 400, "The provided token has expired."),
         context: context("PutBucketPolicy"),
-        cause: "The AWS credentials were rejected or could not be loaded.",
-        fix: "Check AWS_PROFILE / AWS_ACCESS_KEY_ID or the profile input.",
+        cause: "The session credentials have expired.",
+        fix: "Refresh them (aws sso login, or assume the role again) and run the command again.",
     },
     {
         name: "no credentials at all (CredentialsProviderError, no HTTP answer)",
@@ -160,7 +160,8 @@ describe("describeS3Error wording", () => {
             `GetBucketPolicy on bucket "${BUCKET}" failed: NoSuchBucket (HTTP 404). Bucket "${BUCKET}" does not exist (or is in another partition). Create it first, or fix the bucket name.`,
         );
         expect(describeS3Error(s3Error("InternalError", 500, "We encountered an internal error. Please try again."), context("GetBucketPolicy")).message).toBe(
-            `GetBucketPolicy on bucket "${BUCKET}" failed: InternalError (HTTP 500): We encountered an internal error. Please try again.`,
+            `GetBucketPolicy on bucket "${BUCKET}" failed: InternalError (HTTP 500): We encountered an internal error. Please try again. ` +
+                "S3 kept failing with a server-side or conflicting-operation error. Run the command again later, or raise retryTimeoutSeconds.",
         );
     });
 
@@ -206,6 +207,7 @@ describe("give-up wording after retries", () => {
         expect(error.message).toMatch(
             new RegExp(
                 `^GetBucketPolicy on bucket "${BUCKET}" failed: SlowDown \\(HTTP 503\\): Please reduce your request rate\\. ` +
+                    `S3 kept throttling requests\\. Run with less parallelism \\(pulumi up --parallel N\\), or raise retryTimeoutSeconds\\. ` +
                     `Gave up after \\d+ attempts in [\\d.]+ s: another wait would pass the retry budget of 10 s \\(retryTimeoutSeconds\\)\\. ` +
                     `Retried: \\d+ × SlowDown 503 \\(throttling\\)\\.$`,
             ),

@@ -23,7 +23,9 @@ function fromSingleBucket(): PolicySource[] {
     const inline = config.get("policy");
     if (file && inline) throw new Error("config: set either policyFile or policy for the bucket, not both");
     if (!file && !inline) throw new Error(`config: bucket "${bucket}" needs policyFile or policy`);
-    return [file ? { bucket, policy: fs.readFileSync(path.resolve(file), "utf8"), origin: file } : { bucket, policy: inline as string, origin: "config:policy" }];
+    return [
+        file ? { bucket, policy: fs.readFileSync(path.resolve(file), "utf8"), origin: file } : { bucket, policy: inline as string, origin: "config:policy" },
+    ];
 }
 
 function fromPolicyDir(): PolicySource[] {
@@ -33,7 +35,11 @@ function fromPolicyDir(): PolicySource[] {
         .readdirSync(path.resolve(dir))
         .filter((file) => file.endsWith(".json"))
         .sort()
-        .map((file) => ({ bucket: file.slice(0, -".json".length), policy: fs.readFileSync(path.join(path.resolve(dir), file), "utf8"), origin: path.join(dir, file) }));
+        .map((file) => ({
+            bucket: file.slice(0, -".json".length),
+            policy: fs.readFileSync(path.join(path.resolve(dir), file), "utf8"),
+            origin: path.join(dir, file),
+        }));
 }
 
 const sources = [...fromSingleBucket(), ...fromPolicyDir()];
@@ -59,5 +65,8 @@ const policies = sources.map(
 
 /** What was applied, per bucket: the policy text as put and where it came from. */
 export const applied = Object.fromEntries(
-    policies.map((policy, index) => [sources[index].bucket, { origin: sources[index].origin, policy: policy.policy, expectedBucketOwner: policy.expectedBucketOwner }]),
+    policies.map((policy, index) => [
+        sources[index].bucket,
+        { origin: sources[index].origin, policy: policy.policy, expectedBucketOwner: policy.expectedBucketOwner },
+    ]),
 );

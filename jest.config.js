@@ -6,18 +6,18 @@
 // The global setup starts one disposable RadosGW for the whole run when a tier that needs it is selected.
 // tsconfig's isolatedModules makes ts-jest transpile only: type-checking is `npm run typecheck`, 20x faster suite.
 const transform = {
-  "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
+    "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
 };
 const common = { testEnvironment: "node", transform, moduleFileExtensions: ["ts", "js", "json"] };
 
 module.exports = {
-  globalSetup: "<rootDir>/tests/support/globalSetup.ts",
-  globalTeardown: "<rootDir>/tests/support/globalTeardown.ts",
-  testTimeout: 60000,
-  projects: [
-    { ...common, displayName: "unit", testMatch: ["<rootDir>/tests/unit/**/*.test.ts"] },
-    { ...common, displayName: "s3", testMatch: ["<rootDir>/tests/s3/**/*.s3.test.ts"] },
-    { ...common, displayName: "host", testMatch: ["<rootDir>/tests/host/**/*.host.test.ts"] },
-    { ...common, displayName: "program", testMatch: ["<rootDir>/tests/program/**/*.program.test.ts"] },
-  ],
+    globalSetup: "<rootDir>/tests/support/globalSetup.ts",
+    globalTeardown: "<rootDir>/tests/support/globalTeardown.ts",
+    testTimeout: 60000,
+    projects: [
+        { ...common, displayName: "unit", testMatch: ["<rootDir>/tests/unit/**/*.test.ts"] },
+        { ...common, displayName: "s3", testMatch: ["<rootDir>/tests/s3/**/*.s3.test.ts"] },
+        { ...common, displayName: "host", testMatch: ["<rootDir>/tests/host/**/*.host.test.ts"] },
+        { ...common, displayName: "program", testMatch: ["<rootDir>/tests/program/**/*.program.test.ts"] },
+    ],
 };

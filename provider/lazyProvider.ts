@@ -9,6 +9,7 @@
  * 2. otherwise, when the program directory is this repository itself, its own `dist/provider/provider.js` (`npm run build`).
  * The entry path is part of the package's public contract: state written by one version is read by later ones.
  */
+/* eslint-disable @typescript-eslint/no-require-imports -- requires run inside the provider host, at call time, by design */
 import type * as pulumi from "@pulumi/pulumi";
 import type { BucketPolicyInputs, BucketPolicyOutputs } from "./inputs";
 import type { BucketPolicyProvider } from "./provider";
@@ -39,7 +40,9 @@ export class LazyBucketPolicyProvider implements pulumi.dynamic.ResourceProvider
                 name = undefined;
             }
             if (name !== "pulumi-s3-bucket-policy") {
-                throw new Error(`BucketPolicy: cannot load its provider: ${entry} is not installed in ${projectDir}. Run npm install pulumi-s3-bucket-policy in the Pulumi program's directory.`);
+                throw new Error(
+                    `BucketPolicy: cannot load its provider: ${entry} is not installed in ${projectDir}. Run npm install pulumi-s3-bucket-policy in the Pulumi program's directory.`,
+                );
             }
             const built = path.join(projectDir, "dist", "provider", "provider.js");
             try {

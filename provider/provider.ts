@@ -30,7 +30,9 @@ function describeStatements(policy: string): string {
     try {
         const document = parsePolicy(policy) as { Statement?: unknown };
         const statements = Array.isArray(document.Statement) ? document.Statement : document.Statement === undefined ? [] : [document.Statement];
-        const sids = statements.map((s) => (s && typeof s === "object" && typeof (s as { Sid?: unknown }).Sid === "string" && (s as { Sid: string }).Sid) || undefined);
+        const sids = statements.map(
+            (s) => (s && typeof s === "object" && typeof (s as { Sid?: unknown }).Sid === "string" && (s as { Sid: string }).Sid) || undefined,
+        );
         const named = sids.filter((sid): sid is string => !!sid).map((sid) => JSON.stringify(sid));
         const unnamed = sids.length - named.length;
         const parts = [...(named.length ? [`Sids ${named.join(", ")}`] : []), ...(unnamed ? [`${unnamed} statement(s) without Sid`] : [])];
@@ -59,7 +61,8 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
         const failures = validateSettings(news);
         const policy = checkPolicy(news.policy, news.bucket, news.confirmRemoveSelfBucketAccess);
         failures.push(...policy.failures);
-        if (policy.lockout) console.warn(`warning: bucket ${String(news.bucket)}: ${policy.lockout}; confirmRemoveSelfBucketAccess is set, so it will be applied.`);
+        if (policy.lockout)
+            console.warn(`warning: bucket ${String(news.bucket)}: ${policy.lockout}; confirmRemoveSelfBucketAccess is set, so it will be applied.`);
         return { inputs: failures.length ? news : { ...news, policy: policy.policy }, failures };
     }
 
@@ -142,9 +145,17 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
             const provider = (inputs as { __provider?: string }).__provider;
             const stored = (properties: BucketPolicyOutputs) => (provider === undefined ? properties : { ...properties, __provider: provider });
             if (sameMeaning(live, inputs.policy)) {
-                Object.assign(partial, { id: inputs.bucket, properties: stored(outs), reasons: [`the put reported an error but S3 holds the new policy: ${partial.message}`] });
+                Object.assign(partial, {
+                    id: inputs.bucket,
+                    properties: stored(outs),
+                    reasons: [`the put reported an error but S3 holds the new policy: ${partial.message}`],
+                });
             } else if (olds && live !== undefined && !sameMeaning(live, olds.policy)) {
-                Object.assign(partial, { id: inputs.bucket, properties: stored(outputsFor(olds, live)), reasons: [`the put failed and S3 holds a third policy: ${partial.message}`] });
+                Object.assign(partial, {
+                    id: inputs.bucket,
+                    properties: stored(outputsFor(olds, live)),
+                    reasons: [`the put failed and S3 holds a third policy: ${partial.message}`],
+                });
             }
             throw partial;
         }

@@ -24,7 +24,10 @@ function banner(title: string): void {
 
 function s3Calls(proxy: S3Proxy): string {
     const policyCalls = proxy.requests.filter((r) => /BucketPolicy$/.test(r.operation));
-    const summary = policyCalls.map((r) => `${r.operation} ${r.status}${r.headers["x-amz-expected-bucket-owner"] ? ` [x-amz-expected-bucket-owner: ${r.headers["x-amz-expected-bucket-owner"]}]` : ""}`);
+    const summary = policyCalls.map(
+        (r) =>
+            `${r.operation} ${r.status}${r.headers["x-amz-expected-bucket-owner"] ? ` [x-amz-expected-bucket-owner: ${r.headers["x-amz-expected-bucket-owner"]}]` : ""}`,
+    );
     proxy.reset();
     return summary.length ? summary.map((s) => `    S3: ${s}`).join("\n") : "    S3: (no calls)";
 }
@@ -70,7 +73,13 @@ async function main(): Promise<void> {
             Version: "2012-10-17",
             Statement: [
                 { Sid: "AllowBobReadPublic", Effect: "Allow", Principal: { AWS: bobArn }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/public/*` },
-                { Sid: "DenyBobPrivate", Effect: "Deny", Principal: { AWS: [bobArn] }, Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::${bucket}/private/*`] },
+                {
+                    Sid: "DenyBobPrivate",
+                    Effect: "Deny",
+                    Principal: { AWS: [bobArn] },
+                    Action: ["s3:GetObject"],
+                    Resource: [`arn:aws:s3:::${bucket}/private/*`],
+                },
             ],
         };
         fs.writeFileSync(policyFile, JSON.stringify(v1, null, 2));
@@ -106,15 +115,25 @@ async function main(): Promise<void> {
         expectSteps(steps, "create", "the first up");
         const stateAfterUp = fs.readFileSync(path.join(work, "state.json"), "utf8");
         console.log("  Is the policy enforced?");
-        const allowed = await tryRequest("bob GET public/hello.txt  (allowed)", () => bob.send(new GetObjectCommand({ Bucket: bucket, Key: "public/hello.txt" })));
-        const denied = await tryRequest("bob GET private/secret.txt (denied) ", () => bob.send(new GetObjectCommand({ Bucket: bucket, Key: "private/secret.txt" })));
+        const allowed = await tryRequest("bob GET public/hello.txt  (allowed)", () =>
+            bob.send(new GetObjectCommand({ Bucket: bucket, Key: "public/hello.txt" })),
+        );
+        const denied = await tryRequest("bob GET private/secret.txt (denied) ", () =>
+            bob.send(new GetObjectCommand({ Bucket: bucket, Key: "private/secret.txt" })),
+        );
         if (allowed !== 200 || denied !== 403) throw new Error("demo: the policy is not enforced as declared");
 
         banner("Reformatted, reordered, equal policy: pulumi preview");
         const v1Reformatted = {
             Statement: [
                 { Resource: `arn:aws:s3:::${bucket}/private/*`, Action: "S3:getobject", Principal: { AWS: bobArn }, Effect: "Deny", Sid: "DenyBobPrivate" },
-                { Effect: "Allow", Sid: "AllowBobReadPublic", Action: ["s3:GetObject", "s3:GetObject"], Resource: [`arn:aws:s3:::${bucket}/public/*`], Principal: { AWS: [bobArn] } },
+                {
+                    Effect: "Allow",
+                    Sid: "AllowBobReadPublic",
+                    Action: ["s3:GetObject", "s3:GetObject"],
+                    Resource: [`arn:aws:s3:::${bucket}/public/*`],
+                    Principal: { AWS: [bobArn] },
+                },
             ],
             Version: "2012-10-17",
         };
@@ -134,7 +153,14 @@ async function main(): Promise<void> {
             ...v1,
             Statement: [
                 ...v1.Statement,
-                { Sid: "AllowBobListPublic", Effect: "Allow", Principal: { AWS: bobArn }, Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucket}`, Condition: { StringLike: { "s3:prefix": "public/*" } } },
+                {
+                    Sid: "AllowBobListPublic",
+                    Effect: "Allow",
+                    Principal: { AWS: bobArn },
+                    Action: "s3:ListBucket",
+                    Resource: `arn:aws:s3:::${bucket}`,
+                    Condition: { StringLike: { "s3:prefix": "public/*" } },
+                },
             ],
         };
         fs.writeFileSync(policyFile, JSON.stringify(v2, null, 2));
@@ -167,11 +193,15 @@ async function main(): Promise<void> {
         steps = await engine.destroy();
         console.log(formatSteps(steps));
         console.log(s3Calls(proxy));
-        const afterDestroy = await tryRequest("bob GET public/hello.txt (no policy: denied)", () => bob.send(new GetObjectCommand({ Bucket: bucket, Key: "public/hello.txt" })));
+        const afterDestroy = await tryRequest("bob GET public/hello.txt (no policy: denied)", () =>
+            bob.send(new GetObjectCommand({ Bucket: bucket, Key: "public/hello.txt" })),
+        );
         if (afterDestroy !== 403) throw new Error("demo: the policy is still in effect after destroy");
 
         const credentialsInState = [env.users.alice.secretAccessKey, env.users.alice.accessKeyId].some((secret) => stateAfterUp.includes(secret));
-        console.log(`\n  State after up: ${stateAfterUp.length} bytes, ${JSON.parse(stateAfterUp).resources[0].outputs.__provider.length} of them __provider; credentials in it: ${credentialsInState ? "YES" : "none"}`);
+        console.log(
+            `\n  State after up: ${stateAfterUp.length} bytes, ${JSON.parse(stateAfterUp).resources[0].outputs.__provider.length} of them __provider; credentials in it: ${credentialsInState ? "YES" : "none"}`,
+        );
         if (credentialsInState) throw new Error("demo: credentials leaked into state");
         banner("Demo finished: every step behaved as expected");
     } finally {

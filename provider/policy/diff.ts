@@ -57,7 +57,8 @@ function elementItems(name: string, value: unknown): Map<string, string> {
         if (!items.has(key)) items.set(key, shown);
     };
     if (name === "Action" || name === "NotAction" || name === "Resource" || name === "NotResource") {
-        for (const item of listOf(value)) add(typeof item === "string" ? (name.endsWith("Action") ? normalizeAction(item) : item) : canonicalJson(item), spelling(item));
+        for (const item of listOf(value))
+            add(typeof item === "string" ? (name.endsWith("Action") ? normalizeAction(item) : item) : canonicalJson(item), spelling(item));
     } else if ((name === "Principal" || name === "NotPrincipal") && isPlainObject(principalObject(value))) {
         const principal = principalObject(value) as Record<string, unknown>;
         for (const type of definedKeys(principal)) {
@@ -74,7 +75,8 @@ function elementItems(name: string, value: unknown): Map<string, string> {
             }
             const ignoreCase = isIgnoreCaseOperator(operator);
             for (const key of definedKeys(block)) {
-                for (const item of listOf(block[key])) add(`${operator} ${foldConditionKey(key)} ${conditionValueText(item, ignoreCase)}`, `${operator} ${key}=${spelling(item)}`);
+                for (const item of listOf(block[key]))
+                    add(`${operator} ${foldConditionKey(key)} ${conditionValueText(item, ignoreCase)}`, `${operator} ${key}=${spelling(item)}`);
             }
         }
     } else {
@@ -96,7 +98,10 @@ function elementChange(field: string, before: unknown, after: unknown): ElementC
 function changeOf(key: string, before: IndexedStatement, after: IndexedStatement): StatementChange {
     const oldParts = new Map(canonicalStatementParts(before.statement));
     const newParts = new Map(canonicalStatementParts(after.statement));
-    const names = [...STATEMENT_ELEMENTS, ...[...new Set([...oldParts.keys(), ...newParts.keys()])].filter((name) => !STATEMENT_ELEMENTS.includes(name)).sort()];
+    const names = [
+        ...STATEMENT_ELEMENTS,
+        ...[...new Set([...oldParts.keys(), ...newParts.keys()])].filter((name) => !STATEMENT_ELEMENTS.includes(name)).sort(),
+    ];
     const fields = names.filter((name) => oldParts.get(name) !== newParts.get(name));
     const change: StatementChange = {
         key,
@@ -191,7 +196,11 @@ export function diffPolicies(before: string | object, after: string | object): P
     diff.changed.sort((a, b) => a.newIndex - b.newIndex);
     if (diff.document.length + diff.added.length + diff.removed.length + diff.changed.length === 0) {
         // Only the presence of `Statement` differs (absent versus an empty list).
-        diff.document.push({ field: "Statement", ...(oldDocument.Statement !== undefined ? { old: canonicalJson(oldDocument.Statement) } : {}), ...(newDocument.Statement !== undefined ? { new: canonicalJson(newDocument.Statement) } : {}) });
+        diff.document.push({
+            field: "Statement",
+            ...(oldDocument.Statement !== undefined ? { old: canonicalJson(oldDocument.Statement) } : {}),
+            ...(newDocument.Statement !== undefined ? { new: canonicalJson(newDocument.Statement) } : {}),
+        });
     }
     return diff;
 }

@@ -5,7 +5,16 @@
 import { DOCUMENT_ELEMENTS, STATEMENT_ELEMENTS, canonicalStatementText, unknownKeys } from "./canonical";
 import { Keyed, canonicalJson, definedKeys, foldKeyed, isPlainObject, objectText, sortTexts, uniqueSpellings } from "./json";
 import { parsePolicy } from "./parse";
-import { conditionValueText, exactString, foldConditionKey, isIgnoreCaseOperator, listItemText, normalizeAction, principalIdNormalizer, statementList } from "./rules";
+import {
+    conditionValueText,
+    exactString,
+    foldConditionKey,
+    isIgnoreCaseOperator,
+    listItemText,
+    normalizeAction,
+    principalIdNormalizer,
+    statementList,
+} from "./rules";
 
 /**
  * A list as written, ordered by canonical value and without repeats. A single value stays single and a list of one is
@@ -106,4 +115,3 @@ export function formatPolicy(policy: string | object): string {
     for (const key of unknownKeys(document, DOCUMENT_ELEMENTS)) parts.push(JSON.stringify(key) + ":" + canonicalJson(document[key]));
     return objectText(parts);
 }
-

@@ -48,13 +48,16 @@ export function parsePolicy(policy: string | object): PolicyDocument {
         }
     }
     if (!isPlainObject(document)) {
-        throw new PolicyParseError(`a policy document must be a JSON object such as {"Version": "2012-10-17", "Statement": [...]}, got ${describeValue(document)}`);
+        throw new PolicyParseError(
+            `a policy document must be a JSON object such as {"Version": "2012-10-17", "Statement": [...]}, got ${describeValue(document)}`,
+        );
     }
     const statements = document.Statement;
     if (statements === undefined) return document as PolicyDocument;
     if (Array.isArray(statements)) {
         for (let i = 0; i < statements.length; i++) {
-            if (!isPlainObject(statements[i])) throw new PolicyParseError(`a statement must be a JSON object, got ${describeValue(statements[i])}`, `Statement[${i}]`);
+            if (!isPlainObject(statements[i]))
+                throw new PolicyParseError(`a statement must be a JSON object, got ${describeValue(statements[i])}`, `Statement[${i}]`);
         }
     } else if (!isPlainObject(statements)) {
         throw new PolicyParseError(`Statement must be a statement object or a list of statement objects, got ${describeValue(statements)}`, "Statement");

@@ -117,4 +117,3 @@ export function conditionValueText(value: unknown, ignoreCase: boolean): string 
 export function listItemText(item: unknown, normalize: (value: string) => string): string {
     return typeof item === "string" ? quote(normalize(item)) : canonicalJson(item);
 }
-

@@ -77,7 +77,12 @@ export class MiniEngine {
         const out = execFileSync(
             process.execPath,
             ["-r", "ts-node/register/transpile-only", RUNNER, this.options.programDir, this.options.project, this.options.stack, String(preview)],
-            { cwd: this.options.programDir, env: { ...process.env, ...this.options.env, PULUMI_CONFIG: pulumiConfig }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+            {
+                cwd: this.options.programDir,
+                env: { ...process.env, ...this.options.env, PULUMI_CONFIG: pulumiConfig },
+                encoding: "utf8",
+                stdio: ["ignore", "pipe", "pipe"],
+            },
         );
         return JSON.parse(out.trim().split("\n").pop() as string).registrations;
     }
@@ -124,7 +129,10 @@ export class MiniEngine {
                     next.push(old);
                     continue;
                 }
-                const detail = [...policyChangeLines(old.outputs.policy, checked.inputs.policy), ...changedKeys(old.inputs, checked.inputs).map((k) => `~ ${k}`)];
+                const detail = [
+                    ...policyChangeLines(old.outputs.policy, checked.inputs.policy),
+                    ...changedKeys(old.inputs, checked.inputs).map((k) => `~ ${k}`),
+                ];
                 if (diff.replaces.length > 0) {
                     steps.push({ op: "replace", name: resource.name, detail: [`replace because of: ${diff.replaces.join(", ")}`, ...detail] });
                     if (apply) {

@@ -191,10 +191,11 @@ export class DynamicProviderHost {
 
     /** Read (refresh/import): an empty id means the resource is gone. */
     async read(name: string, id: string, state: Props, inputs: Props = {}): Promise<{ id: string; outputs: Props; inputs?: Props }> {
-        const response = await this.call<{ getId(): string; getProperties(): { toJavaScript(): Props } | undefined; getInputs(): { toJavaScript(): Props } | undefined }>(
-            "read",
-            message(provproto.ReadRequest, { setId: id, setUrn: this.urn(name), setProperties: S(state), setInputs: S(inputs) }),
-        );
+        const response = await this.call<{
+            getId(): string;
+            getProperties(): { toJavaScript(): Props } | undefined;
+            getInputs(): { toJavaScript(): Props } | undefined;
+        }>("read", message(provproto.ReadRequest, { setId: id, setUrn: this.urn(name), setProperties: S(state), setInputs: S(inputs) }));
         return { id: response.getId(), outputs: response.getProperties()?.toJavaScript() ?? {}, inputs: response.getInputs()?.toJavaScript() };
     }
 

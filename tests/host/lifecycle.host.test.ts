@@ -24,7 +24,9 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
 
     const policyFor = (bucket: string, actions: string[] = ["s3:GetObject"]) => ({
         Version: "2012-10-17",
-        Statement: [{ Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` }],
+        Statement: [
+            { Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` },
+        ],
     });
     const policyCalls = () => proxy.requests.filter((r) => /BucketPolicy$/.test(r.operation));
     const newBucket = async (prefix: string) => {
@@ -79,11 +81,19 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
         expect(typeof created.outputs.canonicalPolicy).toBe("string");
 
         proxy.reset();
-        const reformatted = await host.check(bucket, checked.inputs, inputs(bucket, { policy: JSON.stringify({ Statement: { ...policyFor(bucket).Statement[0], Action: "S3:getObject" }, Version: "2012-10-17" }) }));
+        const reformatted = await host.check(
+            bucket,
+            checked.inputs,
+            inputs(bucket, { policy: JSON.stringify({ Statement: { ...policyFor(bucket).Statement[0], Action: "S3:getObject" }, Version: "2012-10-17" }) }),
+        );
         expect((await host.diff(bucket, bucket, created.outputs, reformatted.inputs)).changes).toBe("none");
         expect(policyCalls()).toHaveLength(0);
 
-        const changed = await host.check(bucket, checked.inputs, inputs(bucket, { policy: JSON.stringify(policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"])) }));
+        const changed = await host.check(
+            bucket,
+            checked.inputs,
+            inputs(bucket, { policy: JSON.stringify(policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"])) }),
+        );
         const diff = await host.diff(bucket, bucket, created.outputs, changed.inputs);
         expect(diff).toEqual({ changes: "some", replaces: [], deleteBeforeReplace: false });
         const updated = await host.update(bucket, bucket, created.outputs, changed.inputs);
@@ -137,7 +147,12 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
 
     it("refuses to create over a policy the bucket already has, naming its Sids, and writes nothing", async () => {
         const bucket = await newBucket("host-clobber");
-        await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ ...policyFor(bucket), Statement: [{ ...policyFor(bucket).Statement[0], Sid: "SomeoneElses" }] }) }));
+        await alice.send(
+            new PutBucketPolicyCommand({
+                Bucket: bucket,
+                Policy: JSON.stringify({ ...policyFor(bucket), Statement: [{ ...policyFor(bucket).Statement[0], Sid: "SomeoneElses" }] }),
+            }),
+        );
         proxy.reset();
         const checked = await host.check(bucket, {}, inputs(bucket));
         const error = (await host.create(bucket, checked.inputs).catch((e) => e)) as HostCallError;

@@ -80,7 +80,11 @@ describe("index.ts", () => {
         fs.mkdirSync(folder);
         for (const bucket of ["alpha-bucket", "beta-bucket"]) fs.writeFileSync(path.join(folder, `${bucket}.json`), JSON.stringify(policyFor(bucket)));
         fs.writeFileSync(path.join(folder, "README.txt"), "not a policy");
-        const { registrations, applied } = await runProgram({ policyDir: folder, bucketOwners: JSON.stringify({ "beta-bucket": "444455556666" }), expectedBucketOwner: "111122223333" });
+        const { registrations, applied } = await runProgram({
+            policyDir: folder,
+            bucketOwners: JSON.stringify({ "beta-bucket": "444455556666" }),
+            expectedBucketOwner: "111122223333",
+        });
         expect(registrations.map((r) => [r.name, r.inputs.expectedBucketOwner])).toEqual([
             ["alpha-bucket", "111122223333"],
             ["beta-bucket", "444455556666"],
@@ -100,7 +104,11 @@ describe("index.ts", () => {
         const { __provider: _p, ...inputs } = registrations[0].inputs;
         const checked = (await provider.check({}, inputs)) as { failures: unknown[]; inputs: { policy: string } };
         expect(checked.failures).toEqual([]);
-        const diff = (await provider.diff("data-bucket", { ...checked.inputs }, { ...checked.inputs, policy: JSON.stringify(policyFor("data-bucket"), null, 8) })) as { changes: boolean };
+        const diff = (await provider.diff(
+            "data-bucket",
+            { ...checked.inputs },
+            { ...checked.inputs, policy: JSON.stringify(policyFor("data-bucket"), null, 8) },
+        )) as { changes: boolean };
         expect(diff.changes).toBe(false);
     });
 

@@ -77,7 +77,18 @@ describe("local RadosGW", () => {
         expect(await s3Failure(alice.send(new GetBucketPolicyCommand({ Bucket: bucket })))).toEqual({ name: "NoSuchBucketPolicy", status: 404 });
 
         const policy = JSON.stringify(
-            { Version: "2012-10-17", Statement: [{ Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }] },
+            {
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "BobReads",
+                        Effect: "Allow",
+                        Principal: { AWS: env.users.bob.principalArn },
+                        Action: "s3:GetObject",
+                        Resource: `arn:aws:s3:::${bucket}/*`,
+                    },
+                ],
+            },
             null,
             3,
         );
@@ -97,7 +108,13 @@ describe("local RadosGW", () => {
 
         expect(await s3Failure(read("public/a.txt"))).toEqual({ name: "AccessDenied", status: 403 });
 
-        const allow = { Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` };
+        const allow = {
+            Sid: "BobReads",
+            Effect: "Allow",
+            Principal: { AWS: env.users.bob.principalArn },
+            Action: "s3:GetObject",
+            Resource: `arn:aws:s3:::${bucket}/*`,
+        };
         await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [allow] }) }));
         expect(await (await read("public/a.txt")).Body?.transformToString()).toBe("a");
 
@@ -110,7 +127,9 @@ describe("local RadosGW", () => {
     it("refuses a non-owner's bucket-policy calls with 403 (RadosGW never answers AWS's 405)", async () => {
         const bucket = await newBucket("ls3-nonowner");
         expect(await s3Failure(bob.send(new GetBucketPolicyCommand({ Bucket: bucket })))).toEqual({ name: "AccessDenied", status: 403 });
-        expect(await s3Failure(bob.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) })))).toEqual({
+        expect(
+            await s3Failure(bob.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }))),
+        ).toEqual({
             name: "AccessDenied",
             status: 403,
         });
@@ -193,7 +212,12 @@ describe(reasonToSkip.name, () => {
         { name: "--selectProjects unit", argv: jest("--selectProjects", "unit"), patterns: [], start: false },
         { name: "--selectProjects=unit --selectProjects=program", argv: jest("--selectProjects=unit", "--selectProjects=program"), patterns: [], start: false },
         { name: "--ignoreProjects s3 host", argv: jest("--ignoreProjects", "s3", "host"), patterns: [], start: false },
-        { name: "--selectProjects program tests/program/x (a path taken as a project name)", argv: jest("--selectProjects", "program", "tests/program/x"), patterns: [], start: false },
+        {
+            name: "--selectProjects program tests/program/x (a path taken as a project name)",
+            argv: jest("--selectProjects", "program", "tests/program/x"),
+            patterns: [],
+            start: false,
+        },
         { name: "a path pattern matching only unit tests", argv: jest("tests/unit/retry"), patterns: ["tests/unit/retry"], start: false },
         { name: "a path pattern matching an s3 test", argv: jest("localS3.s3"), patterns: ["localS3.s3"], start: true },
     ])("starts a server for $name: $start", ({ argv, patterns, start }) => {

@@ -44,7 +44,12 @@ describe("startS3Proxy", () => {
     let direct: S3Client; // alice, straight to RadosGW: set-up and clean-up never go through the faults
     let bucket: string;
     const policyFor = (b: string) =>
-        JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${b}/*` }] });
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                { Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${b}/*` },
+            ],
+        });
     const ops = () => proxy.requests.map((r) => r.operation);
 
     beforeAll(async () => {
@@ -127,7 +132,11 @@ describe("startS3Proxy", () => {
 
         it("answers any other S3 error given as { status, code, message }", async () => {
             proxy.setRules([{ fault: { status: 400, code: "InvalidRequest", message: "nope" } }]);
-            expect(await failure(alice.send(new GetBucketPolicyCommand({ Bucket: bucket })))).toMatchObject({ name: "InvalidRequest", status: 400, message: "nope" });
+            expect(await failure(alice.send(new GetBucketPolicyCommand({ Bucket: bucket })))).toMatchObject({
+                name: "InvalidRequest",
+                status: 400,
+                message: "nope",
+            });
         });
 
         it("resets the connection: the SDK sees a network error with no HTTP status", async () => {
@@ -149,7 +158,11 @@ describe("startS3Proxy", () => {
 
         it("fires a `times` rule on the first N matching requests only, and leaves other requests alone", async () => {
             proxy.setRules([{ operation: "GetBucketPolicy", bucket, method: "GET", fault: "SlowDown", times: 2 }]);
-            const get = () => alice.send(new GetBucketPolicyCommand({ Bucket: bucket })).then(() => "ok", (e: Error) => e.name);
+            const get = () =>
+                alice.send(new GetBucketPolicyCommand({ Bucket: bucket })).then(
+                    () => "ok",
+                    (e: Error) => e.name,
+                );
             await alice.send(new ListObjectsV2Command({ Bucket: bucket }));
             expect([await get(), await get(), await get()]).toEqual(["SlowDown", "SlowDown", "NoSuchBucketPolicy"]);
             expect(proxy.requests.map((r) => r.injected)).toEqual([undefined, "SlowDown", "SlowDown", undefined]);
@@ -171,7 +184,13 @@ describe("startS3Proxy", () => {
             const run = async (seed: number) => {
                 proxy.setRules(rules, seed);
                 const outcomes: string[] = [];
-                for (let i = 0; i < 12; i++) outcomes.push(await alice.send(new ListObjectsV2Command({ Bucket: bucket })).then(() => "ok", (e: Error) => e.name));
+                for (let i = 0; i < 12; i++)
+                    outcomes.push(
+                        await alice.send(new ListObjectsV2Command({ Bucket: bucket })).then(
+                            () => "ok",
+                            (e: Error) => e.name,
+                        ),
+                    );
                 return outcomes;
             };
             const first = await run(42);
@@ -197,7 +216,12 @@ describe("startS3Proxy", () => {
             strictAlice = s3ClientFor(env, "alice", { endpoint: strict.endpoint });
             strictBob = s3ClientFor(env, "bob", { endpoint: strict.endpoint });
             // bob may manage the policy as far as RadosGW is concerned: only the stand-in can refuse him.
-            const grant = { Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: ["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"], Resource: `arn:aws:s3:::${bucket}` };
+            const grant = {
+                Effect: "Allow",
+                Principal: { AWS: env.users.bob.principalArn },
+                Action: ["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"],
+                Resource: `arn:aws:s3:::${bucket}`,
+            };
             await direct.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [grant] }) }));
         });
         afterAll(async () => {
@@ -211,7 +235,9 @@ describe("startS3Proxy", () => {
                 name: "AccessDenied",
                 status: 403,
             });
-            expect(await failure(strictAlice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policyFor(bucket), ExpectedBucketOwner: "999999999999" })))).toMatchObject({
+            expect(
+                await failure(strictAlice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policyFor(bucket), ExpectedBucketOwner: "999999999999" }))),
+            ).toMatchObject({
                 name: "AccessDenied",
                 status: 403,
             });
@@ -222,7 +248,9 @@ describe("startS3Proxy", () => {
         });
 
         it("AWS stand-in: forwards when x-amz-expected-bucket-owner is the owner, or absent", async () => {
-            expect((await strictAlice.send(new GetBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: ALICE_ACCOUNT }))).Policy).toContain("s3:PutBucketPolicy");
+            expect((await strictAlice.send(new GetBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: ALICE_ACCOUNT }))).Policy).toContain(
+                "s3:PutBucketPolicy",
+            );
             expect((await strictAlice.send(new GetBucketPolicyCommand({ Bucket: bucket }))).$metadata.httpStatusCode).toBe(200);
             expect(strict.requests.map((r) => r.injected)).toEqual([undefined, undefined]);
         });
@@ -245,7 +273,10 @@ describe("startS3Proxy", () => {
             const unknown = uniqueBucketName("proxy-unknown");
             await strictBob.send(new CreateBucketCommand({ Bucket: unknown }));
             try {
-                expect((await strictBob.send(new PutBucketPolicyCommand({ Bucket: unknown, Policy: policyFor(unknown), ExpectedBucketOwner: ALICE_ACCOUNT }))).$metadata.httpStatusCode).toBe(204);
+                expect(
+                    (await strictBob.send(new PutBucketPolicyCommand({ Bucket: unknown, Policy: policyFor(unknown), ExpectedBucketOwner: ALICE_ACCOUNT })))
+                        .$metadata.httpStatusCode,
+                ).toBe(204);
             } finally {
                 await destroyBucket(s3ClientFor(env, "bob"), unknown);
             }

@@ -35,7 +35,9 @@ export function projectNames(rootDir: string): string[] {
     try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const config = require(path.join(rootDir, "jest.config.js")) as { projects?: Array<{ displayName?: string } | string> };
-        const names = (config.projects ?? []).map((project) => (typeof project === "string" ? undefined : project.displayName)).filter((name): name is string => !!name);
+        const names = (config.projects ?? [])
+            .map((project) => (typeof project === "string" ? undefined : project.displayName))
+            .filter((name): name is string => !!name);
         return names.length ? names : ALL_PROJECTS;
     } catch {
         return ALL_PROJECTS;

@@ -152,11 +152,7 @@ function explainFailure(what: string, result: ScriptResult): string {
     const lines = result.stderr.split("\n").filter((line) => line.trim() !== "");
     const errors = lines.filter((line) => /\bERROR\b|timed out/.test(line));
     const status = result.signal ? `signal ${result.signal}` : `exit ${result.code}`;
-    return [
-        `${what} failed (${status})${errors.length ? `: ${errors.join(" | ")}` : ""}`,
-        "--- last lines of its stderr ---",
-        ...lines.slice(-40),
-    ].join("\n");
+    return [`${what} failed (${status})${errors.length ? `: ${errors.join(" | ")}` : ""}`, "--- last lines of its stderr ---", ...lines.slice(-40)].join("\n");
 }
 
 /**

@@ -155,7 +155,13 @@ const BUCKET_SUBRESOURCES: Record<string, Record<string, string>> = {
  * The S3 operation of a path-style request, e.g. `GET /b?policy` → `GetBucketPolicy`, `PUT /b` → `CreateBucket`,
  * `PUT /b/k` with `x-amz-copy-source` → `CopyObject`. The SDK's `x-id` query parameter wins when present.
  */
-export function s3Operation(method: string, bucket: string | undefined, key: string | undefined, query: Record<string, string>, headers: Record<string, string>): string {
+export function s3Operation(
+    method: string,
+    bucket: string | undefined,
+    key: string | undefined,
+    query: Record<string, string>,
+    headers: Record<string, string>,
+): string {
     if (query["x-id"]) return query["x-id"];
     const m = method.toUpperCase();
     if (!bucket) return m === "GET" ? "ListBuckets" : `${m} /`;
@@ -271,7 +277,15 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
         return undefined;
     };
 
-    const sendError = (req: http.IncomingMessage, res: http.ServerResponse, record: RecordedRequest, status: number, code: string, message: string, extra: Record<string, string> = {}) => {
+    const sendError = (
+        req: http.IncomingMessage,
+        res: http.ServerResponse,
+        record: RecordedRequest,
+        status: number,
+        code: string,
+        message: string,
+        extra: Record<string, string> = {},
+    ) => {
         const requestId = randomBytes(8).toString("hex").toUpperCase();
         const body = req.method === "HEAD" ? "" : s3ErrorXml(code, message, requestId, extra);
         record.status = status;
@@ -359,7 +373,9 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
                 await sleep(fault.delayMs);
             } else {
                 const { status, code, message } =
-                    typeof fault === "string" ? { status: S3_FAULTS[fault].status, code: fault, message: S3_FAULTS[fault].message } : { message: undefined, ...fault };
+                    typeof fault === "string"
+                        ? { status: S3_FAULTS[fault].status, code: fault, message: S3_FAULTS[fault].message }
+                        : { message: undefined, ...fault };
                 record.injected = code;
                 sendError(req, res, record, status, code, rule.message ?? message ?? "", bucket && code === "NoSuchBucket" ? { BucketName: bucket } : {});
                 return;

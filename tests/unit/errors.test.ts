@@ -4,7 +4,11 @@ const s3Error = (name: string, status?: number, message = "UnknownError") => Obj
 
 describe("describeS3Error", () => {
     it("explains a 403 with an expected owner as a possible owner mismatch", () => {
-        const error = describeS3Error(s3Error("AccessDenied", 403, "Access Denied"), { bucket: "b1", operation: "PutBucketPolicy", expectedBucketOwner: "111122223333" });
+        const error = describeS3Error(s3Error("AccessDenied", 403, "Access Denied"), {
+            bucket: "b1",
+            operation: "PutBucketPolicy",
+            expectedBucketOwner: "111122223333",
+        });
         expect(error.message).toBe(
             'PutBucketPolicy on bucket "b1" failed: AccessDenied (HTTP 403): Access Denied. Either bucket "b1" is not owned by account 111122223333 (expectedBucketOwner), or the caller lacks s3:PutBucketPolicy. Check the bucket\'s owner, the caller\'s IAM permissions and the bucket policy\'s Deny statements.',
         );
@@ -12,21 +16,32 @@ describe("describeS3Error", () => {
     });
 
     it("names BlockPublicPolicy when Block Public Access refuses the policy", () => {
-        const error = describeS3Error(s3Error("AccessDenied", 403, "User is not authorized to perform s3:PutBucketPolicy because public policies are blocked by the BlockPublicPolicy block public access setting."), {
-            bucket: "b1",
-            operation: "PutBucketPolicy",
-        });
+        const error = describeS3Error(
+            s3Error(
+                "AccessDenied",
+                403,
+                "User is not authorized to perform s3:PutBucketPolicy because public policies are blocked by the BlockPublicPolicy block public access setting.",
+            ),
+            {
+                bucket: "b1",
+                operation: "PutBucketPolicy",
+            },
+        );
         expect(error.message).toMatch(/Block Public Access setting BlockPublicPolicy/);
     });
 
     it("explains 405 as a caller from another account", () => {
         const error = describeS3Error(s3Error("MethodNotAllowed", 405), { bucket: "b1", operation: "DeleteBucketPolicy" });
-        expect(error.message).toMatch(/^DeleteBucketPolicy on bucket "b1" failed: MethodNotAllowed \(HTTP 405\)\. The caller is not in the account that owns bucket "b1"/);
+        expect(error.message).toMatch(
+            /^DeleteBucketPolicy on bucket "b1" failed: MethodNotAllowed \(HTTP 405\)\. The caller is not in the account that owns bucket "b1"/,
+        );
     });
 
     it("leaves out the SDK's 'UnknownError' placeholder for an empty server message", () => {
         const error = describeS3Error(s3Error("NoSuchBucket", 404), { bucket: "b1", operation: "PutBucketPolicy" });
-        expect(error.message).toBe('PutBucketPolicy on bucket "b1" failed: NoSuchBucket (HTTP 404). Bucket "b1" does not exist (or is in another partition). Create it first, or fix the bucket name.');
+        expect(error.message).toBe(
+            'PutBucketPolicy on bucket "b1" failed: NoSuchBucket (HTTP 404). Bucket "b1" does not exist (or is in another partition). Create it first, or fix the bucket name.',
+        );
     });
 
     it("points at the policy document for MalformedPolicy", () => {

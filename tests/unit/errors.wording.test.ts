@@ -269,15 +269,12 @@ describe("the provider's own refusals and warnings", () => {
         expect(sent).toEqual(["GetBucketPolicyCommand"]);
     });
 
-    it(
-        "create over someone else's policy: recommends only what works (wanted: no `import` resource option, which the engine cannot run for dynamic resources; adoptExisting with an equivalent policy writes nothing)",
-        async () => {
-            const { provider } = providerWithLivePolicy(livePolicy);
-            const error = (await provider.create({ bucket: BUCKET, policy: ownPolicy }).catch((e) => e)) as Error;
-            expect(error.message).not.toMatch(/resource option import/);
-            expect(error.message).toMatch(/equivalent.*(nothing is written|writes nothing|no write)/);
-        },
-    );
+    it("create over someone else's policy: recommends only what works (wanted: no `import` resource option, which the engine cannot run for dynamic resources; adoptExisting with an equivalent policy writes nothing)", async () => {
+        const { provider } = providerWithLivePolicy(livePolicy);
+        const error = (await provider.create({ bucket: BUCKET, policy: ownPolicy }).catch((e) => e)) as Error;
+        expect(error.message).not.toMatch(/resource option import/);
+        expect(error.message).toMatch(/equivalent.*(nothing is written|writes nothing|no write)/);
+    });
 
     it("delete when the live policy is no longer the one put: warns, names the bucket and the live statements, leaves it", async () => {
         const { provider, sent } = providerWithLivePolicy(livePolicy);
@@ -340,7 +337,11 @@ describe("the lazy provider's load failures, as the host meets them (serialized 
 
     it("this repository without a build: names the directory and the build command", async () => {
         const error = await loadIn({ "package.json": JSON.stringify({ name: "pulumi-s3-bucket-policy" }) });
-        expect(error.message).toMatch(new RegExp(`^BucketPolicy: cannot load its provider from ${process.cwd()}/dist/provider/provider\\.js \\(run npm run build in this repository\\): Cannot find module`));
+        expect(error.message).toMatch(
+            new RegExp(
+                `^BucketPolicy: cannot load its provider from ${process.cwd()}/dist/provider/provider\\.js \\(run npm run build in this repository\\): Cannot find module`,
+            ),
+        );
     });
 
     it("the package is installed but one of its dependencies is not: names the missing dependency (wanted: not 'is not installed')", async () => {

@@ -7,12 +7,24 @@ const OBJECTS = `${BUCKET}/*`;
 const allowRead: Json = { Sid: "AllowRead", Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "s3:GetObject", Resource: OBJECTS };
 const denyDelete: Json = { Sid: "DenyDelete", Effect: "Deny", Principal: "*", Action: "s3:DeleteObject", Resource: OBJECTS };
 const unnamedList: Json = { Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "s3:ListBucket", Resource: BUCKET };
-const unnamedDeny: Json = { Effect: "Deny", Principal: "*", Action: "s3:DeleteObject", Resource: OBJECTS, Condition: { Bool: { "aws:SecureTransport": false } } };
+const unnamedDeny: Json = {
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:DeleteObject",
+    Resource: OBJECTS,
+    Condition: { Bool: { "aws:SecureTransport": false } },
+};
 const doc = (...statements: Json[]): Json => ({ Version: "2012-10-17", Statement: statements });
 
 describe(diffPolicies.name, () => {
     it("reports nothing for equivalent policies, however they are written", () => {
-        const reordered = { Statement: [{ ...unnamedList, Action: ["S3:listbucket"] }, { ...allowRead, Principal: { AWS: "arn:aws:iam::111122223333:root" } }], Version: "2012-10-17" };
+        const reordered = {
+            Statement: [
+                { ...unnamedList, Action: ["S3:listbucket"] },
+                { ...allowRead, Principal: { AWS: "arn:aws:iam::111122223333:root" } },
+            ],
+            Version: "2012-10-17",
+        };
         const diff = diffPolicies(doc(allowRead, unnamedList), JSON.stringify(reordered, null, 2));
         expect(diff).toEqual({ equivalent: true, document: [], added: [], removed: [], changed: [] });
         expect(describePolicyDiff(diff)).toEqual([]);
@@ -22,7 +34,14 @@ describe(diffPolicies.name, () => {
         const diff = diffPolicies(doc(allowRead, denyDelete), doc({ ...allowRead, Action: ["s3:GetObject", "s3:PutObject"] }, denyDelete));
         expect(diff.equivalent).toBe(false);
         expect(diff.changed).toEqual([
-            { key: "AllowRead", sid: "AllowRead", fields: ["Action"], oldIndex: 0, newIndex: 0, details: [{ field: "Action", added: ["s3:PutObject"], removed: [] }] },
+            {
+                key: "AllowRead",
+                sid: "AllowRead",
+                fields: ["Action"],
+                oldIndex: 0,
+                newIndex: 0,
+                details: [{ field: "Action", added: ["s3:PutObject"], removed: [] }],
+            },
         ]);
         expect(diff.added).toEqual([]);
         expect(diff.removed).toEqual([]);
@@ -70,7 +89,10 @@ describe(diffPolicies.name, () => {
     it("reports a changed unnamed statement as one removed and one added, each by its own index", () => {
         const diff = diffPolicies(doc(allowRead, unnamedList), doc({ ...unnamedList, Action: ["s3:ListBucket", "s3:ListBucketVersions"] }, allowRead));
         expect(diff.changed).toEqual([]);
-        expect(describePolicyDiff(diff)).toEqual(["- statement #1 (Allow s3:ListBucket) removed", "+ statement #0 (Allow s3:ListBucket, s3:ListBucketVersions) added"]);
+        expect(describePolicyDiff(diff)).toEqual([
+            "- statement #1 (Allow s3:ListBucket) removed",
+            "+ statement #0 (Allow s3:ListBucket, s3:ListBucketVersions) added",
+        ]);
     });
 
     it("reports a renamed Sid as a removal and an addition", () => {
@@ -95,7 +117,12 @@ describe(diffPolicies.name, () => {
     });
 
     it("summarizes NotAction statements and long action lists", () => {
-        const statement = { Effect: "Deny", Principal: "*", NotAction: ["s3:GetObject", "s3:ListBucket", "s3:GetObjectTagging", "s3:GetObjectAcl"], Resource: OBJECTS };
+        const statement = {
+            Effect: "Deny",
+            Principal: "*",
+            NotAction: ["s3:GetObject", "s3:ListBucket", "s3:GetObjectTagging", "s3:GetObjectAcl"],
+            Resource: OBJECTS,
+        };
         expect(describePolicyDiff(diffPolicies(doc(allowRead), doc(allowRead, statement)))).toEqual([
             "+ statement #1 (Deny all but s3:GetObject, s3:ListBucket, s3:GetObjectTagging +1 more) added",
         ]);
@@ -137,16 +164,24 @@ describe(formatPolicy.name, () => {
     });
 
     it('keeps "Principal": "*", root ARNs and single values as written', () => {
-        const text = formatPolicy(doc({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: OBJECTS }, { Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "s3:ListBucket", Resource: BUCKET }));
+        const text = formatPolicy(
+            doc(
+                { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: OBJECTS },
+                { Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "s3:ListBucket", Resource: BUCKET },
+            ),
+        );
         expect(text).toContain('"Principal":"*"');
         expect(text).toContain('"Principal":{"AWS":"arn:aws:iam::111122223333:root"}');
         expect(text).toContain('"Action":"s3:GetObject"');
     });
 
     it("writes a list of one as its value and a statement object as a list of one", () => {
-        expect(formatPolicy({ Version: "2012-10-17", Statement: { Effect: "Allow", Principal: { AWS: ["111122223333"] }, Action: ["s3:GetObject"], Resource: [OBJECTS] } })).toBe(
-            `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"${OBJECTS}"}]}`,
-        );
+        expect(
+            formatPolicy({
+                Version: "2012-10-17",
+                Statement: { Effect: "Allow", Principal: { AWS: ["111122223333"] }, Action: ["s3:GetObject"], Resource: [OBJECTS] },
+            }),
+        ).toBe(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"${OBJECTS}"}]}`);
     });
 
     it("does not unwrap a list whose only item is a list, which would change its meaning", () => {
@@ -163,18 +198,34 @@ describe(formatPolicy.name, () => {
     });
 
     it("keeps unknown elements, sorted after the known ones", () => {
-        const text = formatPolicy({ Zeta: 1, Statement: [{ Foo: { b: 2, a: 1 }, Resource: OBJECTS, Effect: "Allow", Action: "s3:GetObject", Bar: true }], Version: "2012-10-17", Alpha: [2, 1] });
-        expect(text).toBe(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"${OBJECTS}","Bar":true,"Foo":{"a":1,"b":2}}],"Alpha":[2,1],"Zeta":1}`);
+        const text = formatPolicy({
+            Zeta: 1,
+            Statement: [{ Foo: { b: 2, a: 1 }, Resource: OBJECTS, Effect: "Allow", Action: "s3:GetObject", Bar: true }],
+            Version: "2012-10-17",
+            Alpha: [2, 1],
+        });
+        expect(text).toBe(
+            `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"${OBJECTS}","Bar":true,"Foo":{"a":1,"b":2}}],"Alpha":[2,1],"Zeta":1}`,
+        );
     });
 
     it("keeps an empty Sid and empty principal lists, since nothing the user wrote is dropped", () => {
-        const text = formatPolicy(doc({ Sid: "", Effect: "Allow", Principal: { AWS: "111122223333", Service: [] }, Action: "s3:GetObject", Resource: OBJECTS }));
+        const text = formatPolicy(
+            doc({ Sid: "", Effect: "Allow", Principal: { AWS: "111122223333", Service: [] }, Action: "s3:GetObject", Resource: OBJECTS }),
+        );
         expect(text).toContain('"Sid":""');
         expect(text).toContain('"Service":[]');
     });
 
     it("orders condition keys that differ only in case by their folded name, then their spelling", () => {
-        const text = formatPolicy(doc({ Effect: "Allow", Action: "s3:GetObject", Resource: OBJECTS, Condition: { StringEquals: { "aws:SourceVpc": "b", "AWS:SourceVpc": "a", "aws:PrincipalAccount": "1" } } }));
+        const text = formatPolicy(
+            doc({
+                Effect: "Allow",
+                Action: "s3:GetObject",
+                Resource: OBJECTS,
+                Condition: { StringEquals: { "aws:SourceVpc": "b", "AWS:SourceVpc": "a", "aws:PrincipalAccount": "1" } },
+            }),
+        );
         expect(text).toContain('"Condition":{"StringEquals":{"aws:PrincipalAccount":"1","AWS:SourceVpc":"a","aws:SourceVpc":"b"}}');
     });
 
@@ -182,7 +233,14 @@ describe(formatPolicy.name, () => {
         const reordered = {
             Version: "2012-10-17",
             Statement: [
-                { Sid: "Read", Effect: "Allow", Principal: { Service: ["cloudfront.amazonaws.com"], AWS: ["111122223333", "arn:aws:iam::111122223333:root"] }, Action: ["s3:getobject", "S3:listBucket", "s3:GetObject"], Resource: [BUCKET, OBJECTS], Condition: { StringLike: { "s3:prefix": ["home/", ""] }, Bool: { "aws:SecureTransport": [true] } } },
+                {
+                    Sid: "Read",
+                    Effect: "Allow",
+                    Principal: { Service: ["cloudfront.amazonaws.com"], AWS: ["111122223333", "arn:aws:iam::111122223333:root"] },
+                    Action: ["s3:getobject", "S3:listBucket", "s3:GetObject"],
+                    Resource: [BUCKET, OBJECTS],
+                    Condition: { StringLike: { "s3:prefix": ["home/", ""] }, Bool: { "aws:SecureTransport": [true] } },
+                },
             ],
         };
         expect(formatPolicy(JSON.stringify(reordered, null, 4))).toBe(formatPolicy(messy));

@@ -26,39 +26,134 @@ interface Row {
 
 const rows: Row[] = [
     // Statement order and shape
-    { name: "statement order does not matter", a: doc(st(), st({ Sid: "List", Action: "s3:ListBucket", Resource: BUCKET })), b: doc(st({ Sid: "List", Action: "s3:ListBucket", Resource: BUCKET }), st()), equivalent: true },
-    { name: "a statement that differs is a change even when the others only moved", a: doc(st(), st({ Sid: "List", Action: "s3:ListBucket" })), b: doc(st({ Sid: "List", Action: "s3:ListObjects" }), st()), equivalent: false },
+    {
+        name: "statement order does not matter",
+        a: doc(st(), st({ Sid: "List", Action: "s3:ListBucket", Resource: BUCKET })),
+        b: doc(st({ Sid: "List", Action: "s3:ListBucket", Resource: BUCKET }), st()),
+        equivalent: true,
+    },
+    {
+        name: "a statement that differs is a change even when the others only moved",
+        a: doc(st(), st({ Sid: "List", Action: "s3:ListBucket" })),
+        b: doc(st({ Sid: "List", Action: "s3:ListObjects" }), st()),
+        equivalent: false,
+    },
     { name: "a single statement object equals a one-element array", a: { Version: "2012-10-17", Statement: st() }, b: one(), equivalent: true },
-    { name: "a single statement object does not equal an array with another statement", a: { Version: "2012-10-17", Statement: st() }, b: doc(st(), st({ Sid: "Other" })), equivalent: false },
+    {
+        name: "a single statement object does not equal an array with another statement",
+        a: { Version: "2012-10-17", Statement: st() },
+        b: doc(st(), st({ Sid: "Other" })),
+        equivalent: false,
+    },
     { name: "an exact duplicate statement collapses (evaluation is a union of statements)", a: doc(st(), st()), b: one(), equivalent: true },
     { name: "duplicates that differ after normalization stay apart", a: doc(st(), st({ Sid: "Read2" })), b: one(), equivalent: false },
-    { name: "statements are never merged, even when their union would grant the same", a: doc(st({ Sid: undefined }), st({ Sid: undefined, Action: "s3:PutObject" })), b: one({ Sid: undefined, Action: ["s3:GetObject", "s3:PutObject"] }), equivalent: false },
-    { name: "an absent Statement and an empty list are not the same document", a: { Version: "2012-10-17" }, b: { Version: "2012-10-17", Statement: [] }, equivalent: false },
+    {
+        name: "statements are never merged, even when their union would grant the same",
+        a: doc(st({ Sid: undefined }), st({ Sid: undefined, Action: "s3:PutObject" })),
+        b: one({ Sid: undefined, Action: ["s3:GetObject", "s3:PutObject"] }),
+        equivalent: false,
+    },
+    {
+        name: "an absent Statement and an empty list are not the same document",
+        a: { Version: "2012-10-17" },
+        b: { Version: "2012-10-17", Statement: [] },
+        equivalent: false,
+    },
 
     // Lists: order, duplicates, single values
-    { name: "Action order does not matter", a: one({ Action: ["s3:GetObject", "s3:PutObject"] }), b: one({ Action: ["s3:PutObject", "s3:GetObject"] }), equivalent: true },
+    {
+        name: "Action order does not matter",
+        a: one({ Action: ["s3:GetObject", "s3:PutObject"] }),
+        b: one({ Action: ["s3:PutObject", "s3:GetObject"] }),
+        equivalent: true,
+    },
     { name: "an added action is a change", a: one({ Action: ["s3:GetObject"] }), b: one({ Action: ["s3:GetObject", "s3:PutObject"] }), equivalent: false },
-    { name: "NotAction order and duplicates do not matter", a: one({ Action: undefined, NotAction: ["s3:DeleteObject", "s3:PutObject", "s3:DeleteObject"] }), b: one({ Action: undefined, NotAction: ["s3:PutObject", "s3:DeleteObject"] }), equivalent: true },
-    { name: "Action and NotAction with the same list are different", a: one({ Action: "s3:DeleteObject" }), b: one({ Action: undefined, NotAction: "s3:DeleteObject" }), equivalent: false },
-    { name: "Resource order and duplicates do not matter", a: one({ Resource: [OBJECTS, BUCKET, OBJECTS] }), b: one({ Resource: [BUCKET, OBJECTS] }), equivalent: true },
+    {
+        name: "NotAction order and duplicates do not matter",
+        a: one({ Action: undefined, NotAction: ["s3:DeleteObject", "s3:PutObject", "s3:DeleteObject"] }),
+        b: one({ Action: undefined, NotAction: ["s3:PutObject", "s3:DeleteObject"] }),
+        equivalent: true,
+    },
+    {
+        name: "Action and NotAction with the same list are different",
+        a: one({ Action: "s3:DeleteObject" }),
+        b: one({ Action: undefined, NotAction: "s3:DeleteObject" }),
+        equivalent: false,
+    },
+    {
+        name: "Resource order and duplicates do not matter",
+        a: one({ Resource: [OBJECTS, BUCKET, OBJECTS] }),
+        b: one({ Resource: [BUCKET, OBJECTS] }),
+        equivalent: true,
+    },
     { name: "a removed resource is a change", a: one({ Resource: [OBJECTS, BUCKET] }), b: one({ Resource: [OBJECTS] }), equivalent: false },
-    { name: "NotResource order does not matter", a: one({ Resource: undefined, NotResource: [OBJECTS, BUCKET] }), b: one({ Resource: undefined, NotResource: [BUCKET, OBJECTS] }), equivalent: true },
+    {
+        name: "NotResource order does not matter",
+        a: one({ Resource: undefined, NotResource: [OBJECTS, BUCKET] }),
+        b: one({ Resource: undefined, NotResource: [BUCKET, OBJECTS] }),
+        equivalent: true,
+    },
     { name: "Resource and NotResource are different", a: one({ Resource: OBJECTS }), b: one({ Resource: undefined, NotResource: OBJECTS }), equivalent: false },
     { name: "a single action equals a one-element list", a: one({ Action: "s3:GetObject" }), b: one({ Action: ["s3:GetObject"] }), equivalent: true },
-    { name: "a single action does not equal a two-element list", a: one({ Action: "s3:GetObject" }), b: one({ Action: ["s3:GetObject", "s3:GetObjectVersion"] }), equivalent: false },
+    {
+        name: "a single action does not equal a two-element list",
+        a: one({ Action: "s3:GetObject" }),
+        b: one({ Action: ["s3:GetObject", "s3:GetObjectVersion"] }),
+        equivalent: false,
+    },
     { name: "a single resource equals a one-element list", a: one({ Resource: OBJECTS }), b: one({ Resource: [OBJECTS] }), equivalent: true },
-    { name: "principal list order and duplicates do not matter", a: one({ Principal: { AWS: [ROLE, "arn:aws:iam::444455556666:root", ROLE] } }), b: one({ Principal: { AWS: ["arn:aws:iam::444455556666:root", ROLE] } }), equivalent: true },
-    { name: "a single principal equals a one-element list", a: one({ Principal: { Service: "cloudfront.amazonaws.com" } }), b: one({ Principal: { Service: ["cloudfront.amazonaws.com"] } }), equivalent: true },
-    { name: "an added principal is a change", a: one({ Principal: { AWS: ROLE } }), b: one({ Principal: { AWS: [ROLE, "arn:aws:iam::444455556666:root"] } }), equivalent: false },
-    { name: "condition value order and duplicates do not matter", a: cond({ IpAddress: { "aws:SourceIp": ["192.0.2.0/24", "203.0.113.0/24", "192.0.2.0/24"] } }), b: cond({ IpAddress: { "aws:SourceIp": ["203.0.113.0/24", "192.0.2.0/24"] } }), equivalent: true },
-    { name: "a single condition value equals a one-element list", a: cond({ StringEquals: { "aws:SourceVpc": "vpc-1a2b3c4d" } }), b: cond({ StringEquals: { "aws:SourceVpc": ["vpc-1a2b3c4d"] } }), equivalent: true },
-    { name: "an added condition value is a change", a: cond({ StringEquals: { "aws:SourceVpc": "vpc-1a2b3c4d" } }), b: cond({ StringEquals: { "aws:SourceVpc": ["vpc-1a2b3c4d", "vpc-9f8e7d6c"] } }), equivalent: false },
+    {
+        name: "principal list order and duplicates do not matter",
+        a: one({ Principal: { AWS: [ROLE, "arn:aws:iam::444455556666:root", ROLE] } }),
+        b: one({ Principal: { AWS: ["arn:aws:iam::444455556666:root", ROLE] } }),
+        equivalent: true,
+    },
+    {
+        name: "a single principal equals a one-element list",
+        a: one({ Principal: { Service: "cloudfront.amazonaws.com" } }),
+        b: one({ Principal: { Service: ["cloudfront.amazonaws.com"] } }),
+        equivalent: true,
+    },
+    {
+        name: "an added principal is a change",
+        a: one({ Principal: { AWS: ROLE } }),
+        b: one({ Principal: { AWS: [ROLE, "arn:aws:iam::444455556666:root"] } }),
+        equivalent: false,
+    },
+    {
+        name: "condition value order and duplicates do not matter",
+        a: cond({ IpAddress: { "aws:SourceIp": ["192.0.2.0/24", "203.0.113.0/24", "192.0.2.0/24"] } }),
+        b: cond({ IpAddress: { "aws:SourceIp": ["203.0.113.0/24", "192.0.2.0/24"] } }),
+        equivalent: true,
+    },
+    {
+        name: "a single condition value equals a one-element list",
+        a: cond({ StringEquals: { "aws:SourceVpc": "vpc-1a2b3c4d" } }),
+        b: cond({ StringEquals: { "aws:SourceVpc": ["vpc-1a2b3c4d"] } }),
+        equivalent: true,
+    },
+    {
+        name: "an added condition value is a change",
+        a: cond({ StringEquals: { "aws:SourceVpc": "vpc-1a2b3c4d" } }),
+        b: cond({ StringEquals: { "aws:SourceVpc": ["vpc-1a2b3c4d", "vpc-9f8e7d6c"] } }),
+        equivalent: false,
+    },
 
     // Key order and white space
     {
         name: "key order and white space never matter",
-        a: '{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Principal":{"AWS":"' + ROLE + '"},"Action":"s3:GetObject","Resource":"' + OBJECTS + '"}]}',
-        b: '\n{ "Statement" : [ {\n\t"Resource" : "' + OBJECTS + '" , "Action":"s3:GetObject",\r\n "Principal": { "AWS" : "' + ROLE + '" }, "Effect":"Allow", "Sid":"Read" } ],\n  "Version" : "2012-10-17" }\n',
+        a:
+            '{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Principal":{"AWS":"' +
+            ROLE +
+            '"},"Action":"s3:GetObject","Resource":"' +
+            OBJECTS +
+            '"}]}',
+        b:
+            '\n{ "Statement" : [ {\n\t"Resource" : "' +
+            OBJECTS +
+            '" , "Action":"s3:GetObject",\r\n "Principal": { "AWS" : "' +
+            ROLE +
+            '" }, "Effect":"Allow", "Sid":"Read" } ],\n  "Version" : "2012-10-17" }\n',
         equivalent: true,
     },
     { name: "a JSON text and the same document as an object are equivalent", a: JSON.stringify(one(), null, 2), b: one(), equivalent: true },
@@ -67,54 +162,224 @@ const rows: Row[] = [
     // Actions
     { name: "action names compare case-insensitively", a: one({ Action: "s3:GetObject" }), b: one({ Action: "s3:getobject" }), equivalent: true },
     { name: "service prefixes compare case-insensitively", a: one({ Action: "s3:GetObject" }), b: one({ Action: "S3:GETOBJECT" }), equivalent: true },
-    { name: "different action names are different, whatever their case", a: one({ Action: "s3:GetObject" }), b: one({ Action: "S3:GetObjectAcl" }), equivalent: false },
+    {
+        name: "different action names are different, whatever their case",
+        a: one({ Action: "s3:GetObject" }),
+        b: one({ Action: "S3:GetObjectAcl" }),
+        equivalent: false,
+    },
     { name: "an action wildcard is not expanded", a: one({ Action: "s3:Get*" }), b: one({ Action: "s3:GetObject" }), equivalent: false },
-    { name: "case-insensitive duplicates collapse", a: one({ Action: ["s3:GetObject", "S3:getObject"] }), b: one({ Action: "s3:GetObject" }), equivalent: true },
+    {
+        name: "case-insensitive duplicates collapse",
+        a: one({ Action: ["s3:GetObject", "S3:getObject"] }),
+        b: one({ Action: "s3:GetObject" }),
+        equivalent: true,
+    },
 
     // Effect
-    { name: "Effect casing folds (only Allow and Deny are valid; upstream vectors agree)", a: one({ Effect: "Allow" }), b: one({ Effect: "allow" }), equivalent: true },
+    {
+        name: "Effect casing folds (only Allow and Deny are valid; upstream vectors agree)",
+        a: one({ Effect: "Allow" }),
+        b: one({ Effect: "allow" }),
+        equivalent: true,
+    },
     { name: "Allow and Deny are different", a: one({ Effect: "Allow" }), b: one({ Effect: "Deny" }), equivalent: false },
     { name: "an Effect that is neither Allow nor Deny is kept as written", a: one({ Effect: "Allow" }), b: one({ Effect: "Permit" }), equivalent: false },
 
     // Principals
     { name: 'Principal "*" equals {"AWS": "*"}', a: one({ Principal: "*" }), b: one({ Principal: { AWS: "*" } }), equivalent: true },
     { name: 'Principal "*" equals {"AWS": ["*"]}', a: one({ Principal: "*" }), b: one({ Principal: { AWS: ["*"] } }), equivalent: true },
-    { name: 'NotPrincipal "*" equals {"AWS": "*"}', a: one({ Principal: undefined, NotPrincipal: "*" }), b: one({ Principal: undefined, NotPrincipal: { AWS: "*" } }), equivalent: true },
+    {
+        name: 'NotPrincipal "*" equals {"AWS": "*"}',
+        a: one({ Principal: undefined, NotPrincipal: "*" }),
+        b: one({ Principal: undefined, NotPrincipal: { AWS: "*" } }),
+        equivalent: true,
+    },
     { name: 'Principal "*" does not equal {"Service": "*"}', a: one({ Principal: "*" }), b: one({ Principal: { Service: "*" } }), equivalent: false },
     { name: 'Principal "*" does not equal a specific account', a: one({ Principal: "*" }), b: one({ Principal: { AWS: "111122223333" } }), equivalent: false },
-    { name: "Principal and NotPrincipal with the same value are different", a: one({ Principal: "*" }), b: one({ Principal: undefined, NotPrincipal: "*" }), equivalent: false },
-    { name: "a 12-digit account id equals its root ARN", a: one({ Principal: { AWS: "111122223333" } }), b: one({ Principal: { AWS: "arn:aws:iam::111122223333:root" } }), equivalent: true },
-    { name: "a 12-digit account id equals its root ARN in another partition (the policy's own)", a: one({ Principal: { AWS: ["111122223333"] } }), b: one({ Principal: { AWS: "arn:aws-cn:iam::111122223333:root" } }), equivalent: true },
-    { name: "an account id does not equal another account's root ARN", a: one({ Principal: { AWS: "111122223333" } }), b: one({ Principal: { AWS: "arn:aws:iam::444455556666:root" } }), equivalent: false },
-    { name: "an account id does not equal a user of that account", a: one({ Principal: { AWS: "111122223333" } }), b: one({ Principal: { AWS: "arn:aws:iam::111122223333:user/root" } }), equivalent: false },
-    { name: "the account-root rule applies to AWS principals only", a: one({ Principal: { Service: "111122223333" } }), b: one({ Principal: { Service: "arn:aws:iam::111122223333:root" } }), equivalent: false },
-    { name: "an 11-digit id is not an account id", a: one({ Principal: { AWS: "11112222333" } }), b: one({ Principal: { AWS: "arn:aws:iam::11112222333:root" } }), equivalent: false },
-    { name: "principal ARNs are case-sensitive", a: one({ Principal: { AWS: "arn:aws:iam::111122223333:role/Reader" } }), b: one({ Principal: { AWS: "arn:aws:iam::111122223333:role/reader" } }), equivalent: false },
-    { name: "service principals are case-sensitive", a: one({ Principal: { Service: "cloudfront.amazonaws.com" } }), b: one({ Principal: { Service: "CloudFront.amazonaws.com" } }), equivalent: false },
-    { name: "principal type order does not matter", a: one({ Principal: { AWS: ROLE, Service: "cloudfront.amazonaws.com" } }), b: one({ Principal: { Service: "cloudfront.amazonaws.com", AWS: ROLE } }), equivalent: true },
-    { name: "principal type keys are case-sensitive (the grammar lists exact names)", a: one({ Principal: { AWS: ROLE } }), b: one({ Principal: { aws: ROLE } }), equivalent: false },
-    { name: "the same id under another principal type is different", a: one({ Principal: { AWS: "arn:aws:iam::111122223333:oidc-provider/example.com" } }), b: one({ Principal: { Federated: "arn:aws:iam::111122223333:oidc-provider/example.com" } }), equivalent: false },
-    { name: "a principal type with an empty list names nobody and is dropped", a: one({ Principal: { AWS: ROLE, Service: [] } }), b: one({ Principal: { AWS: ROLE } }), equivalent: true },
+    {
+        name: "Principal and NotPrincipal with the same value are different",
+        a: one({ Principal: "*" }),
+        b: one({ Principal: undefined, NotPrincipal: "*" }),
+        equivalent: false,
+    },
+    {
+        name: "a 12-digit account id equals its root ARN",
+        a: one({ Principal: { AWS: "111122223333" } }),
+        b: one({ Principal: { AWS: "arn:aws:iam::111122223333:root" } }),
+        equivalent: true,
+    },
+    {
+        name: "a 12-digit account id equals its root ARN in another partition (the policy's own)",
+        a: one({ Principal: { AWS: ["111122223333"] } }),
+        b: one({ Principal: { AWS: "arn:aws-cn:iam::111122223333:root" } }),
+        equivalent: true,
+    },
+    {
+        name: "an account id does not equal another account's root ARN",
+        a: one({ Principal: { AWS: "111122223333" } }),
+        b: one({ Principal: { AWS: "arn:aws:iam::444455556666:root" } }),
+        equivalent: false,
+    },
+    {
+        name: "an account id does not equal a user of that account",
+        a: one({ Principal: { AWS: "111122223333" } }),
+        b: one({ Principal: { AWS: "arn:aws:iam::111122223333:user/root" } }),
+        equivalent: false,
+    },
+    {
+        name: "the account-root rule applies to AWS principals only",
+        a: one({ Principal: { Service: "111122223333" } }),
+        b: one({ Principal: { Service: "arn:aws:iam::111122223333:root" } }),
+        equivalent: false,
+    },
+    {
+        name: "an 11-digit id is not an account id",
+        a: one({ Principal: { AWS: "11112222333" } }),
+        b: one({ Principal: { AWS: "arn:aws:iam::11112222333:root" } }),
+        equivalent: false,
+    },
+    {
+        name: "principal ARNs are case-sensitive",
+        a: one({ Principal: { AWS: "arn:aws:iam::111122223333:role/Reader" } }),
+        b: one({ Principal: { AWS: "arn:aws:iam::111122223333:role/reader" } }),
+        equivalent: false,
+    },
+    {
+        name: "service principals are case-sensitive",
+        a: one({ Principal: { Service: "cloudfront.amazonaws.com" } }),
+        b: one({ Principal: { Service: "CloudFront.amazonaws.com" } }),
+        equivalent: false,
+    },
+    {
+        name: "principal type order does not matter",
+        a: one({ Principal: { AWS: ROLE, Service: "cloudfront.amazonaws.com" } }),
+        b: one({ Principal: { Service: "cloudfront.amazonaws.com", AWS: ROLE } }),
+        equivalent: true,
+    },
+    {
+        name: "principal type keys are case-sensitive (the grammar lists exact names)",
+        a: one({ Principal: { AWS: ROLE } }),
+        b: one({ Principal: { aws: ROLE } }),
+        equivalent: false,
+    },
+    {
+        name: "the same id under another principal type is different",
+        a: one({ Principal: { AWS: "arn:aws:iam::111122223333:oidc-provider/example.com" } }),
+        b: one({ Principal: { Federated: "arn:aws:iam::111122223333:oidc-provider/example.com" } }),
+        equivalent: false,
+    },
+    {
+        name: "a principal type with an empty list names nobody and is dropped",
+        a: one({ Principal: { AWS: ROLE, Service: [] } }),
+        b: one({ Principal: { AWS: ROLE } }),
+        equivalent: true,
+    },
     { name: "an empty Principal equals no Principal (upstream vectors)", a: one({ Principal: {} }), b: one({ Principal: undefined }), equivalent: true },
-    { name: "an empty NotPrincipal does not equal no NotPrincipal", a: one({ Principal: undefined, NotPrincipal: {} }), b: one({ Principal: undefined }), equivalent: false },
+    {
+        name: "an empty NotPrincipal does not equal no NotPrincipal",
+        a: one({ Principal: undefined, NotPrincipal: {} }),
+        b: one({ Principal: undefined }),
+        equivalent: false,
+    },
 
     // Conditions
-    { name: "condition operator order does not matter", a: cond({ Bool: { "aws:SecureTransport": "true" }, IpAddress: { "aws:SourceIp": "192.0.2.0/24" } }), b: cond({ IpAddress: { "aws:SourceIp": "192.0.2.0/24" }, Bool: { "aws:SecureTransport": "true" } }), equivalent: true },
-    { name: "condition operators are exact: IAM rejects stringEquals as an invalid condition type", a: cond({ StringEquals: { "aws:SourceVpc": "vpc-1" } }), b: cond({ stringequals: { "aws:SourceVpc": "vpc-1" } }), equivalent: false },
-    { name: "a different condition operator is a change", a: cond({ StringEquals: { "aws:SourceVpc": "vpc-1" } }), b: cond({ StringLike: { "aws:SourceVpc": "vpc-1" } }), equivalent: false },
-    { name: "condition keys compare case-insensitively", a: cond({ IpAddress: { "aws:SourceIp": "192.0.2.0/24" } }), b: cond({ IpAddress: { "AWS:SOURCEIP": "192.0.2.0/24" } }), equivalent: true },
-    { name: "different condition keys are different", a: cond({ StringEquals: { "aws:SourceVpc": "vpc-1" } }), b: cond({ StringEquals: { "aws:SourceVpce": "vpc-1" } }), equivalent: false },
-    { name: "keys that differ only in case but hold different values are both kept", a: cond({ StringEquals: { "aws:SourceVpc": "vpc-1", "AWS:SOURCEVPC": "vpc-2" } }), b: cond({ StringEquals: { "aws:SourceVpc": "vpc-1" } }), equivalent: false },
-    { name: "keys that differ only in case and hold the same values collapse", a: cond({ StringEquals: { "aws:SourceVpc": "vpc-1", "AWS:SOURCEVPC": ["vpc-1"] } }), b: cond({ StringEquals: { "aws:sourcevpc": "vpc-1" } }), equivalent: true },
-    { name: "condition key order does not matter", a: cond({ StringEquals: { "aws:SourceVpc": "vpc-1", "s3:x-amz-acl": "private" } }), b: cond({ StringEquals: { "s3:x-amz-acl": "private", "aws:SourceVpc": "vpc-1" } }), equivalent: true },
-    { name: "a Boolean condition value equals its string", a: cond({ Bool: { "aws:SecureTransport": true } }), b: cond({ Bool: { "aws:SecureTransport": "true" } }), equivalent: true },
-    { name: "true and false are different", a: cond({ Bool: { "aws:SecureTransport": true } }), b: cond({ Bool: { "aws:SecureTransport": "false" } }), equivalent: false },
-    { name: "a numeric condition value equals its string", a: cond({ NumericLessThan: { "s3:max-keys": 10 } }), b: cond({ NumericLessThan: { "s3:max-keys": "10" } }), equivalent: true },
-    { name: "a number does not equal a differently written string", a: cond({ NumericLessThan: { "s3:max-keys": 10 } }), b: cond({ NumericLessThan: { "s3:max-keys": "010" } }), equivalent: false },
-    { name: "condition values keep their case under StringEquals", a: cond({ StringEquals: { "aws:username": "johndoe" } }), b: cond({ StringEquals: { "aws:username": "JohnDoe" } }), equivalent: false },
-    { name: "condition values fold case under StringEqualsIgnoreCase", a: cond({ StringEqualsIgnoreCase: { "aws:username": "johndoe" } }), b: cond({ StringEqualsIgnoreCase: { "aws:username": "JohnDoe" } }), equivalent: true },
-    { name: "condition values fold case under ForAnyValue:StringNotEqualsIgnoreCaseIfExists", a: cond({ "ForAnyValue:StringNotEqualsIgnoreCaseIfExists": { "aws:TagKeys": ["Owner"] } }), b: cond({ "ForAnyValue:StringNotEqualsIgnoreCaseIfExists": { "aws:TagKeys": "owner" } }), equivalent: true },
-    { name: "case folding under IgnoreCase does not make different values equal", a: cond({ StringEqualsIgnoreCase: { "aws:username": "johndoe" } }), b: cond({ StringEqualsIgnoreCase: { "aws:username": "janedoe" } }), equivalent: false },
+    {
+        name: "condition operator order does not matter",
+        a: cond({ Bool: { "aws:SecureTransport": "true" }, IpAddress: { "aws:SourceIp": "192.0.2.0/24" } }),
+        b: cond({ IpAddress: { "aws:SourceIp": "192.0.2.0/24" }, Bool: { "aws:SecureTransport": "true" } }),
+        equivalent: true,
+    },
+    {
+        name: "condition operators are exact: IAM rejects stringEquals as an invalid condition type",
+        a: cond({ StringEquals: { "aws:SourceVpc": "vpc-1" } }),
+        b: cond({ stringequals: { "aws:SourceVpc": "vpc-1" } }),
+        equivalent: false,
+    },
+    {
+        name: "a different condition operator is a change",
+        a: cond({ StringEquals: { "aws:SourceVpc": "vpc-1" } }),
+        b: cond({ StringLike: { "aws:SourceVpc": "vpc-1" } }),
+        equivalent: false,
+    },
+    {
+        name: "condition keys compare case-insensitively",
+        a: cond({ IpAddress: { "aws:SourceIp": "192.0.2.0/24" } }),
+        b: cond({ IpAddress: { "AWS:SOURCEIP": "192.0.2.0/24" } }),
+        equivalent: true,
+    },
+    {
+        name: "different condition keys are different",
+        a: cond({ StringEquals: { "aws:SourceVpc": "vpc-1" } }),
+        b: cond({ StringEquals: { "aws:SourceVpce": "vpc-1" } }),
+        equivalent: false,
+    },
+    {
+        name: "keys that differ only in case but hold different values are both kept",
+        a: cond({ StringEquals: { "aws:SourceVpc": "vpc-1", "AWS:SOURCEVPC": "vpc-2" } }),
+        b: cond({ StringEquals: { "aws:SourceVpc": "vpc-1" } }),
+        equivalent: false,
+    },
+    {
+        name: "keys that differ only in case and hold the same values collapse",
+        a: cond({ StringEquals: { "aws:SourceVpc": "vpc-1", "AWS:SOURCEVPC": ["vpc-1"] } }),
+        b: cond({ StringEquals: { "aws:sourcevpc": "vpc-1" } }),
+        equivalent: true,
+    },
+    {
+        name: "condition key order does not matter",
+        a: cond({ StringEquals: { "aws:SourceVpc": "vpc-1", "s3:x-amz-acl": "private" } }),
+        b: cond({ StringEquals: { "s3:x-amz-acl": "private", "aws:SourceVpc": "vpc-1" } }),
+        equivalent: true,
+    },
+    {
+        name: "a Boolean condition value equals its string",
+        a: cond({ Bool: { "aws:SecureTransport": true } }),
+        b: cond({ Bool: { "aws:SecureTransport": "true" } }),
+        equivalent: true,
+    },
+    {
+        name: "true and false are different",
+        a: cond({ Bool: { "aws:SecureTransport": true } }),
+        b: cond({ Bool: { "aws:SecureTransport": "false" } }),
+        equivalent: false,
+    },
+    {
+        name: "a numeric condition value equals its string",
+        a: cond({ NumericLessThan: { "s3:max-keys": 10 } }),
+        b: cond({ NumericLessThan: { "s3:max-keys": "10" } }),
+        equivalent: true,
+    },
+    {
+        name: "a number does not equal a differently written string",
+        a: cond({ NumericLessThan: { "s3:max-keys": 10 } }),
+        b: cond({ NumericLessThan: { "s3:max-keys": "010" } }),
+        equivalent: false,
+    },
+    {
+        name: "condition values keep their case under StringEquals",
+        a: cond({ StringEquals: { "aws:username": "johndoe" } }),
+        b: cond({ StringEquals: { "aws:username": "JohnDoe" } }),
+        equivalent: false,
+    },
+    {
+        name: "condition values fold case under StringEqualsIgnoreCase",
+        a: cond({ StringEqualsIgnoreCase: { "aws:username": "johndoe" } }),
+        b: cond({ StringEqualsIgnoreCase: { "aws:username": "JohnDoe" } }),
+        equivalent: true,
+    },
+    {
+        name: "condition values fold case under ForAnyValue:StringNotEqualsIgnoreCaseIfExists",
+        a: cond({ "ForAnyValue:StringNotEqualsIgnoreCaseIfExists": { "aws:TagKeys": ["Owner"] } }),
+        b: cond({ "ForAnyValue:StringNotEqualsIgnoreCaseIfExists": { "aws:TagKeys": "owner" } }),
+        equivalent: true,
+    },
+    {
+        name: "case folding under IgnoreCase does not make different values equal",
+        a: cond({ StringEqualsIgnoreCase: { "aws:username": "johndoe" } }),
+        b: cond({ StringEqualsIgnoreCase: { "aws:username": "janedoe" } }),
+        equivalent: false,
+    },
     { name: "an empty Condition is kept (no rule makes it the same as none)", a: cond({}), b: one(), equivalent: false },
 
     // Document elements
@@ -126,16 +391,31 @@ const rows: Row[] = [
     { name: "an empty Id equals no Id", a: { ...one(), Id: "" }, b: one(), equivalent: true },
     { name: "a different Sid is a change", a: one({ Sid: "Read" }), b: one({ Sid: "ReadObjects" }), equivalent: false },
     { name: "Sids are case-sensitive", a: one({ Sid: "Read" }), b: one({ Sid: "read" }), equivalent: false },
-    { name: "an empty Sid equals no Sid (Terraform's documents write Sid \"\")", a: one({ Sid: "" }), b: one({ Sid: undefined }), equivalent: true },
+    { name: 'an empty Sid equals no Sid (Terraform\'s documents write Sid "")', a: one({ Sid: "" }), b: one({ Sid: undefined }), equivalent: true },
     { name: "a Sid is not the same as no Sid", a: one({ Sid: "Read" }), b: one({ Sid: undefined }), equivalent: false },
 
     // Resources
-    { name: "resource ARNs are case-sensitive (S3 keys are)", a: one({ Resource: "arn:aws:s3:::example-bucket/Reports/*" }), b: one({ Resource: "arn:aws:s3:::example-bucket/reports/*" }), equivalent: false },
+    {
+        name: "resource ARNs are case-sensitive (S3 keys are)",
+        a: one({ Resource: "arn:aws:s3:::example-bucket/Reports/*" }),
+        b: one({ Resource: "arn:aws:s3:::example-bucket/reports/*" }),
+        equivalent: false,
+    },
     { name: "resource ARNs are not trimmed", a: one({ Resource: OBJECTS }), b: one({ Resource: OBJECTS + " " }), equivalent: false },
-    { name: "a resource wildcard is not expanded", a: one({ Resource: "arn:aws:s3:::example-bucket/*" }), b: one({ Resource: "arn:aws:s3:::example-bucket/a" }), equivalent: false },
+    {
+        name: "a resource wildcard is not expanded",
+        a: one({ Resource: "arn:aws:s3:::example-bucket/*" }),
+        b: one({ Resource: "arn:aws:s3:::example-bucket/a" }),
+        equivalent: false,
+    },
 
     // Unknown elements are kept, compared as JSON
-    { name: "unknown elements compare as JSON (key order ignored)", a: one({ Extra: { b: 1, a: [1, 2] } }), b: one({ Extra: { a: [1, 2], b: 1 } }), equivalent: true },
+    {
+        name: "unknown elements compare as JSON (key order ignored)",
+        a: one({ Extra: { b: 1, a: [1, 2] } }),
+        b: one({ Extra: { a: [1, 2], b: 1 } }),
+        equivalent: true,
+    },
     { name: "a changed unknown element is a change", a: one({ Extra: { a: [1, 2] } }), b: one({ Extra: { a: [2, 1] } }), equivalent: false },
     { name: "an element of the wrong type is compared as written, not coerced", a: one({ Resource: 42 }), b: one({ Resource: "42" }), equivalent: false },
 ];

@@ -45,7 +45,9 @@ describe(parsePolicy.name, () => {
     });
 
     it("says where truncated JSON text ends", () => {
-        expect(parseError('{"Version": "2012-10-17",\n"Statement": [').message).toMatch(/not valid JSON: .*end of JSON input \(the text ends at line 2, column 14\)/);
+        expect(parseError('{"Version": "2012-10-17",\n"Statement": [').message).toMatch(
+            /not valid JSON: .*end of JSON input \(the text ends at line 2, column 14\)/,
+        );
     });
 
     it.each([

@@ -14,11 +14,17 @@ const RUNS = { numRuns: Number(process.env.POLICY_PROPERTY_RUNS ?? 150) };
 const word = fc.stringMatching(/^[A-Za-z]{1,8}$/);
 const action = fc.oneof(
     fc.constant("*"),
-    fc.tuple(fc.constantFrom("s3", "sqs", "iam"), fc.oneof(word, fc.constantFrom("GetObject", "PutObject", "Get*", "*"))).map(([service, name]) => `${service}:${name}`),
+    fc
+        .tuple(fc.constantFrom("s3", "sqs", "iam"), fc.oneof(word, fc.constantFrom("GetObject", "PutObject", "Get*", "*")))
+        .map(([service, name]) => `${service}:${name}`),
 );
 const resource = fc.tuple(fc.constantFrom("alpha", "beta"), fc.stringMatching(/^[A-Za-z0-9/*]{0,8}$/)).map(([bucket, key]) => `arn:aws:s3:::${bucket}/${key}`);
 const account = fc.constantFrom("111122223333", "444455556666");
-const awsId = fc.oneof(account, fc.tuple(account, word).map(([id, name]) => `arn:aws:iam::${id}:role/${name}`), fc.constant("*"));
+const awsId = fc.oneof(
+    account,
+    fc.tuple(account, word).map(([id, name]) => `arn:aws:iam::${id}:role/${name}`),
+    fc.constant("*"),
+);
 const service = fc.constantFrom("cloudfront.amazonaws.com", "logging.s3.amazonaws.com", "lambda.amazonaws.com");
 const listOf = <T>(item: fc.Arbitrary<T>) => fc.array(item, { minLength: 1, maxLength: 4 });
 const principal = fc.oneof(
@@ -52,9 +58,9 @@ const statement: fc.Arbitrary<Json> = fc
         if (s.condition !== undefined) out.Condition = s.condition;
         return out;
     });
-const policy: fc.Arbitrary<Json> = fc.record({ version: fc.constantFrom("2012-10-17", "2008-10-17", undefined), statements: fc.array(statement, { minLength: 1, maxLength: 5 }) }).map(({ version, statements }) =>
-    version === undefined ? { Statement: statements } : { Version: version, Statement: statements },
-);
+const policy: fc.Arbitrary<Json> = fc
+    .record({ version: fc.constantFrom("2012-10-17", "2008-10-17", undefined), statements: fc.array(statement, { minLength: 1, maxLength: 5 }) })
+    .map(({ version, statements }) => (version === undefined ? { Statement: statements } : { Version: version, Statement: statements }));
 
 // ---- meaning-preserving rewrites, driven by a seeded PRNG -------------------------------------------------------------
 
@@ -115,14 +121,18 @@ function rewriteStatement(statement: Json, random: Random, structuralOnly: boole
             case "Principal":
             case "NotPrincipal":
                 if (value === "*") return structuralOnly || chance(random) ? "*" : { AWS: relist("*", random) };
-                return reorderKeys(value as Json, random, (type, ids) => relist(ids, random, (id) => (type === "AWS" && !structuralOnly ? rewriteAwsId(id, random) : id)));
+                return reorderKeys(value as Json, random, (type, ids) =>
+                    relist(ids, random, (id) => (type === "AWS" && !structuralOnly ? rewriteAwsId(id, random) : id)),
+                );
             case "Condition":
                 return reorderKeys(value as Json, random, (op, block) => {
                     const ignoreCase = op.includes("IgnoreCase");
                     const out: Json = {};
                     for (const conditionKey of shuffle(Object.keys(block as Json), random)) {
                         const values = (block as Json)[conditionKey];
-                        out[structuralOnly ? conditionKey : randomCase(conditionKey, random)] = relist(values, random, (v) => (structuralOnly ? v : rewriteConditionValue(v, random, ignoreCase)));
+                        out[structuralOnly ? conditionKey : randomCase(conditionKey, random)] = relist(values, random, (v) =>
+                            structuralOnly ? v : rewriteConditionValue(v, random, ignoreCase),
+                        );
                     }
                     return out;
                 });

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as policy from "../../provider/policy";
 import vectors from "../vectors/awspolicyequivalence.json";
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString: (code: string) => { handler: () => typeof policy } = require("require-from-string");
 
 const POLICY_DIR = path.join(__dirname, "../../provider/policy");
@@ -47,8 +47,13 @@ describe("provider/policy as Pulumi serializes it", () => {
 
     it("describes diffs as the original does", () => {
         const before = { Statement: [{ Sid: "A", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }] };
-        const after = { Version: "2012-10-17", Statement: [{ Sid: "A", Effect: "Allow", Principal: "*", Action: "s3:PutObject", Resource: "arn:aws:s3:::b/*" }] };
-        expect(copy.describePolicyDiff(copy.diffPolicies(before, after), { details: true })).toEqual(policy.describePolicyDiff(policy.diffPolicies(before, after), { details: true }));
+        const after = {
+            Version: "2012-10-17",
+            Statement: [{ Sid: "A", Effect: "Allow", Principal: "*", Action: "s3:PutObject", Resource: "arn:aws:s3:::b/*" }],
+        };
+        expect(copy.describePolicyDiff(copy.diffPolicies(before, after), { details: true })).toEqual(
+            policy.describePolicyDiff(policy.diffPolicies(before, after), { details: true }),
+        );
     });
 
     // A `class … extends Error` loses its message and its Error prototype in the copy (super() becomes Error.call(this)).

@@ -19,7 +19,10 @@ describe("BucketPolicyProvider.check", () => {
 
     it("gives reordered and reformatted documents the same text, so the engine's own preview shows no noise", async () => {
         const a = await check({ policy: JSON.stringify(policy) });
-        const reordered = { Statement: { Resource: [statement.Resource], Action: [statement.Action], Principal: "*", Effect: "Allow", Sid: "Read" }, Version: "2012-10-17" };
+        const reordered = {
+            Statement: { Resource: [statement.Resource], Action: [statement.Action], Principal: "*", Effect: "Allow", Sid: "Read" },
+            Version: "2012-10-17",
+        };
         const b = await check({ policy: JSON.stringify(reordered, null, 2) });
         expect(b.inputs.policy).toBe(a.inputs.policy);
     });

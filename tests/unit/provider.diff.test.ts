@@ -5,10 +5,19 @@ import { canonicalizePolicy } from "../../provider/policy";
 const bucket = "example-bucket";
 const policy = JSON.stringify({
     Version: "2012-10-17",
-    Statement: [{ Sid: "Read", Effect: "Allow", Principal: { AWS: "111122223333" }, Action: ["s3:GetObject", "s3:ListBucket"], Resource: [`arn:aws:s3:::${bucket}/*`, `arn:aws:s3:::${bucket}`] }],
+    Statement: [
+        {
+            Sid: "Read",
+            Effect: "Allow",
+            Principal: { AWS: "111122223333" },
+            Action: ["s3:GetObject", "s3:ListBucket"],
+            Resource: [`arn:aws:s3:::${bucket}/*`, `arn:aws:s3:::${bucket}`],
+        },
+    ],
 });
 const olds: BucketPolicyOutputs = { bucket, policy, canonicalPolicy: canonicalizePolicy(policy), expectedBucketOwner: "111122223333" };
-const diff = (news: Record<string, unknown>) => new BucketPolicyProvider().diff(bucket, olds, { bucket, policy, expectedBucketOwner: "111122223333", ...news } as never);
+const diff = (news: Record<string, unknown>) =>
+    new BucketPolicyProvider().diff(bucket, olds, { bucket, policy, expectedBucketOwner: "111122223333", ...news } as never);
 
 describe("BucketPolicyProvider.diff", () => {
     it("reports no change for the same inputs", async () => {
@@ -18,7 +27,13 @@ describe("BucketPolicyProvider.diff", () => {
     it("reports no change when the policy differs only in key order, white space and single-versus-list values", async () => {
         const equal = JSON.stringify(
             {
-                Statement: { Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`], Action: ["s3:listbucket", "S3:GetObject"], Principal: { AWS: ["arn:aws:iam::111122223333:root"] }, Effect: "Allow", Sid: "Read" },
+                Statement: {
+                    Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+                    Action: ["s3:listbucket", "S3:GetObject"],
+                    Principal: { AWS: ["arn:aws:iam::111122223333:root"] },
+                    Effect: "Allow",
+                    Sid: "Read",
+                },
                 Version: "2012-10-17",
             },
             null,

@@ -7,7 +7,8 @@ import { CallContext } from "../../provider/calls";
 import { BucketPolicyInputs, BucketPolicyOutputs } from "../../provider/inputs";
 
 const bucket = "example-bucket";
-const doc = (action: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "S", Effect: "Allow", Principal: "*", Action: action, Resource: `arn:aws:s3:::${bucket}/*` }] });
+const doc = (action: string) =>
+    JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "S", Effect: "Allow", Principal: "*", Action: action, Resource: `arn:aws:s3:::${bucket}/*` }] });
 const s3Error = (name: string, status: number) => Object.assign(new Error("UnknownError"), { name, $metadata: { httpStatusCode: status } });
 
 /** An in-memory bucket whose put can be told to fail before or after it applies the policy. */
@@ -62,7 +63,9 @@ describe("BucketPolicyProvider writes (scripted S3 mock)", () => {
     it("a failed create whose put did not apply leaves nothing behind and reports no partial state", async () => {
         const s3 = new ScriptedS3();
         s3.failPut = { error: s3Error("AccessDenied", 403), applied: false };
-        const error = await providerWith(s3).create({ bucket, policy: doc("s3:GetObject") }).catch((e) => e);
+        const error = await providerWith(s3)
+            .create({ bucket, policy: doc("s3:GetObject") })
+            .catch((e) => e);
         expect(error.message).toMatch(/PutBucketPolicy on bucket "example-bucket" failed: AccessDenied \(HTTP 403\)/);
         expect(error.id).toBeUndefined();
         expect(s3.policy).toBeUndefined();
@@ -71,7 +74,9 @@ describe("BucketPolicyProvider writes (scripted S3 mock)", () => {
     it("a create whose put applied but answered with an error reports a partial create, so state matches S3", async () => {
         const s3 = new ScriptedS3();
         s3.failPut = { error: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }), applied: true };
-        const error = await providerWith(s3).create({ bucket, policy: doc("s3:GetObject") }).catch((e) => e);
+        const error = await providerWith(s3)
+            .create({ bucket, policy: doc("s3:GetObject") })
+            .catch((e) => e);
         expect(error.id).toBe(bucket);
         expect(error.properties.policy).toBe(doc("s3:GetObject"));
         expect(error.reasons[0]).toMatch(/S3 holds the new policy/);
@@ -82,7 +87,9 @@ describe("BucketPolicyProvider writes (scripted S3 mock)", () => {
         s3.policy = doc("s3:GetObject");
         const olds: BucketPolicyOutputs = { bucket, policy: s3.policy, canonicalPolicy: "" };
         s3.failPut = { error: s3Error("MalformedPolicy", 400), applied: false };
-        const error = await providerWith(s3).update(bucket, olds, { bucket, policy: doc("s3:PutObject") }).catch((e) => e);
+        const error = await providerWith(s3)
+            .update(bucket, olds, { bucket, policy: doc("s3:PutObject") })
+            .catch((e) => e);
         expect(error.message).toMatch(/MalformedPolicy/);
         expect(error.properties).toBeUndefined();
         expect(s3.policy).toBe(doc("s3:GetObject"));

@@ -38,7 +38,9 @@ describe("withRetries", () => {
     it("throws a non-retryable error at once", async () => {
         let calls = 0;
         const error = s3Error("AccessDenied", 403);
-        await expect(withRetries(async () => (calls++, Promise.reject(error)), { timeoutMs: 60_000, retryReason: () => undefined, onGiveUp: () => new Error("x") })).rejects.toBe(error);
+        await expect(
+            withRetries(async () => (calls++, Promise.reject(error)), { timeoutMs: 60_000, retryReason: () => undefined, onGiveUp: () => new Error("x") }),
+        ).rejects.toBe(error);
         expect(calls).toBe(1);
     });
 

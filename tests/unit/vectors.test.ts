@@ -21,7 +21,8 @@ interface Vector {
  */
 const DELIBERATE: Record<string, string> = {
     "Incorrect Statement type": "Statement is the number 42, neither a statement object nor a list of them",
-    "Different empty lists": "the documents are JSON arrays ([] and [{}]); a bucket policy is one JSON object (upstream unwraps one-element lists for IAM role pseudo-JSON)",
+    "Different empty lists":
+        "the documents are JSON arrays ([] and [{}]); a bucket policy is one JSON object (upstream unwraps one-element lists for IAM role pseudo-JSON)",
 };
 
 const cases = (vectors as Vector[]).map((vector) => {

@@ -148,11 +148,12 @@ async function main(): Promise<void> {
         console.log(s3Calls(proxy));
         expectSteps(steps, "same", "the up of an equal policy");
 
-        banner("Real change (bob may also list public/): pulumi preview, then up");
+        banner("Real change (bob may also list public/ and read versions): pulumi preview, then up");
         const v2 = {
             ...v1,
             Statement: [
-                ...v1.Statement,
+                { ...v1.Statement[0], Action: ["s3:GetObject", "s3:GetObjectVersion"] },
+                v1.Statement[1],
                 {
                     Sid: "AllowBobListPublic",
                     Effect: "Allow",

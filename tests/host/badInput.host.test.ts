@@ -5,14 +5,11 @@
  * and all), it must come back as a check failure that names the input (and, for the policy, the statement and
  * element), never as a crash, and with no S3 call at all (the recording proxy counts them).
  */
-import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { LazyBucketPolicyProvider } from "../../provider/lazyProvider";
 import { DynamicProviderHost, Props } from "../../scripts/engine/host";
+import { serializeProvider, startProviderHost } from "../support/hostFixture";
 import { loadLocalS3Env } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
 
-const repoDir = path.resolve(__dirname, "../..");
 const BUCKET = "bad-input-bucket";
 const OBJECTS = `arn:aws:s3:::${BUCKET}/*`;
 const GOOD_STATEMENT = { Sid: "Read", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "s3:GetObject", Resource: OBJECTS };
@@ -520,12 +517,8 @@ describe("bad input through the real host's Check", () => {
     beforeAll(async () => {
         const env = loadLocalS3Env();
         proxy = await startS3Proxy({ target: env.endpoint });
-        serializedProvider = (await pulumi.runtime.serializeFunction(() => new LazyBucketPolicyProvider(), { allowSecrets: true })).text;
-        host = await DynamicProviderHost.start({
-            cwd: repoDir,
-            env: { AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId, AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey, AWS_REGION: env.region },
-            config: { "aws:region": env.region },
-        });
+        serializedProvider = await serializeProvider();
+        host = await startProviderHost(env);
     });
     afterAll(async () => {
         await host?.stop();

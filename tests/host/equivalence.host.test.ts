@@ -2,11 +2,9 @@
  * Preview through the real dynamic-provider host (Check then Diff against stored outputs, as the engine does): a
  * reformatted, reordered, re-spelt policy is no change; a one-action change is a change. No S3 call is involved.
  */
-import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { LazyBucketPolicyProvider } from "../../provider/lazyProvider";
 import { canonicalizePolicy } from "../../provider/policy";
 import { DynamicProviderHost } from "../../scripts/engine/host";
+import { REPO_DIR, serializeProvider } from "../support/hostFixture";
 
 const bucket = "preview-bucket";
 const declared = {
@@ -50,8 +48,9 @@ describe("preview through the real host", () => {
     let state: Record<string, unknown>;
 
     beforeAll(async () => {
-        provider = (await pulumi.runtime.serializeFunction(() => new LazyBucketPolicyProvider(), { allowSecrets: true })).text;
-        host = await DynamicProviderHost.start({ cwd: path.resolve(__dirname, "../.."), env: { AWS_REGION: "us-east-1" } });
+        provider = await serializeProvider();
+        // No S3 server and no credentials: a preview makes no S3 call.
+        host = await DynamicProviderHost.start({ cwd: REPO_DIR, env: { AWS_REGION: "us-east-1" } });
         const checked = await host.check(bucket, {}, { bucket, policy: JSON.stringify(declared), __provider: provider });
         // Stored outputs as create returns them (no S3 needed for a preview).
         state = { ...checked.inputs, canonicalPolicy: canonicalizePolicy(checked.inputs.policy as string) };

@@ -10,15 +10,14 @@
  *   (no inputs, no state), so the host finds no `__provider` and fails before any provider code runs
  *   (pulumi/pulumi#3550, #16175). Adoption therefore goes through create with `adoptExisting`.
  */
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { BucketPolicy } from "../../provider";
-import { DynamicProviderHost, HostCallError, Props } from "../../scripts/engine/host";
-import { LocalS3Env, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor } from "../support/localS3";
+import { DynamicProviderHost, Props } from "../../scripts/engine/host";
+import { hostFailure, policyCalls, startProviderHost } from "../support/hostFixture";
+import { BucketTracker, LocalS3Env, bobReads, bucketTracker, loadLocalS3Env, s3ClientFor } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
 
-const repoDir = path.resolve(__dirname, "../..");
 const OWNER = "111122223333";
 const OTHER_ACCOUNT = "444455556666";
 const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/s3:BucketPolicy";
@@ -34,9 +33,9 @@ describe("import and adoption of an existing bucket policy, through the real dyn
     let proxy: S3Proxy;
     let host: DynamicProviderHost;
     let alice: S3Client;
+    let buckets: BucketTracker;
     /** The `__provider` text a program registers: the serialized lazy handle, taken from a registration. */
     let __provider: string;
-    const buckets: string[] = [];
     const registrations: Registration[] = [];
 
     /** A policy as someone else wrote it: pretty-printed, its own key order, single values as strings. */
@@ -45,13 +44,7 @@ describe("import and adoption of an existing bucket policy, through the real dyn
             {
                 Version: "2012-10-17",
                 Statement: [
-                    {
-                        Sid: "BobReads",
-                        Effect: "Allow",
-                        Principal: { AWS: env.users.bob.principalArn },
-                        Action: "s3:GetObject",
-                        Resource: `arn:aws:s3:::${bucket}/*`,
-                    },
+                    bobReads(env, bucket),
                     {
                         Sid: "BobLists",
                         Effect: "Allow",
@@ -85,10 +78,8 @@ describe("import and adoption of an existing bucket policy, through the real dyn
             ],
             Version: "2012-10-17",
         });
-    const policyCalls = () => proxy.requests.filter((r) => /BucketPolicy$/.test(r.operation));
     const bucketWithPolicy = async (prefix: string) => {
-        const bucket = await createTestBucket(alice, prefix);
-        buckets.push(bucket);
+        const bucket = await buckets.newBucket(prefix);
         await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: outOfBandPolicy(bucket) }));
         proxy.reset();
         return bucket;
@@ -98,12 +89,9 @@ describe("import and adoption of an existing bucket policy, through the real dyn
     beforeAll(async () => {
         env = loadLocalS3Env();
         alice = s3ClientFor(env, "alice");
-        proxy = await startS3Proxy({ target: env.endpoint, ownerOf: (bucket) => (buckets.includes(bucket) ? OWNER : undefined) });
-        host = await DynamicProviderHost.start({
-            cwd: repoDir,
-            env: { AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId, AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey, AWS_REGION: env.region },
-            config: { "aws:region": env.region },
-        });
+        buckets = bucketTracker(alice);
+        proxy = await startS3Proxy({ target: env.endpoint, ownerOf: (bucket) => (buckets.has(bucket) ? OWNER : undefined) });
+        host = await startProviderHost(env);
         // The program side: what `BucketPolicy.get` registers goes to the host's Read as ReadStep sends it (the
         // registered properties as inputs and as state), and the outputs come back to the program.
         pulumi.runtime.setMocks(
@@ -128,7 +116,7 @@ describe("import and adoption of an existing bucket policy, through the real dyn
     afterAll(async () => {
         await host?.stop();
         await proxy?.close();
-        for (const bucket of buckets) await destroyBucket(alice, bucket);
+        await buckets?.destroyAll();
     });
     beforeEach(() => proxy.reset());
 
@@ -142,7 +130,7 @@ describe("import and adoption of an existing bucket policy, through the real dyn
         const registered = registrations.find((r) => r.name === "existing")!;
         expect(registered.id).toBe(bucket);
         expect(Object.keys(registered.inputs).sort()).toEqual(["__provider", "bucket", "endpoint", "expectedBucketOwner"]);
-        expect(policyCalls().map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([["GetBucketPolicy", OWNER]]);
+        expect(policyCalls(proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([["GetBucketPolicy", OWNER]]);
     });
 
     it("import: Read with only __provider, bucket and owner (what get sends, what an import needs) fills the state from the live policy and returns inputs; an equivalent declared policy then shows no diff", async () => {
@@ -167,27 +155,27 @@ describe("import and adoption of an existing bucket policy, through the real dyn
         const changed = await host.check(bucket, read.inputs!, { ...declared, policy: declaredPolicy(bucket, "s3:GetObjectTagging") });
         expect((await host.diff(bucket, bucket, read.outputs, changed.inputs, read.inputs)).changes).toBe("some");
 
-        expect(policyCalls().map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([["GetBucketPolicy", OWNER]]);
+        expect(policyCalls(proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([["GetBucketPolicy", OWNER]]);
     });
 
     it("import: honours expectedBucketOwner: another account's id fails the read with 403, naming the bucket and that account", async () => {
         const bucket = await bucketWithPolicy("import-owner");
         const known: Props = { __provider, bucket, expectedBucketOwner: OTHER_ACCOUNT, endpoint: proxy.endpoint };
 
-        const error = (await host.read(bucket, bucket, known, known).catch((e) => e)) as HostCallError;
-        expect(error).toBeInstanceOf(HostCallError);
+        const error = await hostFailure(host.read(bucket, bucket, known, known));
         expect(error.message).toContain(`GetBucketPolicy on bucket "${bucket}" failed: AccessDenied (HTTP 403)`);
         expect(error.message).toContain(`bucket "${bucket}" is not owned by account ${OTHER_ACCOUNT}`);
-        expect(policyCalls().map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"], r.status])).toEqual([["GetBucketPolicy", OTHER_ACCOUNT, 403]]);
+        expect(policyCalls(proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"], r.status])).toEqual([
+            ["GetBucketPolicy", OTHER_ACCOUNT, 403],
+        ]);
     });
 
     it("import: the engine's ImportStep sends Read no properties, so the host cannot load any dynamic provider (pulumi/pulumi#3550)", async () => {
         const bucket = await bucketWithPolicy("import-step");
         // ImportStep.Apply: prov.Read(ReadRequest{URN, Name, Type, ID: ImportID}) — no Inputs, no State.
-        const error = (await host.read(bucket, bucket, {}, {}).catch((e) => e)) as HostCallError;
-        expect(error).toBeInstanceOf(HostCallError);
+        const error = await hostFailure(host.read(bucket, bucket, {}, {}));
         expect(error.message).toMatch(/code must be a string, not undefined/);
-        expect(policyCalls()).toHaveLength(0);
+        expect(policyCalls(proxy)).toHaveLength(0);
     });
 
     it("import: the resource option is refused in the program with a message that says what works instead", () => {
@@ -211,22 +199,21 @@ describe("import and adoption of an existing bucket policy, through the real dyn
         expect(checked.failures).toEqual([]);
         const created = await host.create(bucket, checked.inputs);
         expect(created.id).toBe(bucket);
-        expect(policyCalls().map((r) => r.operation)).toEqual(["GetBucketPolicy"]);
+        expect(policyCalls(proxy).map((r) => r.operation)).toEqual(["GetBucketPolicy"]);
         expect(created.outputs.policy).toBe(outOfBandPolicy(bucket));
 
         const refreshed = await host.read(bucket, bucket, created.outputs, checked.inputs);
         expect(refreshed.outputs).toEqual(created.outputs);
         const again = await host.check(bucket, checked.inputs, declared);
         expect((await host.diff(bucket, bucket, refreshed.outputs, again.inputs, checked.inputs)).changes).toBe("none");
-        expect(policyCalls().map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([
+        expect(policyCalls(proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([
             ["GetBucketPolicy", OWNER],
             ["GetBucketPolicy", OWNER],
         ]);
     });
 
     it("get of a bucket without a policy: Read returns no id, which the engine reports as 'resource does not exist'", async () => {
-        const bucket = await createTestBucket(alice, "import-none");
-        buckets.push(bucket);
+        const bucket = await buckets.newBucket("import-none");
         const known: Props = { __provider, bucket, endpoint: proxy.endpoint };
         expect((await host.read(bucket, bucket, known, known)).id).toBe("");
     });

@@ -3,15 +3,12 @@
  * a recording proxy, with the engine's rules emulated (Configure first, outputs as olds, unknowns in preview, secrets
  * stripped). Every RPC the engine uses is exercised.
  */
-import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
-import { LazyBucketPolicyProvider } from "../../provider/lazyProvider";
-import { DynamicProviderHost, HostCallError, Props, UNKNOWN, secret } from "../../scripts/engine/host";
-import { LocalS3Env, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor } from "../support/localS3";
+import { DynamicProviderHost, Props, UNKNOWN, secret } from "../../scripts/engine/host";
+import { hostFailure, policyCalls, serializeProvider, startProviderHost } from "../support/hostFixture";
+import { BucketTracker, LocalS3Env, bobReads, bucketTracker, loadLocalS3Env, s3ClientFor } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
 
-const repoDir = path.resolve(__dirname, "../..");
 const OWNER = "111122223333";
 
 describe("BucketPolicy through the real dynamic-provider host", () => {
@@ -19,21 +16,14 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
     let proxy: S3Proxy;
     let host: DynamicProviderHost;
     let alice: S3Client;
+    let buckets: BucketTracker;
     let serializedProvider: string;
-    const buckets: string[] = [];
 
     const policyFor = (bucket: string, actions: string[] = ["s3:GetObject"]) => ({
         Version: "2012-10-17",
-        Statement: [
-            { Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` },
-        ],
+        Statement: [bobReads(env, bucket, { action: actions })],
     });
-    const policyCalls = () => proxy.requests.filter((r) => /BucketPolicy$/.test(r.operation));
-    const newBucket = async (prefix: string) => {
-        const bucket = await createTestBucket(alice, prefix);
-        buckets.push(bucket);
-        return bucket;
-    };
+    const newBucket = (prefix: string) => buckets.newBucket(prefix);
     const inputs = (bucket: string, extra: Props = {}): Props => ({
         bucket,
         policy: JSON.stringify(policyFor(bucket)),
@@ -46,18 +36,15 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
     beforeAll(async () => {
         env = loadLocalS3Env();
         alice = s3ClientFor(env, "alice");
+        buckets = bucketTracker(alice);
         proxy = await startS3Proxy({ target: env.endpoint });
-        serializedProvider = (await pulumi.runtime.serializeFunction(() => new LazyBucketPolicyProvider(), { allowSecrets: true })).text;
-        host = await DynamicProviderHost.start({
-            cwd: repoDir,
-            env: { AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId, AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey, AWS_REGION: env.region },
-            config: { "aws:region": env.region },
-        });
+        serializedProvider = await serializeProvider();
+        host = await startProviderHost(env);
     });
     afterAll(async () => {
         await host?.stop();
         await proxy?.close();
-        for (const bucket of buckets) await destroyBucket(alice, bucket);
+        await buckets?.destroyAll();
     });
     beforeEach(() => proxy.reset());
 
@@ -65,18 +52,18 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
         const checked = await host.check("preview", {}, { bucket: UNKNOWN, policy: UNKNOWN, __provider: serializedProvider });
         expect(checked.failures).toEqual([]);
         expect(checked.inputs.policy).toBe(UNKNOWN);
-        expect(policyCalls()).toHaveLength(0);
+        expect(policyCalls(proxy)).toHaveLength(0);
     });
 
     it("runs basic → no-op → policyUpdate → drift → delete, with one write per create or update", async () => {
         const bucket = await newBucket("host-basic");
         const checked = await host.check(bucket, {}, inputs(bucket, { policy: JSON.stringify(policyFor(bucket), null, 2) }));
         expect(checked.failures).toEqual([]);
-        expect(policyCalls()).toHaveLength(0);
+        expect(policyCalls(proxy)).toHaveLength(0);
 
         const created = await host.create(bucket, checked.inputs);
         expect(created.id).toBe(bucket);
-        expect(policyCalls().map((r) => r.operation)).toEqual(["GetBucketPolicy", "PutBucketPolicy"]);
+        expect(policyCalls(proxy).map((r) => r.operation)).toEqual(["GetBucketPolicy", "PutBucketPolicy"]);
         expect(created.outputs.policy).toBe(checked.inputs.policy);
         expect(typeof created.outputs.canonicalPolicy).toBe("string");
 
@@ -87,7 +74,7 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
             inputs(bucket, { policy: JSON.stringify({ Statement: { ...policyFor(bucket).Statement[0], Action: "S3:getObject" }, Version: "2012-10-17" }) }),
         );
         expect((await host.diff(bucket, bucket, created.outputs, reformatted.inputs)).changes).toBe("none");
-        expect(policyCalls()).toHaveLength(0);
+        expect(policyCalls(proxy)).toHaveLength(0);
 
         const changed = await host.check(
             bucket,
@@ -97,7 +84,7 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
         const diff = await host.diff(bucket, bucket, created.outputs, changed.inputs);
         expect(diff).toEqual({ changes: "some", replaces: [], deleteBeforeReplace: false });
         const updated = await host.update(bucket, bucket, created.outputs, changed.inputs);
-        expect(policyCalls().map((r) => r.operation)).toEqual(["PutBucketPolicy"]);
+        expect(policyCalls(proxy).map((r) => r.operation)).toEqual(["PutBucketPolicy"]);
         expect(updated.policy).toBe(changed.inputs.policy);
 
         proxy.reset();
@@ -113,7 +100,7 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
 
         proxy.reset();
         await host.delete(bucket, bucket, { ...drifted.outputs, policy: changed.inputs.policy as string });
-        expect(policyCalls().map((r) => r.operation)).toEqual(["GetBucketPolicy"]);
+        expect(policyCalls(proxy).map((r) => r.operation)).toEqual(["GetBucketPolicy"]);
         await host.delete(bucket, bucket, drifted.outputs);
         const gone = await host.read(bucket, bucket, drifted.outputs);
         expect(gone.id).toBe("");
@@ -125,7 +112,7 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
         const created = await host.create(bucket, checked.inputs);
         await host.read(bucket, bucket, created.outputs);
         await host.delete(bucket, bucket, created.outputs);
-        const calls = policyCalls();
+        const calls = policyCalls(proxy);
         expect(calls.map((r) => r.operation)).toEqual(["GetBucketPolicy", "PutBucketPolicy", "GetBucketPolicy", "GetBucketPolicy", "DeleteBucketPolicy"]);
         for (const call of calls) expect(call.headers["x-amz-expected-bucket-owner"]).toBe(OWNER);
     });
@@ -155,16 +142,15 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
         );
         proxy.reset();
         const checked = await host.check(bucket, {}, inputs(bucket));
-        const error = (await host.create(bucket, checked.inputs).catch((e) => e)) as HostCallError;
-        expect(error).toBeInstanceOf(HostCallError);
+        const error = await hostFailure(host.create(bucket, checked.inputs));
         expect(error.message).toMatch(/already has a bucket policy.*"SomeoneElses".*adoptExisting/);
-        expect(policyCalls().map((r) => r.operation)).toEqual(["GetBucketPolicy"]);
+        expect(policyCalls(proxy).map((r) => r.operation)).toEqual(["GetBucketPolicy"]);
     });
 
     it("returns check failures that name the property, through gRPC, without calling S3", async () => {
         const checked = await host.check("bad", {}, inputs("Bad_Bucket", { policy: "{not json", expectedBucketOwner: "alice", checksumAlgorithm: "MD5" }));
         expect(checked.failures.map((f) => f.property).sort()).toEqual(["bucket", "checksumAlgorithm", "expectedBucketOwner", "policy"]);
-        expect(policyCalls()).toHaveLength(0);
+        expect(policyCalls(proxy)).toHaveLength(0);
     });
 
     it("receives secrets as plain values (the engine strips them) and keeps credentials out of outputs and __provider", async () => {

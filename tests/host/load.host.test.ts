@@ -6,16 +6,13 @@
  * bucket holds exactly the policy the state says (compared by meaning, read straight from RadosGW), and none after
  * the delete. Prints the duration and the call counts.
  */
-import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { CreateBucketCommand, GetBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
-import { LazyBucketPolicyProvider } from "../../provider/lazyProvider";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
 import { DynamicProviderHost, Props } from "../../scripts/engine/host";
-import { LocalS3Env, destroyBucket, loadLocalS3Env, s3ClientFor, uniqueBucketName } from "../support/localS3";
+import { serializeProvider, startProviderHost } from "../support/hostFixture";
+import { LocalS3Env, bobReads, destroyBucket, livePolicy, loadLocalS3Env, s3ClientFor, uniqueBucketName } from "../support/localS3";
 import { FaultRule, S3Proxy, startS3Proxy } from "../support/s3proxy";
 
-const repoDir = path.resolve(__dirname, "../..");
 const BUCKETS = 200;
 const SEED = 20261125;
 const POLICY_OPERATIONS = ["GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy"];
@@ -53,13 +50,7 @@ describe("load: 200 policies at once through one host, with 10% injected retryab
     let serializedProvider: string;
     const buckets: string[] = [];
 
-    const policyFor = (bucket: string, actions: string[]) =>
-        JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-                { Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` },
-            ],
-        });
+    const policyFor = (bucket: string, actions: string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, bucket, { action: actions })] });
     const inputs = (bucket: string, actions: string[]): Props => ({
         bucket,
         policy: policyFor(bucket, actions),
@@ -67,19 +58,11 @@ describe("load: 200 policies at once through one host, with 10% injected retryab
         retryTimeoutSeconds: 60,
         __provider: serializedProvider,
     });
-    const livePolicy = async (bucket: string) => {
-        try {
-            return (await alice.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy;
-        } catch (error) {
-            if ((error as Error).name === "NoSuchBucketPolicy") return undefined;
-            throw error;
-        }
-    };
     /** The buckets whose live policy is not what `expected` says (undefined: no policy). */
     const mismatches = async (expected: (bucket: string) => string | undefined) =>
         (
             await inBatches(buckets, 25, async (bucket) => {
-                const live = await livePolicy(bucket);
+                const live = await livePolicy(alice, bucket);
                 const want = expected(bucket);
                 const ok = want === undefined ? live === undefined : live !== undefined && policiesEquivalent(live, want);
                 return ok ? undefined : `${bucket}: live ${live ?? "(none)"}, state ${want ?? "(none)"}`;
@@ -117,12 +100,8 @@ describe("load: 200 policies at once through one host, with 10% injected retryab
             buckets.push(bucket);
         });
         proxy = await startS3Proxy({ target: env.endpoint });
-        serializedProvider = (await pulumi.runtime.serializeFunction(() => new LazyBucketPolicyProvider(), { allowSecrets: true })).text;
-        host = await DynamicProviderHost.start({
-            cwd: repoDir,
-            env: { AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId, AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey, AWS_REGION: env.region },
-            config: { "aws:region": env.region },
-        });
+        serializedProvider = await serializeProvider();
+        host = await startProviderHost(env);
     }, 120_000);
     afterAll(async () => {
         await host?.stop();

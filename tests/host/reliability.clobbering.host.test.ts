@@ -11,30 +11,34 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { GetBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
-import { LazyBucketPolicyProvider } from "../../provider/lazyProvider";
 import { policiesEquivalent } from "../../provider/policy";
 import { MiniEngine } from "../../scripts/engine/engine";
 import { DynamicProviderHost, HostCallError, Props } from "../../scripts/engine/host";
-import { LocalS3Env, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor } from "../support/localS3";
-import { RecordedRequest, S3Proxy, startS3Proxy } from "../support/s3proxy";
-
-const repoDir = path.resolve(__dirname, "../..");
+import { REPO_DIR, checkAndCreate, hostEnvFor, hostFailure, policyCalls, serializeProvider, startProviderHost } from "../support/hostFixture";
+import {
+    BucketTracker,
+    LocalS3Env,
+    bobReads,
+    bucketTracker,
+    createTestBucket,
+    destroyBucket,
+    livePolicy,
+    loadLocalS3Env,
+    s3ClientFor,
+} from "../support/localS3";
+import { S3Proxy, startS3Proxy } from "../support/s3proxy";
 
 describe("reliability: no clobbering, through the real host", () => {
     let env: LocalS3Env;
     let proxy: S3Proxy;
     let host: DynamicProviderHost;
     let alice: S3Client; // straight to RadosGW
+    let buckets: BucketTracker;
     let serializedProvider: string;
-    const buckets: string[] = [];
 
     const policyFor = (bucket: string, sid: string, actions: string[] = ["s3:GetObject"]) =>
-        JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{ Sid: sid, Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` }],
-        });
+        JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, bucket, { sid, action: actions })] });
     const inputs = (bucket: string, policy: string, extra: Props = {}): Props => ({
         bucket,
         policy,
@@ -43,45 +47,26 @@ describe("reliability: no clobbering, through the real host", () => {
         __provider: serializedProvider,
         ...extra,
     });
-    const calls = (bucket: string): RecordedRequest[] => proxy.requests.filter((r) => r.bucket === bucket && /BucketPolicy$/.test(r.operation));
-    const ops = (bucket: string) => calls(bucket).map((r) => r.operation);
-    const newBucket = async (prefix: string) => {
-        const bucket = await createTestBucket(alice, prefix);
-        buckets.push(bucket);
-        return bucket;
-    };
-    const livePolicy = async (bucket: string) => {
-        try {
-            return (await alice.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy;
-        } catch (error) {
-            if ((error as Error).name === "NoSuchBucketPolicy") return undefined;
-            throw error;
-        }
-    };
+    const ops = (bucket: string) => policyCalls(proxy, bucket).map((r) => r.operation);
+    const newBucket = (prefix: string) => buckets.newBucket(prefix);
     const putDirectly = (bucket: string, policy: string) => alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy }));
     /** The engine's create step: check, then create. */
-    const create = async (name: string, bucket: string, policy: string, extra: Props = {}) => {
-        const checked = await host.check(name, {}, inputs(bucket, policy, extra));
-        expect(checked.failures).toEqual([]);
-        return host.create(name, checked.inputs);
-    };
+    const create = async (name: string, bucket: string, policy: string, extra: Props = {}) =>
+        (await checkAndCreate(host, name, inputs(bucket, policy, extra))).created;
     const stderrSince = (mark: number) => host.stderr.slice(mark);
 
     beforeAll(async () => {
         env = loadLocalS3Env();
         alice = s3ClientFor(env, "alice");
+        buckets = bucketTracker(alice);
         proxy = await startS3Proxy({ target: env.endpoint });
-        serializedProvider = (await pulumi.runtime.serializeFunction(() => new LazyBucketPolicyProvider(), { allowSecrets: true })).text;
-        host = await DynamicProviderHost.start({
-            cwd: repoDir,
-            env: { AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId, AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey, AWS_REGION: env.region },
-            config: { "aws:region": env.region },
-        });
+        serializedProvider = await serializeProvider();
+        host = await startProviderHost(env);
     });
     afterAll(async () => {
         await host?.stop();
         await proxy?.close();
-        for (const bucket of buckets) await destroyBucket(alice, bucket);
+        await buckets?.destroyAll();
     });
 
     describe("create", () => {
@@ -90,26 +75,19 @@ describe("reliability: no clobbering, through the real host", () => {
             const theirs = JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [
-                    {
-                        Sid: "TheirRead",
-                        Effect: "Allow",
-                        Principal: { AWS: env.users.bob.principalArn },
-                        Action: "s3:GetObject",
-                        Resource: `arn:aws:s3:::${bucket}/*`,
-                    },
+                    bobReads(env, bucket, { sid: "TheirRead" }),
                     { Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucket}` },
                 ],
             });
             await putDirectly(bucket, theirs);
-            const error = (await create(bucket, bucket, policyFor(bucket, "Ours")).catch((e: unknown) => e)) as HostCallError;
-            expect(error).toBeInstanceOf(HostCallError);
+            const error = await hostFailure(create(bucket, bucket, policyFor(bucket, "Ours")));
             // The wording of the advice may change (see tests/unit/errors.wording.test.ts); the facts and adoptExisting stay.
             expect(error.message).toContain(`Bucket "${bucket}" already has a bucket policy (2 statement(s): Sids "TheirRead"; 1 statement(s) without Sid)`);
             expect(error.message).toContain("does not overwrite a policy it did not create");
             expect(error.message).toContain("adoptExisting: true");
             expect(error.initFailed).toBeUndefined();
             expect(ops(bucket)).toEqual(["GetBucketPolicy"]);
-            expect(await livePolicy(bucket)).toBe(theirs);
+            expect(await livePolicy(alice, bucket)).toBe(theirs);
         });
 
         it("replaces it with adoptExisting: true (one read, one put)", async () => {
@@ -117,7 +95,7 @@ describe("reliability: no clobbering, through the real host", () => {
             await putDirectly(bucket, policyFor(bucket, "Theirs"));
             const created = await create(bucket, bucket, policyFor(bucket, "Ours"), { adoptExisting: true });
             expect(ops(bucket)).toEqual(["GetBucketPolicy", "PutBucketPolicy"]);
-            expect(await livePolicy(bucket)).toBe(created.outputs.policy);
+            expect(await livePolicy(alice, bucket)).toBe(created.outputs.policy);
         });
 
         it("with adoptExisting: true takes over an equivalent live policy without writing", async () => {
@@ -126,7 +104,7 @@ describe("reliability: no clobbering, through the real host", () => {
             await putDirectly(bucket, JSON.stringify(JSON.parse(same), null, 4));
             const created = await create(bucket, bucket, same, { adoptExisting: true });
             expect(ops(bucket)).toEqual(["GetBucketPolicy"]);
-            expect(created.outputs.policy).toBe(await livePolicy(bucket)); // state keeps the live text: no diff on refresh
+            expect(created.outputs.policy).toBe(await livePolicy(alice, bucket)); // state keeps the live text: no diff on refresh
         });
     });
 
@@ -140,7 +118,7 @@ describe("reliability: no clobbering, through the real host", () => {
             const mark = host.stderr.length;
             await host.delete(bucket, bucket, created.outputs);
             expect(ops(bucket)).toEqual(["GetBucketPolicy"]);
-            expect(await livePolicy(bucket)).toBe(theirs);
+            expect(await livePolicy(alice, bucket)).toBe(theirs);
             expect(stderrSince(mark)).toContain(
                 `warning: bucket ${bucket}: the live bucket policy (1 statement(s): Sids "ChangedBySomeoneElse") is not the one this resource put; it was left in place.`,
             );
@@ -153,7 +131,7 @@ describe("reliability: no clobbering, through the real host", () => {
             proxy.reset();
             await host.delete(bucket, bucket, created.outputs);
             expect(ops(bucket)).toEqual(["GetBucketPolicy", "DeleteBucketPolicy"]);
-            expect(await livePolicy(bucket)).toBeUndefined();
+            expect(await livePolicy(alice, bucket)).toBeUndefined();
         });
     });
 
@@ -165,13 +143,13 @@ describe("reliability: no clobbering, through the real host", () => {
             const renamed = await create("policy-v2", bucket, policyFor(bucket, "V2", ["s3:GetObject", "s3:GetObjectTagging"]), { adoptExisting: true });
             const mark = host.stderr.length;
             await host.delete("policy-v1", bucket, old.outputs);
-            expect(policiesEquivalent((await livePolicy(bucket)) as string, renamed.outputs.policy as string)).toBe(true);
+            expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, renamed.outputs.policy as string)).toBe(true);
             expect(stderrSince(mark)).toMatch(/Sids "V2"\) is not the one this resource put; it was left in place/);
             expect(ops(bucket).filter((op) => op === "DeleteBucketPolicy")).toEqual([]);
             // The survivor is intact: refresh sees no drift, and its own delete removes it.
             expect((await host.read("policy-v2", bucket, renamed.outputs)).outputs.policy).toBe(renamed.outputs.policy);
             await host.delete("policy-v2", bucket, renamed.outputs);
-            expect(await livePolicy(bucket)).toBeUndefined();
+            expect(await livePolicy(alice, bucket)).toBeUndefined();
         });
 
         it("a rename without adoptExisting stops at the new resource's create, and the old policy stays", async () => {
@@ -179,7 +157,7 @@ describe("reliability: no clobbering, through the real host", () => {
             const old = await create("policy-v1", bucket, policyFor(bucket, "V1"));
             const error = (await create("policy-v2", bucket, policyFor(bucket, "V2")).catch((e: unknown) => e)) as HostCallError;
             expect(error.message).toMatch(/already has a bucket policy \(1 statement\(s\): Sids "V1"\)/);
-            expect(await livePolicy(bucket)).toBe(old.outputs.policy);
+            expect(await livePolicy(alice, bucket)).toBe(old.outputs.policy);
         });
 
         it("two resources on the same bucket: removing the first leaves the second's policy", async () => {
@@ -187,7 +165,7 @@ describe("reliability: no clobbering, through the real host", () => {
             const first = await create("first", bucket, policyFor(bucket, "First"));
             const second = await create("second", bucket, policyFor(bucket, "Second"), { adoptExisting: true });
             await host.delete("first", bucket, first.outputs);
-            expect(await livePolicy(bucket)).toBe(second.outputs.policy);
+            expect(await livePolicy(alice, bucket)).toBe(second.outputs.policy);
         });
 
         it("known limit: when old and new policies are equivalent, the old resource's delete cannot tell them apart and removes the policy; refresh reports it gone and the next up puts it back", async () => {
@@ -196,11 +174,11 @@ describe("reliability: no clobbering, through the real host", () => {
             const old = await create("policy-v1", bucket, policy);
             const renamed = await create("policy-v2", bucket, policy, { adoptExisting: true }); // equivalent: adopted without a write
             await host.delete("policy-v1", bucket, old.outputs);
-            expect(await livePolicy(bucket)).toBeUndefined(); // the limit: the new resource's policy is gone
+            expect(await livePolicy(alice, bucket)).toBeUndefined(); // the limit: the new resource's policy is gone
             // Recovery: refresh reports the resource gone (empty id), so the engine drops it and the next up creates it again.
             expect((await host.read("policy-v2", bucket, renamed.outputs)).id).toBe("");
             const recreated = await create("policy-v2", bucket, policy);
-            expect(await livePolicy(bucket)).toBe(recreated.outputs.policy);
+            expect(await livePolicy(alice, bucket)).toBe(recreated.outputs.policy);
         });
 
         it("known limit, workaround: a different Sid (or Id) in the new policy makes it distinguishable, so it survives", async () => {
@@ -208,7 +186,7 @@ describe("reliability: no clobbering, through the real host", () => {
             const old = await create("policy-v1", bucket, policyFor(bucket, "SameV1"));
             const renamed = await create("policy-v2", bucket, policyFor(bucket, "SameV2"), { adoptExisting: true });
             await host.delete("policy-v1", bucket, old.outputs);
-            expect(await livePolicy(bucket)).toBe(renamed.outputs.policy);
+            expect(await livePolicy(alice, bucket)).toBe(renamed.outputs.policy);
         });
     });
 });
@@ -239,7 +217,7 @@ describe("reliability: no clobbering, through the mini engine running this repos
 
     const engineFor = (endpoint: string, policy: string) =>
         new MiniEngine({
-            programDir: repoDir,
+            programDir: REPO_DIR,
             stateFile: path.join(stateDir, "state.json"),
             project: "s3-bucket-policy",
             stack: "dev",
@@ -250,15 +228,9 @@ describe("reliability: no clobbering, through the mini engine running this repos
                 "s3-bucket-policy:endpoint": endpoint,
                 "s3-bucket-policy:adoptExisting": "true",
             },
-            env: { AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId, AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey, AWS_REGION: env.region },
+            env: hostEnvFor(env, "alice"),
         });
-    const policy = (sid: string) =>
-        JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-                { Sid: sid, Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` },
-            ],
-        });
+    const policy = (sid: string) => JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, bucket, { sid })] });
     const live = async () => (await alice.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy as string;
 
     it("an endpoint change replaces the resource on the same bucket; the new policy survives the old resource's delete", async () => {

@@ -7,16 +7,13 @@
  * RadosGW cannot produce itself (403 owner mismatch, 405 other account, AWS's MalformedPolicy) come from the proxy's
  * AWS stand-ins, and the tests say so in their names.
  */
-import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { GetBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
-import { LazyBucketPolicyProvider } from "../../provider/lazyProvider";
+import { S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
-import { DynamicProviderHost, HostCallError, Props } from "../../scripts/engine/host";
-import { LocalS3Env, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor, uniqueBucketName } from "../support/localS3";
-import { FaultRule, RecordedRequest, S3Proxy, startS3Proxy } from "../support/s3proxy";
+import { DynamicProviderHost, Props } from "../../scripts/engine/host";
+import { checkAndCreate, checkNew, hostFailure, policyCalls, serializeProvider, startProviderHost } from "../support/hostFixture";
+import { BucketTracker, LocalS3Env, bobReads, bucketTracker, livePolicy, loadLocalS3Env, s3ClientFor, uniqueBucketName } from "../support/localS3";
+import { FaultRule, S3Proxy, startS3Proxy } from "../support/s3proxy";
 
-const repoDir = path.resolve(__dirname, "../..");
 const OWNER = "111122223333";
 const OTHER_ACCOUNT = "444455556666";
 
@@ -25,19 +22,14 @@ describe("reliability: faults through the real host", () => {
     let proxy: S3Proxy;
     let host: DynamicProviderHost;
     let alice: S3Client; // straight to RadosGW: set-up, checks and clean-up never meet a fault
+    let buckets: BucketTracker;
     let serializedProvider: string;
-    const buckets: string[] = [];
     /** AWS stand-ins, per bucket / access key, set by the tests that need them. */
     const owners = new Map<string, string>();
     const callerAccounts = new Map<string, string>();
 
     const policyFor = (bucket: string, actions: string[] = ["s3:GetObject"]) =>
-        JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-                { Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` },
-            ],
-        });
+        JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, bucket, { action: actions })] });
     const inputs = (bucket: string, extra: Props = {}): Props => ({
         bucket,
         policy: policyFor(bucket),
@@ -47,59 +39,25 @@ describe("reliability: faults through the real host", () => {
         __provider: serializedProvider,
         ...extra,
     });
-    const calls = (bucket: string): RecordedRequest[] => proxy.requests.filter((r) => r.bucket === bucket && /BucketPolicy$/.test(r.operation));
+    const calls = (bucket: string) => policyCalls(proxy, bucket);
     const ops = (bucket: string) => calls(bucket).map((r) => r.operation);
-    const newBucket = async (prefix: string) => {
-        const bucket = await createTestBucket(alice, prefix);
-        buckets.push(bucket);
-        return bucket;
-    };
-    const livePolicy = async (bucket: string) => {
-        try {
-            return (await alice.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy;
-        } catch (error) {
-            if ((error as Error).name === "NoSuchBucketPolicy") return undefined;
-            throw error;
-        }
-    };
-    const create = async (target: DynamicProviderHost, bucket: string, extra: Props = {}) => {
-        const checked = await target.check(bucket, {}, inputs(bucket, extra));
-        expect(checked.failures).toEqual([]);
-        return { checked: checked.inputs, created: await target.create(bucket, checked.inputs) };
-    };
-    const failedCreate = async (target: DynamicProviderHost, bucket: string, extra: Props = {}) => {
-        const checked = await target.check(bucket, {}, inputs(bucket, extra));
-        expect(checked.failures).toEqual([]);
-        const error = await target.create(bucket, checked.inputs).then(
-            () => undefined,
-            (e: unknown) => e,
-        );
-        expect(error).toBeInstanceOf(HostCallError);
-        return error as HostCallError;
-    };
-    const startHost = (extraEnv: NodeJS.ProcessEnv = {}) =>
-        DynamicProviderHost.start({
-            cwd: repoDir,
-            env: {
-                AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId,
-                AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey,
-                AWS_REGION: env.region,
-                ...extraEnv,
-            },
-            config: { "aws:region": env.region },
-        });
+    const newBucket = (prefix: string) => buckets.newBucket(prefix);
+    const create = (target: DynamicProviderHost, bucket: string, extra: Props = {}) => checkAndCreate(target, bucket, inputs(bucket, extra));
+    const failedCreate = async (target: DynamicProviderHost, bucket: string, extra: Props = {}) =>
+        hostFailure(target.create(bucket, await checkNew(target, bucket, inputs(bucket, extra))));
 
     beforeAll(async () => {
         env = loadLocalS3Env();
         alice = s3ClientFor(env, "alice");
+        buckets = bucketTracker(alice);
         proxy = await startS3Proxy({ target: env.endpoint, ownerOf: (bucket) => owners.get(bucket), callerAccountOf: (key) => callerAccounts.get(key) });
-        serializedProvider = (await pulumi.runtime.serializeFunction(() => new LazyBucketPolicyProvider(), { allowSecrets: true })).text;
-        host = await startHost();
+        serializedProvider = await serializeProvider();
+        host = await startProviderHost(env);
     });
     afterAll(async () => {
         await host?.stop();
         await proxy?.close();
-        for (const bucket of buckets) await destroyBucket(alice, bucket);
+        await buckets?.destroyAll();
     });
     beforeEach(() => {
         proxy.setRules([]);
@@ -154,7 +112,7 @@ describe("reliability: faults through the real host", () => {
             const injected = calls(bucket).filter((r) => r.injected !== undefined);
             expect(injected).toHaveLength(rule.times as number);
             expect(calls(bucket).at(-1)?.status).toBe(204);
-            expect(policiesEquivalent((await livePolicy(bucket)) as string, checked.policy as string)).toBe(true);
+            expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, checked.policy as string)).toBe(true);
         });
 
         it("retries faults on the read, the put and the delete of one create → update → delete cycle", async () => {
@@ -190,12 +148,12 @@ describe("reliability: faults through the real host", () => {
                 "SlowDown",
                 "-",
             ]);
-            expect(await livePolicy(bucket)).toBeUndefined();
+            expect(await livePolicy(alice, bucket)).toBeUndefined();
         });
 
         it("retries a request that outlasts the request time-out (BUCKET_POLICY_REQUEST_TIMEOUT_MS in the host's env)", async () => {
             const bucket = await newBucket("rel-timeout");
-            const timeoutHost = await startHost({ BUCKET_POLICY_REQUEST_TIMEOUT_MS: "800" });
+            const timeoutHost = await startProviderHost(env, { env: { BUCKET_POLICY_REQUEST_TIMEOUT_MS: "800" } });
             try {
                 proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: { delayMs: 2_500 }, times: 1 }]);
                 const started = Date.now();
@@ -206,10 +164,10 @@ describe("reliability: faults through the real host", () => {
                 // The first put was abandoned at the time-out, not waited for: the whole create took far less than the delay.
                 expect(elapsed).toBeGreaterThanOrEqual(800);
                 expect(elapsed).toBeLessThan(2_500);
-                expect(policiesEquivalent((await livePolicy(bucket)) as string, checked.policy as string)).toBe(true);
+                expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, checked.policy as string)).toBe(true);
                 // The delayed request still reaches RadosGW afterwards (the proxy forwards it late): the same policy, no harm.
                 await new Promise((resolve) => setTimeout(resolve, 2_600 - elapsed));
-                expect(policiesEquivalent((await livePolicy(bucket)) as string, checked.policy as string)).toBe(true);
+                expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, checked.policy as string)).toBe(true);
             } finally {
                 await timeoutHost.stop();
             }
@@ -219,7 +177,7 @@ describe("reliability: faults through the real host", () => {
     describe("giving up after the retry budget", () => {
         it("gives up on requests that time out, and says so; known limit: an abandoned put can still land later, and the next create then refuses to clobber it", async () => {
             const bucket = await newBucket("rel-timeout-giveup");
-            const timeoutHost = await startHost({ BUCKET_POLICY_REQUEST_TIMEOUT_MS: "500" });
+            const timeoutHost = await startProviderHost(env, { env: { BUCKET_POLICY_REQUEST_TIMEOUT_MS: "500" } });
             try {
                 proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: { delayMs: 1_500 } }]);
                 const error = await failedCreate(timeoutHost, bucket, { retryTimeoutSeconds: 1 });
@@ -232,7 +190,7 @@ describe("reliability: faults through the real host", () => {
                 // The proxy forwards each abandoned put after its delay: S3 ends up holding the policy after all.
                 proxy.setRules([]);
                 await new Promise((resolve) => setTimeout(resolve, 1_600));
-                expect(await livePolicy(bucket)).toEqual(expect.any(String));
+                expect(await livePolicy(alice, bucket)).toEqual(expect.any(String));
                 const again = await failedCreate(timeoutHost, bucket);
                 expect(again.message).toMatch(/already has a bucket policy \(1 statement\(s\): Sids "BobReads"\).*adoptExisting/);
             } finally {
@@ -257,7 +215,7 @@ describe("reliability: faults through the real host", () => {
             );
             expect(error.initFailed).toBeUndefined(); // nothing was applied: the engine records no resource
             expect(elapsed).toBeLessThan(5_000);
-            expect(await livePolicy(bucket)).toBeUndefined();
+            expect(await livePolicy(alice, bucket)).toBeUndefined();
         });
 
         it("names every kind of fault it retried when they differ", async () => {
@@ -318,13 +276,12 @@ describe("reliability: faults through the real host", () => {
                 {},
                 inputs(bucket, { policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]), expectedBucketOwner: OTHER_ACCOUNT }),
             );
-            const error = (await host.update(bucket, bucket, created.outputs, changed.inputs).catch((e: unknown) => e)) as HostCallError;
-            expect(error).toBeInstanceOf(HostCallError);
+            const error = await hostFailure(host.update(bucket, bucket, created.outputs, changed.inputs));
             // One put; the read-back that follows a failed put is refused too, and the put's error is what is reported.
             expect(calls(bucket).map((r) => `${r.operation} ${r.injected}`)).toEqual(["PutBucketPolicy AccessDenied", "GetBucketPolicy AccessDenied"]);
             expect(error.message).toMatch(/^PutBucketPolicy on bucket .* failed: AccessDenied \(HTTP 403\)/);
             expect(error.initFailed).toBeUndefined();
-            expect(await livePolicy(bucket)).toBe(created.outputs.policy);
+            expect(await livePolicy(alice, bucket)).toBe(created.outputs.policy);
         });
 
         it("405 MethodNotAllowed (AWS stand-in: the caller's account does not own the bucket)", async () => {

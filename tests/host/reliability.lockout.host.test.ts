@@ -5,15 +5,12 @@
  * observed on the wire) and is what `check` requires before it lets through a policy that denies everyone the
  * bucket-policy operations. RadosGW enforces such a Deny even against the bucket owner, so the lockout is shown for real.
  */
-import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { GetBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
-import { LazyBucketPolicyProvider } from "../../provider/lazyProvider";
-import { DynamicProviderHost, HostCallError, Props } from "../../scripts/engine/host";
-import { LocalS3Env, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor } from "../support/localS3";
+import { DynamicProviderHost, Props } from "../../scripts/engine/host";
+import { hostFailure, serializeProvider, startProviderHost } from "../support/hostFixture";
+import { BucketTracker, LocalS3Env, bobReads, bucketTracker, loadLocalS3Env, s3ClientFor } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
 
-const repoDir = path.resolve(__dirname, "../..");
 const HEADER = "x-amz-confirm-remove-self-bucket-access";
 
 describe("reliability: confirmRemoveSelfBucketAccess, through the real host", () => {
@@ -21,22 +18,10 @@ describe("reliability: confirmRemoveSelfBucketAccess, through the real host", ()
     let proxy: S3Proxy;
     let host: DynamicProviderHost;
     let alice: S3Client;
+    let buckets: BucketTracker;
     let serializedProvider: string;
-    const buckets: string[] = [];
 
-    const readPolicy = (bucket: string) =>
-        JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-                {
-                    Sid: "BobReads",
-                    Effect: "Allow",
-                    Principal: { AWS: env.users.bob.principalArn },
-                    Action: "s3:GetObject",
-                    Resource: `arn:aws:s3:::${bucket}/*`,
-                },
-            ],
-        });
+    const readPolicy = (bucket: string) => JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, bucket)] });
     /** Denies everyone PutBucketPolicy (not Get or Delete, so the test can still read and clean up). */
     const lockoutPolicy = (bucket: string) =>
         JSON.stringify({
@@ -52,27 +37,20 @@ describe("reliability: confirmRemoveSelfBucketAccess, through the real host", ()
         ...extra,
     });
     const puts = (bucket: string) => proxy.requests.filter((r) => r.bucket === bucket && r.operation === "PutBucketPolicy");
-    const newBucket = async (prefix: string) => {
-        const bucket = await createTestBucket(alice, prefix);
-        buckets.push(bucket);
-        return bucket;
-    };
+    const newBucket = (prefix: string) => buckets.newBucket(prefix);
 
     beforeAll(async () => {
         env = loadLocalS3Env();
         alice = s3ClientFor(env, "alice");
+        buckets = bucketTracker(alice);
         proxy = await startS3Proxy({ target: env.endpoint });
-        serializedProvider = (await pulumi.runtime.serializeFunction(() => new LazyBucketPolicyProvider(), { allowSecrets: true })).text;
-        host = await DynamicProviderHost.start({
-            cwd: repoDir,
-            env: { AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId, AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey, AWS_REGION: env.region },
-            config: { "aws:region": env.region },
-        });
+        serializedProvider = await serializeProvider();
+        host = await startProviderHost(env);
     });
     afterAll(async () => {
         await host?.stop();
         await proxy?.close();
-        for (const bucket of buckets) await destroyBucket(alice, bucket);
+        await buckets?.destroyAll();
     });
 
     it.each([
@@ -119,8 +97,7 @@ describe("reliability: confirmRemoveSelfBucketAccess, through the real host", ()
         const direct = await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: readPolicy(bucket) })).catch((e: Error) => e);
         expect((direct as Error).name).toBe("AccessDenied");
         const next = await host.check(bucket, {}, inputs(bucket, readPolicy(bucket)));
-        const error = (await host.update(bucket, bucket, created.outputs, next.inputs).catch((e: unknown) => e)) as HostCallError;
-        expect(error).toBeInstanceOf(HostCallError);
+        const error = await hostFailure(host.update(bucket, bucket, created.outputs, next.inputs));
         expect(error.message).toMatch(
             /^PutBucketPolicy on bucket .* failed: AccessDenied \(HTTP 403\)\. The caller lacks s3:PutBucketPolicy .* Deny statements\.$/,
         );

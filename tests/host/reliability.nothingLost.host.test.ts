@@ -9,16 +9,12 @@
  */
 import * as http from "http";
 import type { AddressInfo } from "net";
-import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { GetBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
-import { LazyBucketPolicyProvider } from "../../provider/lazyProvider";
+import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
 import { DynamicProviderHost, HostCallError, Props } from "../../scripts/engine/host";
-import { LocalS3Env, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor } from "../support/localS3";
-import { RecordedRequest, S3Proxy, startS3Proxy } from "../support/s3proxy";
-
-const repoDir = path.resolve(__dirname, "../..");
+import { checkNew, hostFailure, policyCalls, serializeProvider, startProviderHost } from "../support/hostFixture";
+import { BucketTracker, LocalS3Env, bobReads, bucketTracker, livePolicy, loadLocalS3Env, s3ClientFor } from "../support/localS3";
+import { S3Proxy, startS3Proxy } from "../support/s3proxy";
 
 /** A pass-through HTTP proxy that, for the requests `drop` picks, forwards them, waits for the whole answer, then resets the client's connection. */
 interface AnswerDropper {
@@ -78,16 +74,13 @@ describe("reliability: nothing lost, through the real host", () => {
     let dropper: AnswerDropper;
     let host: DynamicProviderHost;
     let alice: S3Client; // straight to RadosGW
+    let buckets: BucketTracker;
     let serializedProvider: string;
-    const buckets: string[] = [];
     /** Put answers to drop: bucket → how many more (Infinity: all). */
     const dropPuts = new Map<string, number>();
 
     const policyFor = (bucket: string, sid: string, actions: string[] = ["s3:GetObject"]) =>
-        JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{ Sid: sid, Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` }],
-        });
+        JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, bucket, { sid, action: actions })] });
     const inputs = (bucket: string, policy: string, extra: Props = {}): Props => ({
         bucket,
         policy,
@@ -96,40 +89,14 @@ describe("reliability: nothing lost, through the real host", () => {
         __provider: serializedProvider,
         ...extra,
     });
-    const calls = (bucket: string): RecordedRequest[] => proxy.requests.filter((r) => r.bucket === bucket && /BucketPolicy$/.test(r.operation));
-    const ops = (bucket: string) => calls(bucket).map((r) => `${r.operation} ${r.injected ?? r.status}`);
-    const newBucket = async (prefix: string) => {
-        const bucket = await createTestBucket(alice, prefix);
-        buckets.push(bucket);
-        return bucket;
-    };
-    const livePolicy = async (bucket: string) => {
-        try {
-            return (await alice.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy;
-        } catch (error) {
-            if ((error as Error).name === "NoSuchBucketPolicy") return undefined;
-            throw error;
-        }
-    };
-    const checked = async (bucket: string, policy: string, extra: Props = {}) => {
-        const result = await host.check(bucket, {}, inputs(bucket, policy, extra));
-        expect(result.failures).toEqual([]);
-        return result.inputs;
-    };
-    const failure = (call: Promise<unknown>) =>
-        call.then(
-            () => {
-                throw new Error("expected the host call to fail");
-            },
-            (e: unknown) => {
-                expect(e).toBeInstanceOf(HostCallError);
-                return e as HostCallError;
-            },
-        );
+    const ops = (bucket: string) => policyCalls(proxy, bucket).map((r) => `${r.operation} ${r.injected ?? r.status}`);
+    const newBucket = (prefix: string) => buckets.newBucket(prefix);
+    const checked = (bucket: string, policy: string, extra: Props = {}) => checkNew(host, bucket, inputs(bucket, policy, extra));
 
     beforeAll(async () => {
         env = loadLocalS3Env();
         alice = s3ClientFor(env, "alice");
+        buckets = bucketTracker(alice);
         proxy = await startS3Proxy({ target: env.endpoint });
         dropper = await startAnswerDropper(proxy.endpoint, (method, url) => {
             const match = /^\/([^/?]+)\/?\?policy/.exec(url); // path-style: /bucket/?policy=
@@ -138,18 +105,14 @@ describe("reliability: nothing lost, through the real host", () => {
             dropPuts.set(match[1], left - 1);
             return true;
         });
-        serializedProvider = (await pulumi.runtime.serializeFunction(() => new LazyBucketPolicyProvider(), { allowSecrets: true })).text;
-        host = await DynamicProviderHost.start({
-            cwd: repoDir,
-            env: { AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId, AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey, AWS_REGION: env.region },
-            config: { "aws:region": env.region },
-        });
+        serializedProvider = await serializeProvider();
+        host = await startProviderHost(env);
     });
     afterAll(async () => {
         await host?.stop();
         await dropper?.close();
         await proxy?.close();
-        for (const bucket of buckets) await destroyBucket(alice, bucket);
+        await buckets?.destroyAll();
     });
     beforeEach(() => {
         proxy.setRules([]);
@@ -161,11 +124,11 @@ describe("reliability: nothing lost, through the real host", () => {
         const created = await host.create(bucket, await checked(bucket, policyFor(bucket, "Old")));
         proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "InternalError" }]);
         const next = await checked(bucket, policyFor(bucket, "New", ["s3:GetObject", "s3:GetObjectTagging"]));
-        const error = await failure(host.update(bucket, bucket, created.outputs, next));
+        const error = await hostFailure(host.update(bucket, bucket, created.outputs, next));
         expect(error.message).toMatch(/^PutBucketPolicy on bucket .* failed: InternalError \(HTTP 500\).*Gave up after/);
         // A plain error: the engine keeps the resource's old outputs as its state.
         expect(error.initFailed).toBeUndefined();
-        expect(await livePolicy(bucket)).toBe(created.outputs.policy);
+        expect(await livePolicy(alice, bucket)).toBe(created.outputs.policy);
         // The old state and S3 agree: a refresh from it reports no drift.
         proxy.setRules([]);
         expect((await host.read(bucket, bucket, created.outputs)).outputs.policy).toBe(created.outputs.policy);
@@ -178,7 +141,7 @@ describe("reliability: nothing lost, through the real host", () => {
         expect(dropper.dropped).toBeGreaterThanOrEqual(1);
         // RadosGW answered both puts with 204: the first answer never reached the provider.
         expect(ops(bucket)).toEqual(["GetBucketPolicy 404", "PutBucketPolicy 204", "PutBucketPolicy 204"]);
-        expect(await livePolicy(bucket)).toBe(created.outputs.policy);
+        expect(await livePolicy(alice, bucket)).toBe(created.outputs.policy);
     });
 
     it("a create whose every put is applied but whose answers are lost is a partial create: ErrorResourceInitFailed with the id and the properties S3 holds", async () => {
@@ -186,9 +149,9 @@ describe("reliability: nothing lost, through the real host", () => {
         dropPuts.set(bucket, Infinity);
         const policy = policyFor(bucket, "Applied");
         const news = await checked(bucket, policy);
-        const error = await failure(host.create(bucket, news));
+        const error = await hostFailure(host.create(bucket, news));
         expect(
-            calls(bucket)
+            policyCalls(proxy, bucket)
                 .filter((r) => r.operation === "PutBucketPolicy")
                 .every((r) => r.status === 204),
         ).toBe(true);
@@ -205,12 +168,12 @@ describe("reliability: nothing lost, through the real host", () => {
         expect(initFailed.properties.__provider).toBe(serializedProvider);
         expect(initFailed.reasons).toEqual([expect.stringMatching(/^the put reported an error but S3 holds the new policy: PutBucketPolicy on bucket/)]);
         // What the engine records is what S3 holds.
-        expect(policiesEquivalent((await livePolicy(bucket)) as string, initFailed.properties.policy as string)).toBe(true);
+        expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, initFailed.properties.policy as string)).toBe(true);
         // And the next up can carry on from it: a refresh finds the policy, a delete removes it.
         dropPuts.clear();
         expect((await host.read(bucket, bucket, initFailed.properties)).outputs.policy).toBe(news.policy);
         await host.delete(bucket, bucket, initFailed.properties);
-        expect(await livePolicy(bucket)).toBeUndefined();
+        expect(await livePolicy(alice, bucket)).toBeUndefined();
     });
 
     it("an update whose put is applied but whose answer is lost is a partial update carrying the new properties", async () => {
@@ -218,9 +181,9 @@ describe("reliability: nothing lost, through the real host", () => {
         const created = await host.create(bucket, await checked(bucket, policyFor(bucket, "Old")));
         dropPuts.set(bucket, Infinity);
         const next = await checked(bucket, policyFor(bucket, "New", ["s3:GetObject", "s3:GetObjectTagging"]));
-        const error = await failure(host.update(bucket, bucket, created.outputs, next));
+        const error = await hostFailure(host.update(bucket, bucket, created.outputs, next));
         expect(error.initFailed?.properties.policy).toBe(next.policy);
-        expect(await livePolicy(bucket)).toBe(next.policy);
+        expect(await livePolicy(alice, bucket)).toBe(next.policy);
     });
 
     it("a failed update while someone else changed the policy records what S3 holds (a third policy), not the old one", async () => {
@@ -229,20 +192,20 @@ describe("reliability: nothing lost, through the real host", () => {
         const third = policyFor(bucket, "SomeoneElses", ["s3:PutObject"]);
         await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: third }));
         proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "SlowDown" }]);
-        const error = await failure(
+        const error = await hostFailure(
             host.update(bucket, bucket, created.outputs, await checked(bucket, policyFor(bucket, "New", ["s3:GetObject", "s3:GetObjectTagging"]))),
         );
         expect(error.initFailed?.properties.policy).toBe(third);
         expect(error.initFailed?.properties.__provider).toBe(serializedProvider);
         expect(error.initFailed?.reasons).toEqual([expect.stringMatching(/^the put failed and S3 holds a third policy/)]);
-        expect(await livePolicy(bucket)).toBe(third);
+        expect(await livePolicy(alice, bucket)).toBe(third);
     });
 
     it("a failed create of a policy that never landed records nothing (plain error) and leaves the bucket as it was", async () => {
         const bucket = await newBucket("lost-create-none");
         proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "reset" }]);
-        const error = await failure(host.create(bucket, await checked(bucket, policyFor(bucket, "Never"))));
+        const error = await hostFailure(host.create(bucket, await checked(bucket, policyFor(bucket, "Never"))));
         expect(error.initFailed).toBeUndefined();
-        expect(await livePolicy(bucket)).toBeUndefined();
+        expect(await livePolicy(alice, bucket)).toBeUndefined();
     });
 });

@@ -11,14 +11,12 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
-import { LazyBucketPolicyProvider } from "../../provider/lazyProvider";
 import { DynamicProviderHost, HostCallError, Props } from "../../scripts/engine/host";
-import { LocalS3Env, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor } from "../support/localS3";
+import { hostEnvFor, serializeProvider, startProviderHost } from "../support/hostFixture";
+import { BucketTracker, LocalS3Env, bobReads, bucketTracker, loadLocalS3Env, s3ClientFor } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
 
-const repoDir = path.resolve(__dirname, "../..");
 const OWNER = "111122223333";
 const CANARY = randomBytes(6).toString("hex");
 const SESSION_TOKEN = `IQoJb3JpZ2luX2VjCanarySessionToken${CANARY}`;
@@ -52,20 +50,15 @@ describe("secrets: credentials never leak, through the real host", () => {
     let env: LocalS3Env;
     let proxy: S3Proxy;
     let alice: S3Client;
+    let buckets: BucketTracker;
     let serializedProvider: string;
     let tempDir: string;
-    const buckets: string[] = [];
     const owners = new Map<string, string>();
     const seen = new Seen();
     const secretsOf = () => [env.users.alice.secretAccessKey, env.users.alice.accessKeyId, SESSION_TOKEN, REJECTED_SECRET, REJECTED_KEY_ID];
 
     const policyFor = (bucket: string, actions: string[] = ["s3:GetObject"]) =>
-        JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-                { Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: actions, Resource: `arn:aws:s3:::${bucket}/*` },
-            ],
-        });
+        JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, bucket, { action: actions })] });
     const inputs = (bucket: string, extra: Props = {}): Props => ({
         bucket,
         policy: policyFor(bucket),
@@ -75,12 +68,11 @@ describe("secrets: credentials never leak, through the real host", () => {
         __provider: serializedProvider,
         ...extra,
     });
-    const newBucket = async (prefix: string) => {
-        const bucket = await createTestBucket(alice, prefix);
-        buckets.push(bucket);
-        return bucket;
-    };
-    /** No credential from the environment of the test process itself: only what each host is given. */
+    const newBucket = (prefix: string) => buckets.newBucket(prefix);
+    /**
+     * No credential from the environment of the test process itself, nor alice's that {@link startProviderHost} gives
+     * by default: only what each host is given after it.
+     */
     const noEnvCredentials = { AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_SESSION_TOKEN: "", AWS_PROFILE: "" };
 
     /** Every RPC the engine makes, on the success and the failure paths, with everything seen recorded. */
@@ -114,6 +106,7 @@ describe("secrets: credentials never leak, through the real host", () => {
     beforeAll(async () => {
         env = loadLocalS3Env();
         alice = s3ClientFor(env, "alice");
+        buckets = bucketTracker(alice);
         proxy = await startS3Proxy({ target: env.endpoint, ownerOf: (bucket) => owners.get(bucket) });
         tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-"));
         // Serialize the provider the way a Pulumi program does, with the credentials in that process's environment.
@@ -124,7 +117,7 @@ describe("secrets: credentials never leak, through the real host", () => {
             AWS_SESSION_TOKEN: SESSION_TOKEN,
         });
         try {
-            serializedProvider = (await pulumi.runtime.serializeFunction(() => new LazyBucketPolicyProvider(), { allowSecrets: true })).text;
+            serializedProvider = await serializeProvider();
         } finally {
             for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]) {
                 if (saved[key] === undefined) delete process.env[key];
@@ -135,23 +128,13 @@ describe("secrets: credentials never leak, through the real host", () => {
     });
     afterAll(async () => {
         await proxy?.close();
-        for (const bucket of buckets) await destroyBucket(alice, bucket);
+        await buckets?.destroyAll();
         if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
     });
     beforeEach(() => proxy.setRules([]));
 
     it("environment credentials with a session token: nothing leaks", async () => {
-        const host = await DynamicProviderHost.start({
-            cwd: repoDir,
-            env: {
-                ...noEnvCredentials,
-                AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId,
-                AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey,
-                AWS_SESSION_TOKEN: SESSION_TOKEN,
-                AWS_REGION: env.region,
-            },
-            config: { "aws:region": env.region },
-        });
+        const host = await startProviderHost(env, { env: { ...noEnvCredentials, ...hostEnvFor(env, "alice"), AWS_SESSION_TOKEN: SESSION_TOKEN } });
         try {
             await exercise(host, "env");
         } finally {
@@ -170,10 +153,8 @@ describe("secrets: credentials never leak, through the real host", () => {
             { mode: 0o600 },
         );
         fs.writeFileSync(path.join(tempDir, "config"), "");
-        const host = await DynamicProviderHost.start({
-            cwd: repoDir,
+        const host = await startProviderHost(env, {
             env: { ...noEnvCredentials, AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: path.join(tempDir, "config"), AWS_REGION: env.region },
-            config: { "aws:region": env.region },
         });
         try {
             await exercise(host, "profile", { profile: PROFILE });
@@ -185,8 +166,7 @@ describe("secrets: credentials never leak, through the real host", () => {
     });
 
     it("credentials S3 rejects: the errors say so without repeating them", async () => {
-        const host = await DynamicProviderHost.start({
-            cwd: repoDir,
+        const host = await startProviderHost(env, {
             env: {
                 ...noEnvCredentials,
                 AWS_ACCESS_KEY_ID: REJECTED_KEY_ID,
@@ -194,7 +174,6 @@ describe("secrets: credentials never leak, through the real host", () => {
                 AWS_SESSION_TOKEN: SESSION_TOKEN,
                 AWS_REGION: env.region,
             },
-            config: { "aws:region": env.region },
         });
         try {
             const bucket = await newBucket("secrets-rejected");

@@ -8,7 +8,7 @@
 import { GetBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { CallContext, getLivePolicy, putPolicy, removePolicy } from "../../provider/calls";
 import { REQUEST_TIMEOUT_ENV, REQUEST_TIMEOUT_MS, createS3Client, requestTimeoutMs } from "../../provider/s3";
-import { LocalS3Env, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor, uniqueBucketName } from "../support/localS3";
+import { LocalS3Env, bobReads, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor, uniqueBucketName } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
 
 describe("the provider's S3 calls against RadosGW", () => {
@@ -25,19 +25,7 @@ describe("the provider's S3 calls against RadosGW", () => {
         retryTimeoutMs: 5_000,
         ...extra,
     });
-    const policy = () =>
-        JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-                {
-                    Sid: "BobReads",
-                    Effect: "Allow",
-                    Principal: { AWS: env.users.bob.principalArn },
-                    Action: "s3:GetObject",
-                    Resource: `arn:aws:s3:::${bucket}/*`,
-                },
-            ],
-        });
+    const policy = () => JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, bucket)] });
 
     beforeAll(async () => {
         env = loadLocalS3Env();

@@ -15,7 +15,19 @@ import {
 } from "@aws-sdk/client-s3";
 import * as path from "path";
 import { projectNames, reasonToSkip } from "../support/globalSetup";
-import { LocalS3Env, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor, startLocalS3, stopLocalS3, uniqueBucketName } from "../support/localS3";
+import {
+    BucketTracker,
+    LocalS3Env,
+    bobReads,
+    bucketTracker,
+    createTestBucket,
+    destroyBucket,
+    loadLocalS3Env,
+    s3ClientFor,
+    startLocalS3,
+    stopLocalS3,
+    uniqueBucketName,
+} from "../support/localS3";
 
 /** Resolves to the SDK error a call throws (fails the test when it does not throw). */
 async function s3Failure(call: Promise<unknown>): Promise<{ name: string; status?: number }> {
@@ -47,20 +59,17 @@ describe("local RadosGW", () => {
     let env: LocalS3Env;
     let alice: S3Client;
     let bob: S3Client;
-    const buckets: string[] = [];
-    const newBucket = async (prefix: string) => {
-        const bucket = await createTestBucket(alice, prefix);
-        buckets.push(bucket);
-        return bucket;
-    };
+    let buckets: BucketTracker;
+    const newBucket = (prefix: string) => buckets.newBucket(prefix);
 
     beforeAll(() => {
         env = loadLocalS3Env();
         alice = s3ClientFor(env, "alice");
         bob = s3ClientFor(env, "bob");
+        buckets = bucketTracker(alice);
     });
     afterAll(async () => {
-        for (const bucket of buckets) await destroyBucket(alice, bucket);
+        await buckets?.destroyAll();
     });
 
     it("listens on loopback, with two distinct users whose owner ids are their uids", async () => {
@@ -76,22 +85,7 @@ describe("local RadosGW", () => {
         const bucket = await newBucket("ls3-basic");
         expect(await s3Failure(alice.send(new GetBucketPolicyCommand({ Bucket: bucket })))).toEqual({ name: "NoSuchBucketPolicy", status: 404 });
 
-        const policy = JSON.stringify(
-            {
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "BobReads",
-                        Effect: "Allow",
-                        Principal: { AWS: env.users.bob.principalArn },
-                        Action: "s3:GetObject",
-                        Resource: `arn:aws:s3:::${bucket}/*`,
-                    },
-                ],
-            },
-            null,
-            3,
-        );
+        const policy = JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, bucket)] }, null, 3);
         const put = await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy }));
         expect(put.$metadata.httpStatusCode).toBe(204);
         expect((await alice.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy).toBe(policy);
@@ -108,13 +102,7 @@ describe("local RadosGW", () => {
 
         expect(await s3Failure(read("public/a.txt"))).toEqual({ name: "AccessDenied", status: 403 });
 
-        const allow = {
-            Sid: "BobReads",
-            Effect: "Allow",
-            Principal: { AWS: env.users.bob.principalArn },
-            Action: "s3:GetObject",
-            Resource: `arn:aws:s3:::${bucket}/*`,
-        };
+        const allow = bobReads(env, bucket);
         await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [allow] }) }));
         expect(await (await read("public/a.txt")).Body?.transformToString()).toBe("a");
 

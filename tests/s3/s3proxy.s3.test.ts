@@ -12,7 +12,7 @@ import {
     PutObjectCommand,
     S3Client,
 } from "@aws-sdk/client-s3";
-import { LocalS3Env, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor, uniqueBucketName } from "../support/localS3";
+import { LocalS3Env, bobReads, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor, uniqueBucketName } from "../support/localS3";
 import { FaultRule, S3Proxy, s3Operation, startS3Proxy } from "../support/s3proxy";
 
 interface CaughtError {
@@ -43,13 +43,7 @@ describe("startS3Proxy", () => {
     let bob: S3Client; // through the proxy
     let direct: S3Client; // alice, straight to RadosGW: set-up and clean-up never go through the faults
     let bucket: string;
-    const policyFor = (b: string) =>
-        JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-                { Sid: "BobReads", Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${b}/*` },
-            ],
-        });
+    const policyFor = (b: string) => JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, b)] });
     const ops = () => proxy.requests.map((r) => r.operation);
 
     beforeAll(async () => {

@@ -1,7 +1,8 @@
 /**
  * Test helpers around the local S3 server (Ceph RadosGW on loopback, started by `scripts/local-s3.sh`): start and
- * stop it, load the env file the jest global setup wrote, make clients for its two users, and create or destroy
- * throw-away buckets.
+ * stop it, load the env file the jest global setup wrote, make clients for its two users, create or destroy
+ * throw-away buckets (one by one or through a {@link bucketTracker}), read a bucket's live policy, and build the
+ * statement that grants bob access.
  *
  * RadosGW is a real policy engine but not an AWS-exact oracle (no `x-amz-expected-bucket-owner` check, no 405 for a
  * non-owner account, `InvalidArgument` instead of `MalformedPolicy`): see `tests/support/s3proxy.ts` for stand-ins.
@@ -16,6 +17,7 @@ import {
     DeleteBucketCommand,
     DeleteBucketPolicyCommand,
     DeleteObjectCommand,
+    GetBucketPolicyCommand,
     ListObjectVersionsCommand,
     S3Client,
     S3ClientConfig,
@@ -294,4 +296,49 @@ export async function destroyBucket(client: S3Client, bucket: string): Promise<v
     } catch (error) {
         if (!isNoSuchBucket(error)) throw error;
     }
+}
+
+/** Throw-away buckets of one test file, made by {@link bucketTracker}. */
+export interface BucketTracker {
+    /** Creates a bucket with a unique name derived from `prefix`, to be removed by {@link BucketTracker.destroyAll}. */
+    newBucket(prefix: string): Promise<string>;
+    /** Whether `bucket` is one this tracker created. */
+    has(bucket: string): boolean;
+    /** Destroys every bucket created so far, one after the other (policy, objects, bucket). */
+    destroyAll(): Promise<void>;
+}
+
+/** Creates buckets through `client` and remembers them, so that an `afterAll` can destroy them all. */
+export function bucketTracker(client: S3Client): BucketTracker {
+    const buckets: string[] = [];
+    return {
+        async newBucket(prefix) {
+            const bucket = await createTestBucket(client, prefix);
+            buckets.push(bucket);
+            return bucket;
+        },
+        has: (bucket) => buckets.includes(bucket),
+        async destroyAll() {
+            for (const bucket of buckets) await destroyBucket(client, bucket);
+        },
+    };
+}
+
+/** The bucket's policy as S3 holds it now (read through `client`), or `undefined` when it has none. */
+export async function livePolicy(client: S3Client, bucket: string): Promise<string | undefined> {
+    try {
+        return (await client.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy;
+    } catch (error) {
+        if ((error as Error).name === "NoSuchBucketPolicy") return undefined;
+        throw error;
+    }
+}
+
+/**
+ * The policy statement most tests grant: bob (the other local user) may `Action` the bucket's objects. Keys in this
+ * order: Sid, Effect, Principal, Action, Resource. `action` is used as given (a string or a list).
+ */
+export function bobReads(env: LocalS3Env, bucket: string, options: { sid?: string; action?: string | string[] } = {}) {
+    const { sid = "BobReads", action = "s3:GetObject" } = options;
+    return { Sid: sid, Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: action, Resource: `arn:aws:s3:::${bucket}/*` };
 }

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     let proxy: S3Proxy | undefined;
     try {
         banner("Starting a local S3 server (Ceph RadosGW on loopback)");
-        env = await startLocalS3(path.join(work, "rgw"));
+        env = await startLocalS3(path.join(work, "rgw"), { onLog: (line) => console.log(`    ${line}`) });
         proxy = await startS3Proxy({ target: env.endpoint });
         console.log(`    endpoint ${env.endpoint} (recording proxy ${proxy.endpoint}); users alice (owner) and bob`);
 

@@ -3,7 +3,9 @@
 //   s3       tests/s3/**/*.s3.test.ts           real RadosGW on loopback
 //   host     tests/host/**/*.host.test.ts       real @pulumi/pulumi dynamic-provider host over gRPC
 //   program  tests/program/**/*.program.test.ts pulumi.runtime.setMocks
-// The global setup starts one disposable RadosGW for the whole run when a tier that needs it is selected.
+//   cli      tests/cli/**/*.cli.test.ts         the real pulumi CLI (Automation API) on RadosGW
+// The global setup starts one disposable RadosGW for the whole run when a tier that needs it is selected, and finds or
+// builds the Pulumi CLI when the cli tier is selected.
 // tsconfig's isolatedModules makes ts-jest transpile only: type-checking is `npm run typecheck`, 20x faster suite.
 const transform = {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
@@ -19,5 +21,6 @@ module.exports = {
         { ...common, displayName: "s3", testMatch: ["<rootDir>/tests/s3/**/*.s3.test.ts"] },
         { ...common, displayName: "host", testMatch: ["<rootDir>/tests/host/**/*.host.test.ts"] },
         { ...common, displayName: "program", testMatch: ["<rootDir>/tests/program/**/*.program.test.ts"] },
+        { ...common, displayName: "cli", testMatch: ["<rootDir>/tests/cli/**/*.cli.test.ts"] },
     ],
 };

@@ -1,27 +1,31 @@
 /**
- * The main job: this repository's Pulumi program (index.ts), driven through its whole lifecycle by the real
- * dynamic-provider host against a local Ceph RadosGW, with what a Pulumi user would want to read at each step.
+ * The main job: this repository's Pulumi program (index.ts, Pulumi.yaml) through its whole lifecycle with the real
+ * `pulumi` CLI against a local Ceph RadosGW, printing the CLI's own output, as a user reads it:
  *
- *   preview → up (create) → reformatted, equal policy (no change) → real change (update) → out-of-band change
- *   (drift, found by refresh, repaired by up) → destroy
+ *   login (file backend, passphrase secrets) → stack init, config set → preview --diff → up → a reformatted,
+ *   reordered equal policy (preview --expect-no-changes) → a real change (preview --diff, up) → an out-of-band change
+ *   (refresh finds it, up repairs it) → destroy
  *
- * and, between the steps, proof that S3 enforces the policy: a request it allows succeeds, one it denies gets 403.
+ * Between the steps: the bucket-policy calls S3 saw (through a recording proxy), and proof that S3 enforces the
+ * policy: a request it allows gets 200, one it denies gets 403. Any step that does not behave fails the demo.
+ * Run by scripts/demo.sh, which puts the CLI (scripts/pulumi-cli/ensure.sh) on PATH.
  */
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { LocalS3Env, startLocalS3, stopLocalS3, s3ClientFor } from "../tests/support/localS3";
 import { startS3Proxy, S3Proxy } from "../tests/support/s3proxy";
-import { MiniEngine, Step, formatSteps } from "./engine/engine";
 
-const PROJECT = "s3-bucket-policy";
 const repoDir = path.resolve(__dirname, "..");
+const STACK = "demo";
 
 function banner(title: string): void {
     console.log(`\n=== ${title} ${"=".repeat(Math.max(0, 72 - title.length))}`);
 }
 
+/** The bucket-policy calls S3 saw since the last call of this, one line each (with the expected-owner header). */
 function s3Calls(proxy: S3Proxy): string {
     const policyCalls = proxy.requests.filter((r) => /BucketPolicy$/.test(r.operation));
     const summary = policyCalls.map(
@@ -29,24 +33,52 @@ function s3Calls(proxy: S3Proxy): string {
             `${r.operation} ${r.status}${r.headers["x-amz-expected-bucket-owner"] ? ` [x-amz-expected-bucket-owner: ${r.headers["x-amz-expected-bucket-owner"]}]` : ""}`,
     );
     proxy.reset();
-    return summary.length ? summary.map((s) => `    S3: ${s}`).join("\n") : "    S3: (no calls)";
+    return summary.length ? summary.map((s) => `  S3 saw: ${s}`).join("\n") : "  S3 saw: no bucket-policy call";
 }
 
 async function tryRequest(label: string, request: () => Promise<unknown>): Promise<number> {
     try {
         await request();
-        console.log(`    ${label}: 200 OK`);
+        console.log(`  ${label}: 200 OK`);
         return 200;
     } catch (error) {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
-        console.log(`    ${label}: ${status} ${(error as Error).name}`);
+        console.log(`  ${label}: ${status} ${(error as Error).name}`);
         return status;
     }
 }
 
-function expectSteps(steps: Step[], expected: string, what: string): void {
-    const ops = steps.map((s) => s.op).join(",");
-    if (ops !== expected) throw new Error(`demo: expected ${what} to be [${expected}], got [${ops}]`);
+interface Pulumi {
+    /** Runs `pulumi args…` in the repository, its output going straight to ours; resolves to the exit code and output. */
+    (args: string[], options?: { expectFailure?: boolean; quiet?: boolean }): Promise<{ code: number; output: string }>;
+}
+
+function pulumiRunner(env: NodeJS.ProcessEnv): Pulumi {
+    return (args, options = {}) =>
+        new Promise((resolve, reject) => {
+            console.log(`\n$ pulumi ${args.join(" ")}`);
+            const child = spawn("pulumi", args, { cwd: repoDir, env, stdio: ["ignore", "pipe", "pipe"] });
+            let output = "";
+            child.stdout.on("data", (chunk: Buffer) => {
+                output += chunk.toString();
+                if (!options.quiet) process.stdout.write(chunk);
+            });
+            child.stderr.on("data", (chunk: Buffer) => {
+                output += chunk.toString();
+                process.stderr.write(chunk);
+            });
+            child.on("error", reject);
+            child.on("close", (code) => {
+                const failed = code !== 0;
+                if (failed !== !!options.expectFailure)
+                    reject(new Error(`pulumi ${args.join(" ")} exited ${code}, expected ${options.expectFailure ? "a failure" : "0"}`));
+                else resolve({ code: code ?? -1, output });
+            });
+        });
+}
+
+function expectOutput(output: string, pattern: RegExp, what: string): void {
+    if (!pattern.test(output)) throw new Error(`demo: expected ${what} (${pattern}) in the CLI's output`);
 }
 
 async function main(): Promise<void> {
@@ -55,9 +87,9 @@ async function main(): Promise<void> {
     let proxy: S3Proxy | undefined;
     try {
         banner("Starting a local S3 server (Ceph RadosGW on loopback)");
-        env = await startLocalS3(path.join(work, "rgw"), { onLog: (line) => console.log(`    ${line}`) });
+        env = await startLocalS3(path.join(work, "rgw"), { onLog: (line) => console.log(`  ${line}`) });
         proxy = await startS3Proxy({ target: env.endpoint });
-        console.log(`    endpoint ${env.endpoint} (recording proxy ${proxy.endpoint}); users alice (owner) and bob`);
+        console.log(`  endpoint ${env.endpoint} (recording proxy ${proxy.endpoint}); users alice (owner) and bob`);
 
         const alice = s3ClientFor(env, "alice");
         const bob: S3Client = s3ClientFor(env, "bob");
@@ -65,7 +97,7 @@ async function main(): Promise<void> {
         await alice.send(new CreateBucketCommand({ Bucket: bucket }));
         await alice.send(new PutObjectCommand({ Bucket: bucket, Key: "public/hello.txt", Body: "hello" }));
         await alice.send(new PutObjectCommand({ Bucket: bucket, Key: "private/secret.txt", Body: "secret" }));
-        console.log(`    bucket ${bucket} created by alice, with public/hello.txt and private/secret.txt`);
+        console.log(`  bucket ${bucket} created by alice, with public/hello.txt and private/secret.txt`);
 
         const bobArn = env.users.bob.principalArn;
         const policyFile = path.join(work, "policy.json");
@@ -84,36 +116,40 @@ async function main(): Promise<void> {
         };
         fs.writeFileSync(policyFile, JSON.stringify(v1, null, 2));
 
-        const engine = new MiniEngine({
-            programDir: repoDir,
-            stateFile: path.join(work, "state.json"),
-            project: PROJECT,
-            stack: "demo",
-            config: {
-                [`${PROJECT}:bucket`]: bucket,
-                [`${PROJECT}:policyFile`]: policyFile,
-                [`${PROJECT}:endpoint`]: proxy.endpoint,
-                [`${PROJECT}:forcePathStyle`]: "true",
-                [`${PROJECT}:expectedBucketOwner`]: "111122223333",
-                "aws:region": env.region,
-            },
-            // Credentials reach the provider host through its environment, as with the Pulumi CLI; never through state.
-            env: { AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId, AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey, AWS_REGION: env.region },
-        });
-        console.log("    note: RadosGW ignores x-amz-expected-bucket-owner; AWS would refuse a bucket owned by another account with 403.");
+        // Credentials reach the provider host through the CLI's environment, as in a pipeline; never through state.
+        const cliEnv: NodeJS.ProcessEnv = {
+            ...process.env,
+            PULUMI_HOME: path.join(work, "pulumi-home"),
+            PULUMI_CONFIG_PASSPHRASE: "demo-passphrase",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey,
+            AWS_REGION: env.region,
+        };
+        const pulumi = pulumiRunner(cliEnv);
 
-        banner("pulumi preview");
-        let steps = await engine.run(false);
-        console.log(formatSteps(steps));
-        console.log(s3Calls(proxy));
-        expectSteps(steps, "create", "the first preview");
+        banner("Log in to a file backend; a stack with its configuration");
+        fs.mkdirSync(path.join(work, "backend"));
+        await pulumi(["login", `file://${path.join(work, "backend")}`]);
+        await pulumi(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
+        await pulumi(["config", "set", "bucket", bucket]);
+        await pulumi(["config", "set", "policyFile", policyFile]);
+        await pulumi(["config", "set", "endpoint", proxy.endpoint]);
+        await pulumi(["config", "set", "forcePathStyle", "true"]);
+        await pulumi(["config", "set", "expectedBucketOwner", "111122223333"]);
+        await pulumi(["config", "set", "aws:region", env.region]);
+        console.log("  note: RadosGW ignores x-amz-expected-bucket-owner; AWS would refuse a bucket owned by another account with 403.");
 
-        banner("pulumi up (create)");
-        steps = await engine.run(true);
-        console.log(formatSteps(steps));
+        banner("pulumi preview --diff");
+        let run = await pulumi(["preview", "--diff"]);
+        expectOutput(run.output, /\+ 2 to create/, "the stack and its policy to create");
         console.log(s3Calls(proxy));
-        expectSteps(steps, "create", "the first up");
-        const stateAfterUp = fs.readFileSync(path.join(work, "state.json"), "utf8");
+
+        banner("pulumi up");
+        run = await pulumi(["up", "--yes", "--skip-preview"]);
+        expectOutput(run.output, /\+ 2 created/, "the stack and its policy created");
+        console.log(s3Calls(proxy));
         console.log("  Is the policy enforced?");
         const allowed = await tryRequest("bob GET public/hello.txt  (allowed)", () =>
             bob.send(new GetObjectCommand({ Bucket: bucket, Key: "public/hello.txt" })),
@@ -123,7 +159,7 @@ async function main(): Promise<void> {
         );
         if (allowed !== 200 || denied !== 403) throw new Error("demo: the policy is not enforced as declared");
 
-        banner("Reformatted, reordered, equal policy: pulumi preview");
+        banner("A reformatted, reordered, equal policy: pulumi preview --expect-no-changes");
         const v1Reformatted = {
             Statement: [
                 { Resource: `arn:aws:s3:::${bucket}/private/*`, Action: "S3:getobject", Principal: { AWS: bobArn }, Effect: "Deny", Sid: "DenyBobPrivate" },
@@ -138,17 +174,10 @@ async function main(): Promise<void> {
             Version: "2012-10-17",
         };
         fs.writeFileSync(policyFile, JSON.stringify(v1Reformatted));
-        steps = await engine.run(false);
-        console.log(formatSteps(steps));
+        await pulumi(["preview", "--expect-no-changes"]);
         console.log(s3Calls(proxy));
-        expectSteps(steps, "same", "the preview of an equal policy");
-        steps = await engine.run(true);
-        console.log("  pulumi up:");
-        console.log(formatSteps(steps));
-        console.log(s3Calls(proxy));
-        expectSteps(steps, "same", "the up of an equal policy");
 
-        banner("Real change (bob may also list public/ and read versions): pulumi preview, then up");
+        banner("A real change (bob may also list public/ and read versions): pulumi preview --diff, then up");
         const v2 = {
             ...v1,
             Statement: [
@@ -165,49 +194,47 @@ async function main(): Promise<void> {
             ],
         };
         fs.writeFileSync(policyFile, JSON.stringify(v2, null, 2));
-        steps = await engine.run(false);
-        console.log(formatSteps(steps));
+        run = await pulumi(["preview", "--diff"]);
+        expectOutput(run.output, /~ 1 to update/, "one resource to update");
+        expectOutput(run.output, /AllowBobListPublic/, "the added statement");
+        await pulumi(["preview", "--expect-no-changes"], { expectFailure: true });
+        run = await pulumi(["up", "--yes", "--skip-preview"]);
+        expectOutput(run.output, /~ 1 updated/, "one resource updated");
         console.log(s3Calls(proxy));
-        expectSteps(steps, "update", "the preview of a real change");
-        steps = await engine.run(true);
-        console.log("  pulumi up:");
-        console.log(formatSteps(steps));
-        console.log(s3Calls(proxy));
-        expectSteps(steps, "update", "the up of a real change");
         await tryRequest("bob LIST prefix public/ (now allowed)", () => bob.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "public/" })));
 
-        banner("Out-of-band change (someone removes the Deny in the console): pulumi refresh");
+        banner("An out-of-band change (someone removes the Deny in the console): pulumi refresh, then up");
         await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ ...v2, Statement: [v2.Statement[0], v2.Statement[2]] }) }));
         proxy.reset();
-        steps = await engine.refresh();
-        console.log(formatSteps(steps));
+        run = await pulumi(["refresh", "--yes", "--skip-preview", "--diff"]);
+        expectOutput(run.output, /~ 1 updated/, "the drift recorded by refresh");
         console.log(s3Calls(proxy));
-        expectSteps(steps, "refresh-drift", "the refresh after an out-of-band change");
-        steps = await engine.run(true);
-        console.log("  pulumi up (restores the declared policy):");
-        console.log(formatSteps(steps));
+        run = await pulumi(["up", "--yes", "--skip-preview", "--diff"]);
+        expectOutput(run.output, /~ 1 updated/, "the repair");
         console.log(s3Calls(proxy));
-        expectSteps(steps, "update", "the up after drift");
         await tryRequest("bob GET private/secret.txt (denied again)", () => bob.send(new GetObjectCommand({ Bucket: bucket, Key: "private/secret.txt" })));
 
+        banner("The state: no credentials in it");
+        const exported = (await pulumi(["stack", "export"], { quiet: true })).output;
+        const leaked = [env.users.alice.secretAccessKey, env.users.alice.accessKeyId].some((secret) => exported.includes(secret));
+        console.log(`  pulumi stack export: ${exported.length} bytes; alice's access key or secret in it: ${leaked ? "YES" : "no"}`);
+        if (leaked) throw new Error("demo: credentials leaked into state");
+
         banner("pulumi destroy");
-        steps = await engine.destroy();
-        console.log(formatSteps(steps));
+        run = await pulumi(["destroy", "--yes", "--skip-preview"]);
+        expectOutput(run.output, /- 2 deleted/, "the policy and the stack deleted");
         console.log(s3Calls(proxy));
         const afterDestroy = await tryRequest("bob GET public/hello.txt (no policy: denied)", () =>
             bob.send(new GetObjectCommand({ Bucket: bucket, Key: "public/hello.txt" })),
         );
         if (afterDestroy !== 403) throw new Error("demo: the policy is still in effect after destroy");
-
-        const credentialsInState = [env.users.alice.secretAccessKey, env.users.alice.accessKeyId].some((secret) => stateAfterUp.includes(secret));
-        console.log(
-            `\n  State after up: ${stateAfterUp.length} bytes, ${JSON.parse(stateAfterUp).resources[0].outputs.__provider.length} of them __provider; credentials in it: ${credentialsInState ? "YES" : "none"}`,
-        );
-        if (credentialsInState) throw new Error("demo: credentials leaked into state");
+        await pulumi(["stack", "rm", STACK, "--yes"]);
         banner("Demo finished: every step behaved as expected");
     } finally {
         await proxy?.close();
         if (env) await stopLocalS3(env);
+        // `stack rm` removes the stack's settings file; this is for a demo that stopped before it.
+        fs.rmSync(path.join(repoDir, `Pulumi.${STACK}.yaml`), { force: true });
         fs.rmSync(work, { recursive: true, force: true });
     }
 }

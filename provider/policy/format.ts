@@ -1,6 +1,6 @@
 /**
- * The text the provider puts to S3 and shows in previews: compact JSON in a deterministic order, with every value in
- * the user's own spelling.
+ * The text the provider puts to S3 and shows in previews: compact JSON, keys in a fixed order, statements and list
+ * items in the user's order without repeats, every value in the user's own spelling.
  */
 import { DOCUMENT_ELEMENTS, STATEMENT_ELEMENTS, canonicalStatementText, unknownKeys } from "./canonical";
 import { Keyed, canonicalJson, definedKeys, foldKeyed, isPlainObject, objectText, sortTexts, uniqueSpellings } from "./json";
@@ -17,7 +17,7 @@ import {
 } from "./rules";
 
 /**
- * A list as written, ordered by canonical value and without repeats. A single value stays single and a list of one is
+ * A list as written, in its order and without repeats. A single value stays single and a list of one is
  * written as its value (the same list to AWS), unless that value is itself a list, which would change its meaning.
  */
 function formatList(value: unknown, keyOf: (item: unknown) => string): string {
@@ -81,7 +81,7 @@ export function formatStatement(statement: Record<string, unknown>): string {
     return objectText(parts);
 }
 
-/** Statements as a list (a single statement object becomes a list of one), in canonical order without repeats. */
+/** Statements as a list (a single statement object becomes a list of one), in the order written, without repeats. */
 function formatStatements(value: unknown): string {
     const statements = statementList(value) as Array<Record<string, unknown>>;
     const entries: Keyed[] = new Array(statements.length);
@@ -94,13 +94,14 @@ function formatStatements(value: unknown): string {
 /**
  * Returns the text to put to S3 and to show in previews: compact JSON, keys in grammar order (Version, Id, Statement;
  * Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition; unknown keys after, sorted),
- * `Statement` always a list, statements and list items in canonical order without repeats, a list of one written as its
- * single value, and every value spelled as the user wrote it (action case, account id or root ARN, `"Principal": "*"`;
- * of duplicates that differ only in spelling, the first in canonical order is kept).
+ * `Statement` always a list, statements and list items in the order written without repeats, a list of one written as
+ * its single value, and every value spelled as the user wrote it (action case, account id or root ARN,
+ * `"Principal": "*"`; of duplicates that differ only in spelling, the first written is kept).
  *
  * Contract: `formatPolicy(x)` is equivalent to `x` ({@link policiesEquivalent}); `formatPolicy` is idempotent; documents
- * that differ only in key order, white space, statement or list order, repeats, or single value versus list of one
- * (statement object versus list of one) give the same text. Nothing is dropped except repeats.
+ * that differ only in key order, white space, repeats, or single value versus list of one (statement object versus list
+ * of one) give the same text. Statement and list order are kept: they never make a diff ({@link diffPolicies}), and
+ * kept, they let the CLI's display show an added statement as one addition. Nothing is dropped except repeats.
  *
  * @param policy the document's JSON text, or the document
  * @throws {@link PolicyParseError} when the policy cannot be read (see {@link parsePolicy})

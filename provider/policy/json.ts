@@ -71,12 +71,18 @@ function compareKeyed(a: Keyed, b: Keyed): number {
     return compareText(a.key, b.key) || compareText(a.text, b.text);
 }
 
-/** The texts of entries in canonical order, keeping the first spelling of each canonical value. */
+/**
+ * The texts of entries in the order written, each canonical value once, in its first spelling. Written order, not
+ * canonical order, because the Pulumi CLI shows a change to a JSON-valued string as a diff of lists by index: an
+ * appended statement or action then shows as one addition instead of shifting everything after it.
+ */
 export function uniqueSpellings(entries: Keyed[]): string[] {
-    entries.sort(compareKeyed);
+    const seen = new Set<string>();
     const texts: string[] = [];
-    for (let i = 0; i < entries.length; i++) {
-        if (i === 0 || entries[i].key !== entries[i - 1].key) texts.push(entries[i].text);
+    for (const entry of entries) {
+        if (seen.has(entry.key)) continue;
+        seen.add(entry.key);
+        texts.push(entry.text);
     }
     return texts;
 }

@@ -14,6 +14,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { LOCAL_S3_SCRIPT, LocalS3Env, startLocalS3 } from "./localS3";
 
+/** Finds the Pulumi CLI, or builds it (kept apart from ./pulumiCli so this setup does not load the Automation API). */
+const ENSURE_CLI_SCRIPT = path.resolve(__dirname, "../../scripts/pulumi-cli/ensure.sh");
+
 /**
  * The parts of jest's `globalConfig` this setup reads (declared here: `@jest/types` is not a direct dependency).
  * `testPathPatterns` is jest 30's object with `patterns`; older jest passed `testPathPattern`, a string.
@@ -28,7 +31,7 @@ export interface JestGlobalConfig {
 /** The jest projects (displayName) that never use the server; any other project is assumed to need it. @internal */
 export const PROJECTS_WITHOUT_SERVER = ["unit", "program"];
 /** The projects of jest.config.js, used when it cannot be read. @internal */
-export const ALL_PROJECTS = ["unit", "s3", "host", "program"];
+export const ALL_PROJECTS = ["unit", "s3", "host", "program", "cli"];
 
 /** The displayNames of the projects in `<rootDir>/jest.config.js`, or {@link ALL_PROJECTS}. @internal */
 export function projectNames(rootDir: string): string[] {
@@ -44,8 +47,11 @@ export function projectNames(rootDir: string): string[] {
     }
 }
 /** Where the tests that need the server live, to check the command line's path patterns against. */
-const SERVER_TEST_DIRS = ["tests/s3", "tests/host"];
-const SERVER_TEST_FILE = /\.(s3|host)\.test\.ts$/;
+const SERVER_TEST_DIRS = ["tests/s3", "tests/host", "tests/cli"];
+const SERVER_TEST_FILE = /\.(s3|host|cli)\.test\.ts$/;
+/** The CLI tier's tests: they need the Pulumi CLI too. */
+const CLI_TEST_DIR = "tests/cli";
+const CLI_TEST_FILE = /\.cli\.test\.ts$/;
 
 /** What setup leaves on `globalThis` for teardown. @internal */
 export interface LocalS3RunState {
@@ -125,9 +131,29 @@ export function reasonToSkip(globalConfig: JestGlobalConfig, argv: readonly stri
                     return true; // an odd pattern: start the server rather than guess
                 }
             });
-        if (!serverTests.some(matches)) return `the test path patterns (${patterns.join(" ")}) match no s3/host test`;
+        if (!serverTests.some(matches)) return `the test path patterns (${patterns.join(" ")}) match no s3/host/cli test`;
     }
     return undefined;
+}
+
+/** Whether this run includes the CLI tier (so the Pulumi CLI must be built or found before the tests start). @internal */
+export function runsCliTier(globalConfig: JestGlobalConfig, argv: readonly string[]): boolean {
+    const projects = selectedProjects(argv, projectNames(globalConfig.rootDir));
+    if (projects && !projects.includes("cli")) return false;
+    const patterns = testPathPatterns(globalConfig);
+    if (patterns.length === 0) return true;
+    const cliTests = listFiles(path.join(globalConfig.rootDir, CLI_TEST_DIR)).filter((file) => CLI_TEST_FILE.test(file));
+    return cliTests.some((file) => patterns.some((pattern) => new RegExp(pattern, "i").test(file)));
+}
+
+/** Finds or builds the Pulumi CLI once for the whole run (minutes on a fresh machine), and publishes its root to the workers. */
+function ensurePulumiCli(): void {
+    if (process.env.PULUMI_CLI_ROOT) return;
+    const started = Date.now();
+    const result = spawnSync("bash", [ENSURE_CLI_SCRIPT], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    if (result.status !== 0) throw new Error(`the CLI tier needs the Pulumi CLI, and scripts/pulumi-cli/ensure.sh failed (exit ${result.status})`);
+    process.env.PULUMI_CLI_ROOT = result.stdout.trim();
+    log(`Pulumi CLI at ${process.env.PULUMI_CLI_ROOT} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 function log(message: string): void {
@@ -145,6 +171,7 @@ function stopSync(dir: string): void {
  * @throws Error explaining why the server could not start (e.g. the apt-get failure), so the run stops at once.
  */
 export default async function globalSetup(globalConfig: JestGlobalConfig, _projectConfig?: unknown): Promise<void> {
+    if (runsCliTier(globalConfig, process.argv)) ensurePulumiCli();
     const existing = process.env.LOCAL_S3_ENV_FILE;
     if (existing && fs.existsSync(existing)) {
         log(`reusing the local S3 server described by LOCAL_S3_ENV_FILE=${existing}`);

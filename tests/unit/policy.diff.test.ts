@@ -153,13 +153,13 @@ describe(formatPolicy.name, () => {
         Version: "2012-10-17",
     };
 
-    it("writes compact JSON in grammar order, keeping the user's spelling", () => {
+    it("writes compact JSON in grammar order, keeping the user's spelling and order, each value once", () => {
         expect(formatPolicy(messy)).toBe(
             '{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow",' +
-                '"Principal":{"AWS":"111122223333","Service":"cloudfront.amazonaws.com"},' +
-                '"Action":["s3:GetObject","S3:listBucket"],' +
-                `"Resource":["${BUCKET}","${OBJECTS}"],` +
-                '"Condition":{"Bool":{"aws:SecureTransport":true},"StringLike":{"s3:prefix":["","home/"]}}}]}',
+                '"Principal":{"AWS":"arn:aws:iam::111122223333:root","Service":"cloudfront.amazonaws.com"},' +
+                '"Action":["S3:listBucket","s3:GetObject"],' +
+                `"Resource":["${OBJECTS}","${BUCKET}"],` +
+                '"Condition":{"Bool":{"aws:SecureTransport":true},"StringLike":{"s3:prefix":["home/",""]}}}]}',
         );
     });
 
@@ -190,11 +190,15 @@ describe(formatPolicy.name, () => {
         expect(policiesEquivalent(formatPolicy(policy), policy)).toBe(true);
     });
 
-    it("orders statements canonically and drops exact repeats", () => {
-        const a = formatPolicy(doc(allowRead, denyDelete, allowRead));
+    it("keeps statements in the order written and drops repeats, so an appended statement is appended in the text", () => {
+        const a = formatPolicy(doc(denyDelete, allowRead, denyDelete));
         expect(a).toBe(formatPolicy(doc(denyDelete, allowRead)));
-        expect(a.indexOf("AllowRead")).toBeLessThan(a.indexOf("DenyDelete"));
-        expect(a.match(/AllowRead/g)).toHaveLength(1);
+        expect(a.indexOf("DenyDelete")).toBeLessThan(a.indexOf("AllowRead"));
+        expect(a.match(/DenyDelete/g)).toHaveLength(1);
+        const reordered = formatPolicy(doc(allowRead, denyDelete));
+        expect(reordered.indexOf("AllowRead")).toBeLessThan(reordered.indexOf("DenyDelete"));
+        expect(policiesEquivalent(reordered, a)).toBe(true);
+        expect(diffPolicies(a, reordered).equivalent).toBe(true);
     });
 
     it("keeps unknown elements, sorted after the known ones", () => {
@@ -229,16 +233,16 @@ describe(formatPolicy.name, () => {
         expect(text).toContain('"Condition":{"StringEquals":{"aws:PrincipalAccount":"1","AWS:SourceVpc":"a","aws:SourceVpc":"b"}}');
     });
 
-    it("gives the same text for documents that differ only in key order, white space, statement order, list order and list shape", () => {
+    it("gives the same text for documents that differ only in key order, white space, repeats and list shape", () => {
         const reordered = {
             Version: "2012-10-17",
             Statement: [
                 {
                     Sid: "Read",
                     Effect: "Allow",
-                    Principal: { Service: ["cloudfront.amazonaws.com"], AWS: ["111122223333", "arn:aws:iam::111122223333:root"] },
-                    Action: ["s3:getobject", "S3:listBucket", "s3:GetObject"],
-                    Resource: [BUCKET, OBJECTS],
+                    Principal: { Service: ["cloudfront.amazonaws.com"], AWS: ["arn:aws:iam::111122223333:root", "111122223333"] },
+                    Action: ["S3:listBucket", "s3:GetObject", "s3:getobject"],
+                    Resource: [OBJECTS, BUCKET, OBJECTS],
                     Condition: { StringLike: { "s3:prefix": ["home/", ""] }, Bool: { "aws:SecureTransport": [true] } },
                 },
             ],

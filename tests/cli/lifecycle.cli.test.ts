@@ -1,0 +1,149 @@
+/**
+ * The resource under the real Pulumi engine (the `pulumi` CLI through the Automation API) against RadosGW: the
+ * lifecycle, equivalent rewrites that must plan nothing, a real change that must plan one update, drift found by
+ * refresh, replacement when `bucket` changes, a rename with `aliases`, and destroy.
+ */
+import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
+import { policiesEquivalent } from "../../provider/policy";
+import { BucketTracker, LocalS3Env, bobReads, bucketTracker, livePolicy, loadLocalS3Env, s3ClientFor } from "../support/localS3";
+import { CliWorld, ScenarioStack, linkPackageIntoTestProgram, newCliWorld, newScenarioStack, removeStackFile } from "../support/pulumiCli";
+
+jest.setTimeout(240_000);
+
+describe("the real engine: lifecycle of one BucketPolicy", () => {
+    let s3: LocalS3Env;
+    let alice: S3Client;
+    let buckets: BucketTracker;
+    let world: CliWorld;
+    let scenario: ScenarioStack;
+
+    beforeAll(async () => {
+        s3 = loadLocalS3Env();
+        alice = s3ClientFor(s3, "alice");
+        buckets = bucketTracker(alice);
+        linkPackageIntoTestProgram();
+        world = await newCliWorld(s3);
+        scenario = await newScenarioStack(world, "lifecycle", s3.endpoint);
+    });
+
+    afterAll(async () => {
+        await scenario?.stack.destroy().catch(() => undefined);
+        if (scenario) removeStackFile(scenario.stack);
+        world?.dispose();
+        await buckets?.destroyAll();
+    });
+
+    const document = (bucket: string, statements: object[]) => ({ Version: "2012-10-17", Statement: statements });
+
+    it("previews a create with no S3 call, creates with one put, then plans nothing for equivalent rewrites", async () => {
+        const bucket = await buckets.newBucket("cli-life");
+        const v1 = document(bucket, [bobReads(s3, bucket, { sid: "Read", action: ["s3:GetObject", "s3:GetObjectVersion"] })]);
+        scenario.declare([{ name: "policy", bucket, policy: v1 }]);
+
+        const preview = await scenario.stack.preview({ diff: true });
+        expect(preview.changeSummary).toMatchObject({ create: 1 });
+        expect(await livePolicy(alice, bucket)).toBeUndefined();
+
+        const up = await scenario.stack.up();
+        expect(up.summary.resourceChanges).toMatchObject({ create: 1 });
+        const live = await livePolicy(alice, bucket);
+        expect(live).toBeDefined();
+        expect(policiesEquivalent(live as string, v1)).toBe(true);
+
+        // Reordered keys and actions, another case, a duplicate, a statement object instead of a list, pretty-printed.
+        const rewritten = {
+            Statement: {
+                Resource: `arn:aws:s3:::${bucket}/*`,
+                Action: ["S3:GetObjectVersion", "s3:getobject", "s3:GetObject"],
+                Principal: { AWS: [s3.users.bob.principalArn] },
+                Effect: "Allow",
+                Sid: "Read",
+            },
+            Version: "2012-10-17",
+        };
+        scenario.declare([{ name: "policy", bucket, policy: JSON.stringify(rewritten, null, 4) }]);
+        await expect(scenario.stack.preview({ expectNoChanges: true })).resolves.toBeDefined();
+        const noop = await scenario.stack.up({ expectNoChanges: true });
+        expect(noop.summary.resourceChanges).toEqual({ same: 2 });
+    });
+
+    it("plans one update for a real change, shows the changed statement in preview --diff, and puts it", async () => {
+        const bucket = await buckets.newBucket("cli-change");
+        const v1 = document(bucket, [bobReads(s3, bucket, { sid: "Read" })]);
+        scenario.declare([{ name: "policy", bucket, policy: v1 }]);
+        await scenario.stack.up();
+
+        const v2 = document(bucket, [bobReads(s3, bucket, { sid: "Read" }), bobReads(s3, bucket, { sid: "Versions", action: "s3:GetObjectVersion" })]);
+        scenario.declare([{ name: "policy", bucket, policy: v2 }]);
+        await expect(scenario.stack.preview({ expectNoChanges: true })).rejects.toThrow(/no changes were expected/i);
+        const preview = await scenario.stack.preview({ diff: true });
+        expect(preview.changeSummary).toMatchObject({ update: 1 });
+        // The CLI shows a JSON-valued string as an object diff: the added statement appears by its Sid and action.
+        expect(preview.stdout).toMatch(/\+\s+.*"?Sid"?\s*:\s*"Versions"/);
+        expect(preview.stdout).toMatch(/s3:GetObjectVersion/);
+
+        const up = await scenario.stack.up();
+        expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
+        expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, v2)).toBe(true);
+    });
+
+    it("refresh records an out-of-band change as drift, and up puts the declared policy back", async () => {
+        const bucket = await buckets.newBucket("cli-drift");
+        const declared = document(bucket, [bobReads(s3, bucket, { sid: "Read" })]);
+        scenario.declare([{ name: "policy", bucket, policy: declared }]);
+        await scenario.stack.up();
+
+        const edited = document(bucket, [bobReads(s3, bucket, { sid: "Read", action: "s3:*" })]);
+        await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(edited) }));
+        const refresh = await scenario.stack.refresh();
+        expect(refresh.summary.resourceChanges).toMatchObject({ update: 1 });
+        const preview = await scenario.stack.preview();
+        expect(preview.changeSummary).toMatchObject({ update: 1 });
+        await scenario.stack.up();
+        expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, declared)).toBe(true);
+        await expect(scenario.stack.preview({ expectNoChanges: true, refresh: true })).resolves.toBeDefined();
+    });
+
+    it("replaces the resource when bucket changes: the new bucket gets the policy, the old one loses it", async () => {
+        const first = await buckets.newBucket("cli-repl-a");
+        const second = await buckets.newBucket("cli-repl-b");
+        scenario.declare([{ name: "policy", bucket: first, policy: document(first, [bobReads(s3, first)]) }]);
+        await scenario.stack.up();
+
+        scenario.declare([{ name: "policy", bucket: second, policy: document(second, [bobReads(s3, second)]) }]);
+        const preview = await scenario.stack.preview();
+        expect(preview.changeSummary).toMatchObject({ replace: 1 });
+        const up = await scenario.stack.up();
+        expect(up.summary.resourceChanges).toMatchObject({ replace: 1 });
+        expect(await livePolicy(alice, first)).toBeUndefined();
+        expect(await livePolicy(alice, second)).toBeDefined();
+    });
+
+    it("a rename with aliases plans nothing and keeps the policy; without an alias it is a create and a delete", async () => {
+        const bucket = await buckets.newBucket("cli-alias");
+        const policy = document(bucket, [bobReads(s3, bucket)]);
+        scenario.declare([{ name: "old-name", bucket, policy }]);
+        await scenario.stack.up();
+
+        scenario.declare([{ name: "new-name", bucket, policy, aliases: ["old-name"] }]);
+        await expect(scenario.stack.preview({ expectNoChanges: true })).resolves.toBeDefined();
+        const up = await scenario.stack.up();
+        expect(up.summary.resourceChanges).toMatchObject({ same: 2 });
+        expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, policy)).toBe(true);
+
+        scenario.declare([{ name: "third-name", bucket, policy }]);
+        const preview = await scenario.stack.preview();
+        expect(preview.changeSummary).toMatchObject({ create: 1, delete: 1 });
+    });
+
+    it("destroy deletes the policy, and a second destroy has nothing to do", async () => {
+        const bucket = await buckets.newBucket("cli-destroy");
+        scenario.declare([{ name: "policy", bucket, policy: document(bucket, [bobReads(s3, bucket)]) }]);
+        await scenario.stack.up();
+        const destroyed = await scenario.stack.destroy();
+        expect(destroyed.summary.resourceChanges).toMatchObject({ delete: 2 });
+        expect(await livePolicy(alice, bucket)).toBeUndefined();
+        const again = await scenario.stack.destroy();
+        expect(again.summary.resourceChanges ?? {}).not.toHaveProperty("delete");
+    });
+});

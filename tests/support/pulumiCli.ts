@@ -1,0 +1,139 @@
+/**
+ * The CLI tier's fixture: the real `pulumi` (from `scripts/pulumi-cli/ensure.sh`), driven through the Automation API
+ * (`@pulumi/pulumi/automation`) or as a plain process, on a file backend in a temporary folder with the passphrase
+ * secrets provider, offline, with one local S3 user's credentials in the environment (never in config or state).
+ */
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { LocalS3Env, LocalS3UserName } from "./localS3";
+import type { Scenario, ScenarioResource } from "../cli/program";
+
+export const REPO_DIR = path.resolve(__dirname, "../..");
+/** The CLI tier's program: a user's program that imports the package by name. */
+export const TEST_PROGRAM_DIR = path.join(REPO_DIR, "tests/cli/program");
+export const ENSURE_CLI_SCRIPT = path.join(REPO_DIR, "scripts/pulumi-cli/ensure.sh");
+export const PASSPHRASE = "cli-tier-passphrase";
+
+/**
+ * The CLI's root (`<root>/bin/pulumi`): `PULUMI_CLI_ROOT` when the global setup already provided it, otherwise the
+ * ensure script's answer (a build on first use).
+ */
+export function pulumiCliRoot(): string {
+    if (process.env.PULUMI_CLI_ROOT) return process.env.PULUMI_CLI_ROOT;
+    const result = spawnSync("bash", [ENSURE_CLI_SCRIPT], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    if (result.status !== 0) throw new Error(`scripts/pulumi-cli/ensure.sh failed (exit ${result.status})`);
+    process.env.PULUMI_CLI_ROOT = result.stdout.trim();
+    return process.env.PULUMI_CLI_ROOT;
+}
+
+/**
+ * Links this repository into the test program's node_modules, as `npm install <path-to-repo>` does, so the program
+ * and the provider host load `pulumi-s3-bucket-policy` by name.
+ */
+export function linkPackageIntoTestProgram(): void {
+    const link = path.join(TEST_PROGRAM_DIR, "node_modules", "pulumi-s3-bucket-policy");
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    if (fs.existsSync(link) && fs.realpathSync(link) === fs.realpathSync(REPO_DIR)) return;
+    fs.rmSync(link, { force: true, recursive: true });
+    fs.symlinkSync(path.relative(path.dirname(link), REPO_DIR), link, "dir");
+}
+
+/** A private world for one suite: a file backend, a PULUMI_HOME, the environment every pulumi command gets. */
+export interface CliWorld {
+    dir: string;
+    backendUrl: string;
+    envVars: Record<string, string>;
+    command: PulumiCommand;
+    /** Removes the folders. */
+    dispose(): void;
+}
+
+/** The environment of the CLI and the plugins it starts: offline settings, the passphrase, one user's credentials. */
+export function cliEnv(dir: string, s3: LocalS3Env, user: LocalS3UserName = "alice"): Record<string, string> {
+    const bin = path.join(pulumiCliRoot(), "bin");
+    return {
+        PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
+        PULUMI_HOME: path.join(dir, "home"),
+        PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`,
+        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PULUMI_SKIP_CONFIRMATIONS: "true",
+        // The tests' program is type-checked by `npm run typecheck`; the CLI runs it transpile-only, as fast as it gets.
+        PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+        AWS_ACCESS_KEY_ID: s3.users[user].accessKeyId,
+        AWS_SECRET_ACCESS_KEY: s3.users[user].secretAccessKey,
+        AWS_REGION: s3.region,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    };
+}
+
+export async function newCliWorld(s3: LocalS3Env, user: LocalS3UserName = "alice"): Promise<CliWorld> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bp-cli-"));
+    fs.mkdirSync(path.join(dir, "backend"));
+    const envVars = cliEnv(dir, s3, user);
+    const command = await PulumiCommand.get({ root: pulumiCliRoot() });
+    return { dir, backendUrl: envVars.PULUMI_BACKEND_URL, envVars, command, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A new stack of `workDir`'s program in `world`; its `Pulumi.<stack>.yaml` is written in `workDir` (git-ignored). */
+export async function newStack(world: CliWorld, stackName: string, workDir = TEST_PROGRAM_DIR): Promise<Stack> {
+    const workspace = await LocalWorkspace.create({
+        workDir,
+        pulumiHome: world.envVars.PULUMI_HOME,
+        envVars: world.envVars,
+        pulumiCommand: world.command,
+    });
+    return Stack.create(stackName, workspace);
+}
+
+/** Removes a stack's settings file from the program folder (the backend folder goes with the world). */
+export function removeStackFile(stack: Stack, workDir = TEST_PROGRAM_DIR): void {
+    fs.rmSync(path.join(workDir, `Pulumi.${stack.name}.yaml`), { force: true });
+}
+
+/** The result of a plain `pulumi` process. */
+export interface CliRun {
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs `pulumi args…` in `cwd` as a process, as a pipeline does; `onStdout` sees the output as it comes. */
+export function runPulumi(world: CliWorld, cwd: string, args: string[], onStdout?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<CliRun> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(path.join(pulumiCliRoot(), "bin", "pulumi"), args, {
+            cwd,
+            env: { ...process.env, ...world.envVars },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+            stdout += chunk.toString();
+            onStdout?.(stdout, child);
+        });
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on("error", reject);
+        child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    });
+}
+
+/** A stack of the test program, and the scenario it declares. */
+export interface ScenarioStack {
+    stack: Stack;
+    /** Writes the scenario the next pulumi command will run. */
+    declare(resources: ScenarioResource[]): void;
+}
+
+/** A stack of {@link TEST_PROGRAM_DIR} whose program declares what {@link ScenarioStack.declare} last wrote. */
+export async function newScenarioStack(world: CliWorld, stackName: string, endpoint: string): Promise<ScenarioStack> {
+    const stack = await newStack(world, stackName);
+    const scenarioFile = path.join(world.dir, `${stackName}.scenario.json`);
+    await stack.setAllConfig({ scenarioFile: { value: scenarioFile }, endpoint: { value: endpoint } });
+    return { stack, declare: (resources) => fs.writeFileSync(scenarioFile, JSON.stringify({ resources } satisfies Scenario)) };
+}

@@ -53,6 +53,12 @@ export const INPUT_NAMES: ReadonlyArray<keyof BucketPolicyInputs> = [
     "retryTimeoutSeconds",
 ];
 
+/**
+ * Not an input a user sets: `BucketPolicy` sends it, empty and secret, when `policy` is secret, so that the engine keeps
+ * the `canonicalPolicy` output secret too (it marks an output secret only when the same-named input was).
+ */
+export const SECRECY_MARKER = "canonicalPolicy";
+
 /** Inputs that change where the policy lives: a change replaces the resource. */
 export const REPLACE_ON_CHANGE: ReadonlyArray<keyof BucketPolicyInputs> = ["bucket", "endpoint"];
 

@@ -41,6 +41,16 @@ function policyText(policy: pulumi.Input<string | PolicyDocumentArgs>): pulumi.O
     return pulumi.output(policy).apply((value) => (typeof value === "string" ? value : JSON.stringify(value)));
 }
 
+/**
+ * The engine marks an output secret only when the input of the same name held a secret (`annotateSecrets` in
+ * pulumi/pulumi's provider plugin), so `policy` alone would leave `canonicalPolicy`, its canonical copy, in plain text
+ * in state. A secret policy therefore gets a secret, empty `canonicalPolicy` input (`check` keeps it; the provider
+ * fills the output); a plain one gets none.
+ */
+function canonicalPolicySecrecy(policy: pulumi.Output<string>): pulumi.Output<string | undefined> {
+    return pulumi.output(pulumi.isSecret(policy).then((secret) => (secret ? pulumi.secret("") : undefined)));
+}
+
 /** Why the `import` resource option cannot work for a dynamic resource, and what to do instead. */
 function importRefusal(name: string): string {
     return (
@@ -105,9 +115,10 @@ export class BucketPolicy extends pulumi.dynamic.Resource {
             profile: undefined,
             retryTimeoutSeconds: undefined,
             ...args,
-            policy: args.policy === undefined ? undefined : policyText(args.policy),
-            canonicalPolicy: undefined,
         };
+        const policy = args.policy === undefined ? undefined : policyText(args.policy);
+        props.policy = policy;
+        props.canonicalPolicy = policy === undefined ? undefined : canonicalPolicySecrecy(policy);
         super(sharedProvider, name, props, opts, "s3", "BucketPolicy");
     }
 }

@@ -3,7 +3,7 @@
  * policy, the statement) and what is wrong. Pure: no SDK, no Pulumi.
  */
 import { formatPolicy, parsePolicy } from "./policy";
-import { CHECKSUM_ALGORITHMS, INPUT_NAMES, UNKNOWN, containsUnknown } from "./inputs";
+import { CHECKSUM_ALGORITHMS, INPUT_NAMES, SECRECY_MARKER, UNKNOWN, containsUnknown } from "./inputs";
 
 export interface Failure {
     property: string;
@@ -56,6 +56,7 @@ function optionalType(failures: Failure[], news: Record<string, unknown>, proper
 export function validateSettings(news: Record<string, unknown>): Failure[] {
     const failures: Failure[] = [];
     for (const key of Object.keys(news)) {
+        if (key === SECRECY_MARKER && (news[key] === "" || news[key] === UNKNOWN)) continue;
         if (key !== "__provider" && !(INPUT_NAMES as readonly string[]).includes(key)) {
             failures.push({ property: key, reason: `${key} is not an input of BucketPolicy (known inputs: ${INPUT_NAMES.join(", ")})` });
         }

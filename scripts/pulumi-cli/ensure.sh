@@ -59,10 +59,12 @@ build() { # $1: module dir, $2: main package, $3: output name, $4: version stamp
     log "built $3 in $((SECONDS - started)) s"
 }
 
-# Progress while the (silent) compiler runs: one line every 30 s.
-( while sleep 30; do log "  still building ($(du -sh "$(go env GOMODCACHE 2>/dev/null)" 2>/dev/null | cut -f1) of Go modules so far)"; done ) &
-ticker=$!
-trap 'kill $ticker 2>/dev/null || true' EXIT
+# Progress while the (silent) compiler runs: one line every 30 s, on stderr (stdout carries only the answer).
+if [ ! -x "$bin/pulumi" ] || [ ! -x "$bin/pulumi-language-nodejs" ]; then
+    ( while sleep 30; do log "  still building ($(du -sh "$(go env GOMODCACHE)" 2>/dev/null | cut -f1) in Go's module cache)"; done ) >&2 &
+    ticker=$!
+    trap 'kill $ticker 2>/dev/null || true' EXIT
+fi
 
 build "$HERE/language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs pulumi-language-nodejs "$LANGUAGE_NODEJS_VERSION"
 build "$HERE/cli" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi pulumi "$PULUMI_VERSION"

@@ -74,7 +74,7 @@ describe("the real engine at scale", () => {
         proxy.reset();
 
         const up = await scenario.stack.up({ parallel: 16 });
-        expect(up.summary.resourceChanges).toMatchObject({ create: 200 });
+        expect(up.summary.resourceChanges).toMatchObject({ create: 201 }); // and the stack
         const puts = proxy.requests.filter((r) => r.operation === "PutBucketPolicy");
         expect(puts).toHaveLength(200);
         expect(new Set(puts.map((r) => r.bucket)).size).toBe(200);

@@ -18,7 +18,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { DynamicProviderHost } from "../scripts/engine/host";
+import { DynamicProviderHost } from "../tests/support/providerHost";
 import { LOCAL_S3_SCRIPT, LocalS3Env, makeShortTempDir, s3ClientFor, startLocalS3, stopLocalS3 } from "../tests/support/localS3";
 import { startS3Proxy } from "../tests/support/s3proxy";
 import { REPO_DIR, buildIfStale } from "./lib/build";

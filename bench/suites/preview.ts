@@ -4,7 +4,7 @@
  * (PULUMI_PARALLEL_DIFF off) — and the host's peak memory meanwhile. No S3 call is made (the endpoint is a closed
  * port: a call would fail the run).
  */
-import { DynamicProviderHost, Props } from "../../scripts/engine/host";
+import { DynamicProviderHost, Props } from "../../tests/support/providerHost";
 import { REPO_DIR } from "../lib/build";
 import { distPolicy, distProvider } from "../lib/dist";
 import { readMemory, sampleMemory } from "../lib/memory";

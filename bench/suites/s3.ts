@@ -4,7 +4,7 @@
  * the engine's default parallelism.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { DynamicProviderHost, Props } from "../../scripts/engine/host";
+import { DynamicProviderHost, Props } from "../../tests/support/providerHost";
 import type { LocalS3Env } from "../../tests/support/localS3";
 import { createTestBucket, destroyBucket } from "../../tests/support/localS3";
 import type { S3Proxy } from "../../tests/support/s3proxy";

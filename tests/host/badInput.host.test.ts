@@ -5,7 +5,7 @@
  * and all), it must come back as a check failure that names the input (and, for the policy, the statement and
  * element), never as a crash, and with no S3 call at all (the recording proxy counts them).
  */
-import { DynamicProviderHost, Props } from "../../scripts/engine/host";
+import { DynamicProviderHost, Props } from "../support/providerHost";
 import { serializeProvider, startProviderHost } from "../support/hostFixture";
 import { loadLocalS3Env } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";

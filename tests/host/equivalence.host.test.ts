@@ -3,7 +3,7 @@
  * reformatted, reordered, re-spelt policy is no change; a one-action change is a change. No S3 call is involved.
  */
 import { canonicalizePolicy } from "../../provider/policy";
-import { DynamicProviderHost } from "../../scripts/engine/host";
+import { DynamicProviderHost } from "../support/providerHost";
 import { REPO_DIR, serializeProvider } from "../support/hostFixture";
 
 const bucket = "preview-bucket";

@@ -13,7 +13,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { BucketPolicy } from "../../provider";
-import { DynamicProviderHost, Props } from "../../scripts/engine/host";
+import { DynamicProviderHost, Props } from "../support/providerHost";
 import { hostFailure, policyCalls, startProviderHost } from "../support/hostFixture";
 import { BucketTracker, LocalS3Env, bobReads, bucketTracker, loadLocalS3Env, s3ClientFor } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";

@@ -4,7 +4,7 @@
  * stripped). Every RPC the engine uses is exercised.
  */
 import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
-import { DynamicProviderHost, Props, UNKNOWN, secret } from "../../scripts/engine/host";
+import { DynamicProviderHost, Props, UNKNOWN, secret } from "../support/providerHost";
 import { hostFailure, policyCalls, serializeProvider, startProviderHost } from "../support/hostFixture";
 import { BucketTracker, LocalS3Env, bobReads, bucketTracker, loadLocalS3Env, s3ClientFor } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";

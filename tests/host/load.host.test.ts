@@ -8,7 +8,7 @@
  */
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
-import { DynamicProviderHost, Props } from "../../scripts/engine/host";
+import { DynamicProviderHost, Props } from "../support/providerHost";
 import { serializeProvider, startProviderHost } from "../support/hostFixture";
 import { LocalS3Env, bobReads, destroyBucket, livePolicy, loadLocalS3Env, s3ClientFor, uniqueBucketName } from "../support/localS3";
 import { FaultRule, S3Proxy, startS3Proxy } from "../support/s3proxy";

@@ -4,8 +4,7 @@
  * Create never overwrites a policy it did not put (unless `adoptExisting`), and delete never removes a policy that is
  * no longer the one it put. The `@pulumi/aws` BucketPolicy bug (a replacement or a second resource on the same bucket:
  * the engine creates the new resource, then deletes the old one, and the old one's delete removed the new policy) is
- * replayed end to end against RadosGW, through the real host and through the mini engine running this repository's
- * program. One case the provider cannot tell apart — old and new policies that mean the same — is tested as a known
+ * replayed against RadosGW through the real host here, and under the real engine in tests/cli/ownership.cli.test.ts. One case the provider cannot tell apart — old and new policies that mean the same — is tested as a known
  * limit, with its recovery and its workaround.
  */
 import * as fs from "fs";
@@ -13,8 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { GetBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
-import { MiniEngine } from "../../scripts/engine/engine";
-import { DynamicProviderHost, HostCallError, Props } from "../../scripts/engine/host";
+import { DynamicProviderHost, HostCallError, Props } from "../support/providerHost";
 import { REPO_DIR, checkAndCreate, hostEnvFor, hostFailure, policyCalls, serializeProvider, startProviderHost } from "../support/hostFixture";
 import {
     BucketTracker,
@@ -189,68 +187,4 @@ describe("reliability: no clobbering, through the real host", () => {
             expect(await livePolicy(alice, bucket)).toBe(renamed.outputs.policy);
         });
     });
-});
-
-describe("reliability: no clobbering, through the mini engine running this repository's program", () => {
-    let env: LocalS3Env;
-    let proxyA: S3Proxy;
-    let proxyB: S3Proxy;
-    let alice: S3Client;
-    let bucket: string;
-    let stateDir: string;
-
-    beforeAll(async () => {
-        env = loadLocalS3Env();
-        alice = s3ClientFor(env, "alice");
-        // Two endpoints for one server: changing `endpoint` replaces the resource (create-before-delete) on the same bucket.
-        proxyA = await startS3Proxy({ target: env.endpoint });
-        proxyB = await startS3Proxy({ target: env.endpoint });
-        bucket = await createTestBucket(alice, "clob-engine");
-        stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "clob-engine-"));
-    });
-    afterAll(async () => {
-        await proxyA?.close();
-        await proxyB?.close();
-        if (bucket) await destroyBucket(alice, bucket);
-        if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
-    });
-
-    const engineFor = (endpoint: string, policy: string) =>
-        new MiniEngine({
-            programDir: REPO_DIR,
-            stateFile: path.join(stateDir, "state.json"),
-            project: "s3-bucket-policy",
-            stack: "dev",
-            config: {
-                "aws:region": env.region,
-                "s3-bucket-policy:bucket": bucket,
-                "s3-bucket-policy:policy": policy,
-                "s3-bucket-policy:endpoint": endpoint,
-                "s3-bucket-policy:adoptExisting": "true",
-            },
-            env: hostEnvFor(env, "alice"),
-        });
-    const policy = (sid: string) => JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, bucket, { sid })] });
-    const live = async () => (await alice.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy as string;
-
-    it("an endpoint change replaces the resource on the same bucket; the new policy survives the old resource's delete", async () => {
-        expect((await engineFor(proxyA.endpoint, policy("Before")).run(true)).map((s) => s.op)).toEqual(["create"]);
-        const steps = await engineFor(proxyB.endpoint, policy("After")).run(true);
-        expect(steps.map((s) => s.op)).toEqual(["replace"]);
-        expect(steps[0].detail[0]).toBe("replace because of: endpoint");
-        // The old resource's delete went through the old endpoint: it read the policy, saw it was not its own, and left it.
-        expect(
-            proxyA.requests
-                .filter((r) => r.bucket === bucket)
-                .map((r) => r.operation)
-                .slice(-1),
-        ).toEqual(["GetBucketPolicy"]);
-        expect(proxyB.requests.filter((r) => r.bucket === bucket).map((r) => r.operation)).toEqual(["GetBucketPolicy", "PutBucketPolicy"]);
-        expect(policiesEquivalent(await live(), policy("After"))).toBe(true);
-        const state = JSON.parse(fs.readFileSync(path.join(stateDir, "state.json"), "utf8"));
-        expect(state.resources).toHaveLength(1);
-        expect(state.resources[0].outputs.endpoint).toBe(proxyB.endpoint);
-        // Nothing changes after apply.
-        expect((await engineFor(proxyB.endpoint, policy("After")).run(false)).map((s) => s.op)).toEqual(["same"]);
-    }, 120_000);
 });

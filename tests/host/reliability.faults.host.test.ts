@@ -9,7 +9,7 @@
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
-import { DynamicProviderHost, Props } from "../../scripts/engine/host";
+import { DynamicProviderHost, Props } from "../support/providerHost";
 import { checkAndCreate, checkNew, hostFailure, policyCalls, serializeProvider, startProviderHost } from "../support/hostFixture";
 import { BucketTracker, LocalS3Env, bobReads, bucketTracker, livePolicy, loadLocalS3Env, s3ClientFor, uniqueBucketName } from "../support/localS3";
 import { FaultRule, S3Proxy, startS3Proxy } from "../support/s3proxy";

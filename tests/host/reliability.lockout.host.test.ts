@@ -6,7 +6,7 @@
  * bucket-policy operations. RadosGW enforces such a Deny even against the bucket owner, so the lockout is shown for real.
  */
 import { GetBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
-import { DynamicProviderHost, Props } from "../../scripts/engine/host";
+import { DynamicProviderHost, Props } from "../support/providerHost";
 import { hostFailure, serializeProvider, startProviderHost } from "../support/hostFixture";
 import { BucketTracker, LocalS3Env, bobReads, bucketTracker, loadLocalS3Env, s3ClientFor } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";

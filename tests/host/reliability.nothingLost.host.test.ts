@@ -11,7 +11,7 @@ import * as http from "http";
 import type { AddressInfo } from "net";
 import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
-import { DynamicProviderHost, HostCallError, Props } from "../../scripts/engine/host";
+import { DynamicProviderHost, HostCallError, Props } from "../support/providerHost";
 import { checkNew, hostFailure, policyCalls, serializeProvider, startProviderHost } from "../support/hostFixture";
 import { BucketTracker, LocalS3Env, bobReads, bucketTracker, livePolicy, loadLocalS3Env, s3ClientFor } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
-import { DynamicProviderHost, HostCallError, Props } from "../../scripts/engine/host";
+import { DynamicProviderHost, HostCallError, Props } from "../support/providerHost";
 import { hostEnvFor, serializeProvider, startProviderHost } from "../support/hostFixture";
 import { BucketTracker, LocalS3Env, bobReads, bucketTracker, loadLocalS3Env, s3ClientFor } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";

@@ -10,7 +10,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { LazyBucketPolicyProvider } from "../../provider/lazyProvider";
-import { DynamicProviderHost, HostCallError, Props } from "../../scripts/engine/host";
+import { DynamicProviderHost, HostCallError, Props } from "./providerHost";
 import { LocalS3Env, LocalS3UserName } from "./localS3";
 import { RecordedRequest, S3Proxy } from "./s3proxy";
 

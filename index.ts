@@ -45,7 +45,17 @@ function fromPolicyDir(): PolicySource[] {
 const sources = [...fromSingleBucket(), ...fromPolicyDir()];
 if (sources.length === 0) throw new Error("config: set bucket with policyFile/policy, or policyDir (see Pulumi.yaml)");
 
-const owners = config.getObject<Record<string, string>>("bucketOwners") ?? {};
+/**
+ * Per-bucket expected owners (`bucketOwners`). `pulumi config set --path` stores an all-digit value without a leading
+ * zero as a number (one with a leading zero stays text), so numbers are turned back into their digits; the provider's
+ * check then validates each id.
+ */
+function bucketOwners(): Record<string, string> {
+    const owners = config.getObject<Record<string, unknown>>("bucketOwners") ?? {};
+    return Object.fromEntries(Object.entries(owners).map(([bucket, owner]) => [bucket, typeof owner === "number" ? String(owner) : (owner as string)]));
+}
+
+const owners = bucketOwners();
 const connection: Partial<BucketPolicyArgs> = {
     endpoint: config.get("endpoint") || undefined,
     region: config.get("region") || undefined,

@@ -7,24 +7,11 @@
  * replayed against RadosGW through the real host here, and under the real engine in tests/cli/ownership.cli.test.ts. One case the provider cannot tell apart — old and new policies that mean the same — is tested as a known
  * limit, with its recovery and its workaround.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { GetBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
 import { DynamicProviderHost, HostCallError, Props } from "../support/providerHost";
-import { REPO_DIR, checkAndCreate, hostEnvFor, hostFailure, policyCalls, serializeProvider, startProviderHost } from "../support/hostFixture";
-import {
-    BucketTracker,
-    LocalS3Env,
-    bobReads,
-    bucketTracker,
-    createTestBucket,
-    destroyBucket,
-    livePolicy,
-    loadLocalS3Env,
-    s3ClientFor,
-} from "../support/localS3";
+import { checkAndCreate, hostFailure, policyCalls, serializeProvider, startProviderHost } from "../support/hostFixture";
+import { BucketTracker, LocalS3Env, bobReads, bucketTracker, livePolicy, loadLocalS3Env, s3ClientFor } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
 
 describe("reliability: no clobbering, through the real host", () => {

@@ -51,7 +51,7 @@ build() { # $1: module dir, $2: main package, $3: output name, $4: version stamp
     log "building $3 $4 from the Go module proxy (first time only: module download and compile take minutes)"
     local started=$SECONDS
     # go.sum pins every module by hash; downloads land in Go's module cache, which later builds share.
-    (cd "$1" && go build -o "$out.partial" \
+    (cd "$1" && go build -buildvcs=false -o "$out.partial" \
         -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$4" "$2" 2>&1 |
         while IFS= read -r line; do log "  $line"; done)
     [ -x "$out.partial" ] || { log "building $3 failed"; exit 1; }

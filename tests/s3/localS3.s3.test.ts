@@ -14,7 +14,7 @@ import {
     S3Client,
 } from "@aws-sdk/client-s3";
 import * as path from "path";
-import { projectNames, reasonToSkip } from "../support/globalSetup";
+import { projectNames, reasonToSkip, runsCliTier } from "../support/globalSetup";
 import {
     BucketTracker,
     LocalS3Env,
@@ -199,7 +199,9 @@ describe(reasonToSkip.name, () => {
         { name: "--selectProjects unit host", argv: jest("--selectProjects", "unit", "host"), patterns: [], start: true },
         { name: "--selectProjects unit", argv: jest("--selectProjects", "unit"), patterns: [], start: false },
         { name: "--selectProjects=unit --selectProjects=program", argv: jest("--selectProjects=unit", "--selectProjects=program"), patterns: [], start: false },
-        { name: "--ignoreProjects s3 host", argv: jest("--ignoreProjects", "s3", "host"), patterns: [], start: false },
+        { name: "--ignoreProjects s3 host cli", argv: jest("--ignoreProjects", "s3", "host", "cli"), patterns: [], start: false },
+        { name: "--ignoreProjects s3 host (the cli tier needs it)", argv: jest("--ignoreProjects", "s3", "host"), patterns: [], start: true },
+        { name: "a path pattern matching a cli test", argv: jest("ownership"), patterns: ["ownership"], start: true },
         {
             name: "--selectProjects program tests/program/x (a path taken as a project name)",
             argv: jest("--selectProjects", "program", "tests/program/x"),
@@ -213,7 +215,17 @@ describe(reasonToSkip.name, () => {
     });
 
     it("reads the project names from jest.config.js", () => {
-        expect(projectNames(rootDir).sort()).toEqual(["host", "program", "s3", "unit"]);
+        expect(projectNames(rootDir).sort()).toEqual(["cli", "host", "program", "s3", "unit"]);
+    });
+
+    it.each([
+        { name: "a plain run", argv: jest(), patterns: [], cli: true },
+        { name: "--selectProjects unit host", argv: jest("--selectProjects", "unit", "host"), patterns: [], cli: false },
+        { name: "--selectProjects cli", argv: jest("--selectProjects", "cli"), patterns: [], cli: true },
+        { name: "a path pattern matching only host tests", argv: jest("tests/host"), patterns: ["tests/host"], cli: false },
+        { name: "a path pattern matching a cli test", argv: jest("tests/cli/state"), patterns: ["tests/cli/state"], cli: true },
+    ])("finds or builds the Pulumi CLI for $name: $cli", ({ argv, patterns, cli }) => {
+        expect(runsCliTier(config(patterns), argv)).toBe(cli);
     });
 
     it("starts nothing when LOCAL_S3=skip", () => {

@@ -3,13 +3,16 @@
  * bench/results/<timestamp>.json and latest.json) and a short table (stderr).
  *
  * It builds dist/ when stale, measures the in-process and host-only parts first (equivalence, the serialized
- * provider, a preview at scale and the host's memory), then starts a disposable RadosGW for the parts that need S3
- * (calls per operation, an `up` at scale), and stops it.
+ * provider, a preview at scale and the host's memory, a real `pulumi preview` of BucketPolicy resources beside a
+ * minimal dynamic resource), then starts a disposable RadosGW for the parts that need S3 (calls per operation, an `up`
+ * at scale through the host and through the CLI, the CLI previews of resources in state), and stops it.
  *
- * Flags: --smoke   a few-second version for CI (tiny iteration counts, 50-resource preview, 5-bucket up);
+ * Flags: --smoke   a short version for CI (tiny iteration counts, 50-resource preview, 5-bucket up, 20-resource CLI
+ *                  previews and a 5-resource CLI up);
  *        --no-s3   skip the parts that need the local S3 server.
- * Exit status 1 when a call or size floor is broken (0 S3 calls for preview and no-op, 1 write per update,
- * `__provider` ≤ 8 KB); the timing goal is reported, never enforced (a shared machine is noisy).
+ * Exit status 1 when a call or size floor is broken (0 S3 calls for preview and no-op, through the host and through
+ * the CLI; 1 write per update; one PutBucketPolicy per resource for a CLI up; `__provider` ≤ 8 KB); the timing goals
+ * are reported, never enforced (a shared machine is noisy).
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -22,14 +25,18 @@ import { DynamicProviderHost } from "../tests/support/providerHost";
 import { LOCAL_S3_SCRIPT, LocalS3Env, makeShortTempDir, s3ClientFor, startLocalS3, stopLocalS3 } from "../tests/support/localS3";
 import { startS3Proxy } from "../tests/support/s3proxy";
 import { REPO_DIR, buildIfStale } from "./lib/build";
+import { BenchCli, startBenchCli } from "./lib/cli";
 import { distLazyProviderClass } from "./lib/dist";
 import { EquivalenceSize, runEquivalence } from "./suites/equivalence";
+import { CliUpFigures, PreviewComparison, runCliPreviewOfExisting, runCliPreviewOfNew, runCliUp } from "./suites/cli";
 import { HandleFigures, runHandle } from "./suites/handle";
 import { PreviewFigures, runPreviewAtScale } from "./suites/preview";
 import { LIFECYCLE_STEPS, LifecycleStep, OperationCalls, ScaleFigures, runLifecycleCalls, runUpAtScale } from "./suites/s3";
 
 const MAX_PROVIDER_BYTES = 8 * 1024;
 const MAX_EQUIVALENCE_VS_PARSE = 5;
+/** A BucketPolicy preview through the CLI may cost at most this much of the same preview of a minimal dynamic resource. */
+const MAX_CLI_PREVIEW_VS_MINIMAL = 1.2;
 
 interface Settings {
     smoke: boolean;
@@ -46,6 +53,9 @@ function plan(settings: Settings) {
               previewResources: 50,
               lifecycleRuns: 1,
               upResources: 5,
+              cliPreviewResources: 20,
+              cliRounds: 1,
+              cliUpResources: 5,
           }
         : {
               measure: { rounds: 9, roundMs: 60, warmupCalls: 200 },
@@ -54,6 +64,10 @@ function plan(settings: Settings) {
               previewResources: 1000,
               lifecycleRuns: 5,
               upResources: 100,
+              // A preview of 1,000 takes 15–50 s per program on 2 busy cores: two interleaved rounds of each.
+              cliPreviewResources: 1000,
+              cliRounds: 2,
+              cliUpResources: 100,
           };
 }
 
@@ -83,6 +97,12 @@ interface Report {
     previewAtScale: PreviewFigures;
     s3Calls: Record<LifecycleStep, OperationCalls> | null;
     upAtScale: ScaleFigures | null;
+    /** `pulumi preview` of new BucketPolicy resources beside a minimal dynamic resource, through the real CLI. */
+    cliPreviewNew: PreviewComparison;
+    /** The same previews with the resources in state (needs S3 for the BucketPolicy `up`). */
+    cliPreviewExisting: PreviewComparison | null;
+    /** `pulumi up` and `destroy` of BucketPolicy resources on the local RadosGW. */
+    cliUp: CliUpFigures | null;
     goals: Record<string, Goal>;
     notes: string[];
 }
@@ -161,7 +181,8 @@ async function s3Benchmarks(
     providerText: string,
     counts: ReturnType<typeof plan>,
     parallel: number,
-): Promise<{ calls: Record<LifecycleStep, OperationCalls>; scale: ScaleFigures }> {
+    cli: BenchCli,
+): Promise<{ calls: Record<LifecycleStep, OperationCalls>; scale: ScaleFigures; cliUp: CliUpFigures; cliPreviewExisting: PreviewComparison }> {
     const server = await startServer();
     try {
         const { env } = server;
@@ -176,7 +197,11 @@ async function s3Benchmarks(
             const context = { env, proxy, host, alice, providerText };
             const calls = await runLifecycleCalls(context, counts.lifecycleRuns, log);
             const scale = await runUpAtScale(context, counts.upResources, parallel, log);
-            return { calls, scale };
+            const cliContext = { cli, env, proxy, alice };
+            const cliUp = await runCliUp(cliContext, counts.cliUpResources, parallel, log);
+            // Last: it leaves its buckets to the server's purge.
+            const cliPreviewExisting = await runCliPreviewOfExisting(cliContext, counts.cliPreviewResources, counts.cliRounds, parallel, log);
+            return { calls, scale, cliUp, cliPreviewExisting };
         } finally {
             await host.stop();
             await proxy.close();
@@ -195,6 +220,17 @@ function goals(report: Omit<Report, "goals">): Record<string, Goal> {
     const scale = report.upAtScale;
     const previewCalls = calls ? calls.previewCreate.calls + calls.previewUpdate.calls : null;
     const noopCalls = calls && scale ? calls.noop.calls + scale.noopUp.s3Calls : null;
+    const cliPreviews = [report.cliPreviewNew, report.cliPreviewExisting].filter((x): x is PreviewComparison => x !== null);
+    const cliPreviewCalls = cliPreviews.reduce((sum, comparison) => sum + comparison.s3Calls, 0);
+    const cliUp = report.cliUp;
+    const puts = cliUp ? (cliUp.up.byOperation.PutBucketPolicy ?? 0) : null;
+    const cliRatioGoal = (comparison: PreviewComparison | null, what: string): Goal => ({
+        goal: `pulumi preview of ${what} BucketPolicy resources ≤ ${MAX_CLI_PREVIEW_VS_MINIMAL} × the same preview of a minimal dynamic resource (wall time)`,
+        value: comparison?.ratio ?? null,
+        // Twenty resources measure the CLI's start-up, not the resources.
+        met: smoke || !comparison ? null : comparison.ratio <= MAX_CLI_PREVIEW_VS_MINIMAL,
+        enforced: false,
+    });
     return {
         equivalenceAtMost5xParse: {
             goal: `policiesEquivalent(a, b) ≤ ${MAX_EQUIVALENCE_VS_PARSE} × (JSON.parse(a) + JSON.parse(b)), every size`,
@@ -219,6 +255,20 @@ function goals(report: Omit<Report, "goals">): Record<string, Goal> {
             goal: "1 write (PutBucketPolicy) and nothing else per update",
             value: calls ? calls.update.operations.join(",") : null,
             met: calls ? calls.update.writes === 1 && calls.update.calls === 1 : null,
+            enforced: true,
+        },
+        cliPreviewAtMost1_2xMinimal: cliRatioGoal(report.cliPreviewNew, "new"),
+        cliPreviewOfStateAtMost1_2xMinimal: cliRatioGoal(report.cliPreviewExisting, "existing"),
+        cliPreviewMakesNoS3Call: {
+            goal: "0 S3 calls for pulumi preview (new resources, and resources in state)",
+            value: cliPreviewCalls,
+            met: cliPreviewCalls === 0,
+            enforced: true,
+        },
+        cliUpPutsOncePerResource: {
+            goal: "pulumi up of N new policies: exactly N PutBucketPolicy",
+            value: cliUp ? `${puts} for ${cliUp.resources}` : null,
+            met: cliUp ? puts === cliUp.resources : null,
             enforced: true,
         },
         providerAtMost8KB: {
@@ -287,11 +337,49 @@ function table(report: Report): string {
             `At scale, ${u.resources} policies on ${u.resources} buckets, parallel ${u.parallel}: ${[phase("up", u.up), phase("no-op up", u.noopUp), phase("refresh", u.refresh), phase("destroy", u.destroy)].join("; ")}`,
         );
     }
+    lines.push(...cliTable(report));
     lines.push("Goals:");
     for (const [name, goal] of Object.entries(report.goals)) {
         lines.push(`  ${goal.met === null ? "n/a " : goal.met ? "met " : "MISS"}  ${name}: ${goal.goal}; measured ${JSON.stringify(goal.value)}`);
     }
     return lines.join("\n");
+}
+
+/** The CLI part of the table. */
+function cliTable(report: Report): string[] {
+    const lines: string[] = [];
+    const seconds = (sample: { median: number; min: number; max: number } | null) =>
+        sample ? `${fmt(sample.median)} s (${fmt(sample.min)}–${fmt(sample.max)})` : "-";
+    const comparison = (title: string, c: PreviewComparison) => {
+        lines.push(`${title}, ${c.resources} resources (${c.policyBytes} B policy), median of ${c.rounds} round(s), wall (fastest–slowest):`);
+        for (const [label, p] of [
+            ["BucketPolicy", c.bucketPolicy],
+            ["minimal dynamic resource  [floor]", c.minimal],
+        ] as const) {
+            lines.push(
+                `  ${label.padEnd(36)}${seconds(p.wallSeconds).padEnd(24)} first resource at ${p.firstResourceSeconds ? fmt(p.firstResourceSeconds.median) : "-"} s, then ` +
+                    `${p.perResourceMs ? fmt(p.perResourceMs.median) : "-"} ms/resource, engine ${p.engineSeconds.join("/")} s`,
+            );
+        }
+        lines.push(`  ratio ${c.ratio} (goal ≤ ${MAX_CLI_PREVIEW_VS_MINIMAL}), per resource ${c.perResourceRatio ?? "-"}; ${c.s3Calls} S3 call(s)`);
+        if (c.setup)
+            lines.push(
+                `  state from an up (PULUMI_SKIP_CHECKPOINTS): BucketPolicy ${c.setup.bucketPolicyUpSeconds} s ${JSON.stringify(c.setup.bucketPolicyUpCalls)}, ` +
+                    `minimal ${c.setup.minimalUpSeconds} s; state bytes per resource ${c.setup.bucketPolicyStateBytesPerResource} / ${c.setup.minimalStateBytesPerResource}`,
+            );
+    };
+    comparison(`pulumi ${report.machine.pulumiCli} preview of new resources`, report.cliPreviewNew);
+    if (report.cliPreviewExisting) comparison("pulumi preview of resources in state (check + diff)", report.cliPreviewExisting);
+    else lines.push("pulumi preview of resources in state: not measured (--no-s3)");
+    const u = report.cliUp;
+    if (u) {
+        const phase = (label: string, x: CliUpFigures["up"]) =>
+            `${label} ${x.wallSeconds} s (first resource at ${x.firstResourceSeconds ?? "-"} s), ${x.s3Calls} calls ${JSON.stringify(x.byOperation)}`;
+        lines.push(
+            `pulumi up of ${u.resources} policies on ${u.resources} buckets, parallel ${u.parallel}: ${phase("up", u.up)}; ${phase("destroy", u.destroy)}`,
+        );
+    } else lines.push("pulumi up: not measured (--no-s3)");
+    return lines;
 }
 
 async function main(): Promise<number> {
@@ -317,26 +405,40 @@ async function main(): Promise<number> {
     const handle = new Handle();
     const providerText = (await pulumi.runtime.serializeFunction(() => handle, { allowSecrets: true })).text;
     const previewAtScale = await runPreviewAtScale(counts.previewResources, providerText, log);
-    const s3 = settings.s3 ? await s3Benchmarks(providerText, counts, parallel) : undefined;
+    const cli = startBenchCli(log);
+    let cliPreviewNew: PreviewComparison;
+    let s3: Awaited<ReturnType<typeof s3Benchmarks>> | undefined;
+    try {
+        cliPreviewNew = await runCliPreviewOfNew(cli, counts.cliPreviewResources, counts.cliRounds, log);
+        s3 = settings.s3 ? await s3Benchmarks(providerText, counts, parallel, cli) : undefined;
+    } finally {
+        cli.dispose();
+    }
 
     const partial = {
         schema: 1 as const,
         mode: settings.smoke ? ("smoke" as const) : ("full" as const),
         startedAt: startedAt.toISOString(),
         durationSeconds: Number((Number(process.hrtime.bigint() - start) / 1e9).toFixed(1)),
-        machine: { ...machineAtStart, loadAverageAtEnd: os.loadavg().map((x) => Number(x.toFixed(2))) },
+        machine: { ...machineAtStart, pulumiCli: cli.version, loadAverageAtEnd: os.loadavg().map((x) => Number(x.toFixed(2))) },
         build,
         equivalence,
         providerHandle,
         previewAtScale,
         s3Calls: s3?.calls ?? null,
         upAtScale: s3?.scale ?? null,
+        cliPreviewNew,
+        cliPreviewExisting: s3?.cliPreviewExisting ?? null,
+        cliUp: s3?.cliUp ?? null,
         notes: [
             "Times are medians over rounds (equivalence: calibrated rounds of about roundMs each) or runs, with the fastest and slowest beside them.",
             "Equivalence pairs: the same document with every object's keys reversed and 2-space indented (deep-equal agrees), and rewritten (lists and statements reversed, actions upper-cased: deep-equal disagrees).",
             "Preview and no-op emulate the engine: check then diff per resource, serially (PULUMI_PARALLEL_DIFF is off by default).",
             `up/refresh/destroy at scale run at most ${parallel} resource operations at once: Pulumi's default --parallel is 4 x GOMAXPROCS (pkg/cmd/pulumi/operations/up.go, issue pulumi/pulumi#14989); set PULUMI_PARALLEL to change it here too.`,
             "Cold serialization runs in a fresh plain-JavaScript process (no ts-node preloaded).",
+            "CLI figures: the wall time of one `pulumi` process (spawn to exit) with the CLI's defaults (file backend, checkpoints on, default --parallel), programs in TypeScript run transpile-only; 'first resource at' is spawn to the first declared resource's engine event (CLI and program start, plus the program's synchronous top-level code: the Node SDK registers nothing before it returns, so it includes constructing every resource object), then per resource is first to last such event over the resources after the first (event log tailed every 20 ms); engine is the summary event's whole seconds.",
+            "CLI minimal dynamic resource: bench/programs/minimal-dynamic, a provider with only create returning its inputs, declared with the same bucket and policy strings as the BucketPolicy program; no check or diff of its own, so the host answers check with the inputs and diff with 'unknown' (the engine compares inputs).",
+            "CLI previews of resources in state start from an up run with PULUMI_SKIP_CHECKPOINTS=true (set-up only: with checkpoints the file backend rewrites the whole state after every step, quadratic in the resource count).",
         ],
     };
     const report: Report = { ...partial, goals: goals(partial) };

@@ -174,3 +174,44 @@ export function radosgwPolicy(bucket: string, principalArn: string, actions: str
         ],
     };
 }
+
+/**
+ * A policy RadosGW 16.2 accepts, of about `maxBytes` of compact JSON (at least one statement): {@link radosgwPolicy}'s
+ * kinds of statement (reads by `principalArn` of one prefix, listing with a prefix condition, a TLS-only deny)
+ * repeated over numbered prefixes, for the benchmarks that put many ~1 KB policies to the local server.
+ */
+export function radosgwPolicyOfSize(bucket: string, principalArn: string, maxBytes: number): PolicyDocument {
+    const arn = `arn:aws:s3:::${bucket}`;
+    const statementAt = (i: number): Statement => {
+        const prefix = `team-${String(i).padStart(3, "0")}`;
+        switch (i % 3) {
+            case 0:
+                return { Sid: `Read${i}`, Effect: "Allow", Principal: { AWS: [principalArn] }, Action: ["s3:GetObject"], Resource: [`${arn}/${prefix}/*`] };
+            case 1:
+                return {
+                    Sid: `List${i}`,
+                    Effect: "Allow",
+                    Principal: { AWS: [principalArn] },
+                    Action: ["s3:ListBucket"],
+                    Resource: [arn],
+                    Condition: { StringLike: { "s3:prefix": [`${prefix}/*`] } },
+                };
+            default:
+                return {
+                    Sid: `DenyInsecureTransport${i}`,
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: [`${arn}/${prefix}/*`],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                };
+        }
+    };
+    const statements: Statement[] = [statementAt(0)];
+    for (let i = 1; ; i++) {
+        const next = statementAt(i);
+        if (Buffer.byteLength(JSON.stringify({ Version: "2012-10-17", Statement: [...statements, next] })) > maxBytes) break;
+        statements.push(next);
+    }
+    return { Version: "2012-10-17", Statement: statements };
+}

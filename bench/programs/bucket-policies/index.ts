@@ -1,0 +1,17 @@
+/**
+ * The benchmarks' BucketPolicy program: one `BucketPolicy` per entry of the resources file (config `resourcesFile`),
+ * all on the S3 endpoint of config `endpoint`. It imports `pulumi-s3-bucket-policy` by name, as a user's program does
+ * (the bench links the repository into this folder's node_modules).
+ */
+import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+import { BucketPolicy } from "pulumi-s3-bucket-policy";
+import type { DeclaredResource } from "../declared";
+
+const config = new pulumi.Config();
+const declared = JSON.parse(fs.readFileSync(config.require("resourcesFile"), "utf8")) as DeclaredResource[];
+const endpoint = config.require("endpoint");
+
+for (const resource of declared) new BucketPolicy(resource.name, { bucket: resource.bucket, policy: resource.policy, endpoint });
+
+export const count = declared.length;

@@ -56,7 +56,7 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
         this.stackDefaults = withoutUndefined({ region: request.config.get("aws:region"), profile: request.config.get("aws:profile") });
     }
 
-    /** Validates every input before any S3 call and returns the policy as the compact, ordered text that will be put. */
+    /** Validates every input before any S3 call and returns the policy as the compact text that will be put (formatPolicy). */
     async check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
         const failures = validateSettings(news);
         const policy = checkPolicy(news.policy, news.bucket, news.confirmRemoveSelfBucketAccess);

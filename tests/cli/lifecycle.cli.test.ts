@@ -5,32 +5,20 @@
  */
 import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
-import { BucketTracker, LocalS3Env, bobReads, bucketTracker, livePolicy, loadLocalS3Env, s3ClientFor } from "../support/localS3";
-import { CliWorld, ScenarioStack, linkPackageIntoTestProgram, newCliWorld, newScenarioStack, removeStackFile } from "../support/pulumiCli";
+import { BucketTracker, LocalS3Env, bobReads, livePolicy } from "../support/localS3";
+import { ScenarioStack, useCliSuite } from "../support/pulumiCli";
 
 jest.setTimeout(240_000);
 
 describe("the real engine: lifecycle of one BucketPolicy", () => {
+    const cli = useCliSuite();
     let s3: LocalS3Env;
     let alice: S3Client;
     let buckets: BucketTracker;
-    let world: CliWorld;
     let scenario: ScenarioStack;
-
     beforeAll(async () => {
-        s3 = loadLocalS3Env();
-        alice = s3ClientFor(s3, "alice");
-        buckets = bucketTracker(alice);
-        linkPackageIntoTestProgram();
-        world = await newCliWorld(s3);
-        scenario = await newScenarioStack(world, "lifecycle", s3.endpoint);
-    });
-
-    afterAll(async () => {
-        await scenario?.stack.destroy().catch(() => undefined);
-        if (scenario) removeStackFile(scenario.stack);
-        world?.dispose();
-        await buckets?.destroyAll();
+        ({ s3, alice, buckets } = cli);
+        scenario = await cli.stack("lifecycle");
     });
 
     const document = (bucket: string, statements: object[]) => ({ Version: "2012-10-17", Statement: statements });

@@ -5,41 +5,19 @@
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
-import { BucketTracker, LocalS3Env, bobReads, bucketTracker, livePolicy, loadLocalS3Env, s3ClientFor } from "../support/localS3";
+import { BucketTracker, LocalS3Env, bobReads, livePolicy } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
-import { CliWorld, ScenarioStack, linkPackageIntoTestProgram, newCliWorld, newScenarioStack, removeStackFile } from "../support/pulumiCli";
+import { useCliSuite } from "../support/pulumiCli";
 
 jest.setTimeout(240_000);
 
 describe("the real engine: create-before-delete on one bucket (pulumi-aws #5900)", () => {
+    const cli = useCliSuite();
     let s3: LocalS3Env;
     let alice: S3Client;
     let buckets: BucketTracker;
-    let world: CliWorld;
-    const stacks: ScenarioStack[] = [];
-
-    beforeAll(async () => {
-        s3 = loadLocalS3Env();
-        alice = s3ClientFor(s3, "alice");
-        buckets = bucketTracker(alice);
-        linkPackageIntoTestProgram();
-        world = await newCliWorld(s3);
-    });
-
-    afterAll(async () => {
-        for (const scenario of stacks) {
-            await scenario.stack.destroy().catch(() => undefined);
-            removeStackFile(scenario.stack);
-        }
-        world?.dispose();
-        await buckets?.destroyAll();
-    });
-
-    async function stack(name: string, endpoint = s3.endpoint): Promise<ScenarioStack> {
-        const scenario = await newScenarioStack(world, name, endpoint);
-        stacks.push(scenario);
-        return scenario;
-    }
+    beforeAll(() => ({ s3, alice, buckets } = cli));
+    const stack = (name: string, endpoint?: string) => cli.stack(name, endpoint);
     const policy = (bucket: string, sid: string, action: string | string[] = "s3:GetObject") => ({
         Version: "2012-10-17",
         Statement: [bobReads(s3, bucket, { sid, action })],

@@ -4,48 +4,25 @@
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
-import { BucketTracker, LocalS3Env, bobReads, bucketTracker, livePolicy, loadLocalS3Env, s3ClientFor } from "../support/localS3";
+import { BucketTracker, LocalS3Env, bobReads, livePolicy } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
-import {
-    CliWorld,
-    ScenarioStack,
-    TEST_PROGRAM_DIR,
-    linkPackageIntoTestProgram,
-    newCliWorld,
-    newScenarioStack,
-    removeStackFile,
-    runPulumi,
-} from "../support/pulumiCli";
+import { CliWorld, ScenarioStack, TEST_PROGRAM_DIR, runPulumi, useCliSuite } from "../support/pulumiCli";
 import type { ScenarioResource } from "./program";
 
 jest.setTimeout(600_000);
 
 describe("the real engine at scale", () => {
+    const cli = useCliSuite();
     let s3: LocalS3Env;
     let alice: S3Client;
     let buckets: BucketTracker;
     let world: CliWorld;
     let proxy: S3Proxy;
-    const stacks: ScenarioStack[] = [];
-
     beforeAll(async () => {
-        s3 = loadLocalS3Env();
-        alice = s3ClientFor(s3, "alice");
-        buckets = bucketTracker(alice);
-        linkPackageIntoTestProgram();
-        world = await newCliWorld(s3);
+        ({ s3, alice, buckets, world } = cli);
         proxy = await startS3Proxy({ target: s3.endpoint });
     });
-
-    afterAll(async () => {
-        for (const scenario of stacks) {
-            await scenario.stack.destroy({ parallel: 16 }).catch(() => undefined);
-            removeStackFile(scenario.stack);
-        }
-        world?.dispose();
-        await proxy?.close();
-        await buckets?.destroyAll();
-    });
+    afterAll(() => proxy?.close());
 
     async function declareMany(count: number, prefix: string, scenario: ScenarioStack): Promise<ScenarioResource[]> {
         const made = await Promise.all(Array.from({ length: count }, (_, i) => buckets.newBucket(`${prefix}-${i}`)));
@@ -68,8 +45,7 @@ describe("the real engine at scale", () => {
     }
 
     it("creates 200 policies with --parallel 16, one put each, then plans nothing", async () => {
-        const scenario = await newScenarioStack(world, "scale", proxy.endpoint);
-        stacks.push(scenario);
+        const scenario = await cli.stack("scale", proxy.endpoint);
         const resources = await declareMany(200, "cli-par", scenario);
         proxy.reset();
 
@@ -83,8 +59,7 @@ describe("the real engine at scale", () => {
     });
 
     it("an up interrupted by SIGINT mid-way converges with refresh and up: every policy in place, nothing pending", async () => {
-        const scenario = await newScenarioStack(world, "interrupted", proxy.endpoint);
-        stacks.push(scenario);
+        const scenario = await cli.stack("interrupted", proxy.endpoint);
         const resources = await declareMany(30, "cli-sigint", scenario);
         // Slow puts, so the interrupt lands while some are in flight and others have not started.
         proxy.setRules([{ operation: "PutBucketPolicy", fault: { delayMs: 700 } }]);

@@ -4,17 +4,8 @@
  * `import` resource option fail as README says.
  */
 import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
-import { BucketTracker, LocalS3Env, bobReads, bucketTracker, livePolicy, loadLocalS3Env, s3ClientFor } from "../support/localS3";
-import {
-    CliWorld,
-    ScenarioStack,
-    TEST_PROGRAM_DIR,
-    linkPackageIntoTestProgram,
-    newCliWorld,
-    newScenarioStack,
-    removeStackFile,
-    runPulumi,
-} from "../support/pulumiCli";
+import { BucketTracker, LocalS3Env, bobReads, livePolicy } from "../support/localS3";
+import { CliWorld, ScenarioStack, TEST_PROGRAM_DIR, runPulumi, useCliSuite } from "../support/pulumiCli";
 
 jest.setTimeout(240_000);
 
@@ -29,26 +20,15 @@ interface ExportedResource {
 }
 
 describe("the real engine: state, secrets, warnings and import", () => {
+    const cli = useCliSuite();
     let s3: LocalS3Env;
     let alice: S3Client;
     let buckets: BucketTracker;
     let world: CliWorld;
     let scenario: ScenarioStack;
-
     beforeAll(async () => {
-        s3 = loadLocalS3Env();
-        alice = s3ClientFor(s3, "alice");
-        buckets = bucketTracker(alice);
-        linkPackageIntoTestProgram();
-        world = await newCliWorld(s3);
-        scenario = await newScenarioStack(world, "state", s3.endpoint);
-    });
-
-    afterAll(async () => {
-        await scenario?.stack.destroy().catch(() => undefined);
-        if (scenario) removeStackFile(scenario.stack);
-        world?.dispose();
-        await buckets?.destroyAll();
+        ({ s3, alice, buckets, world } = cli);
+        scenario = await cli.stack("state");
     });
 
     /** `pulumi stack export` as a user runs it (the Automation API's exportStack shows secrets decrypted). */

@@ -8,7 +8,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { LocalS3Env, LocalS3UserName } from "./localS3";
+import { S3Client } from "@aws-sdk/client-s3";
+import { BucketTracker, LocalS3Env, LocalS3UserName, bucketTracker, loadLocalS3Env, s3ClientFor } from "./localS3";
 import type { Scenario, ScenarioResource } from "../cli/program";
 
 export const REPO_DIR = path.resolve(__dirname, "../..");
@@ -136,4 +137,47 @@ export async function newScenarioStack(world: CliWorld, stackName: string, endpo
     const scenarioFile = path.join(world.dir, `${stackName}.scenario.json`);
     await stack.setAllConfig({ scenarioFile: { value: scenarioFile }, endpoint: { value: endpoint } });
     return { stack, declare: (resources) => fs.writeFileSync(scenarioFile, JSON.stringify({ resources } satisfies Scenario)) };
+}
+
+/** What a CLI test file works with; filled in by the `beforeAll` that {@link useCliSuite} registers. */
+export interface CliSuite {
+    s3: LocalS3Env;
+    /** The bucket owner's client, straight to the server. */
+    alice: S3Client;
+    buckets: BucketTracker;
+    world: CliWorld;
+    /** A new stack of the test program on `endpoint` (default: the server); destroyed and removed after the file. */
+    stack(name: string, endpoint?: string): Promise<ScenarioStack>;
+}
+
+/**
+ * Registers the set-up every CLI test file shares: the local S3 server, alice's client, throw-away buckets, the test
+ * program linked to this package, a CLI world; and after the file, every stack made through {@link CliSuite.stack}
+ * destroyed and removed, the world's folders and the buckets deleted.
+ */
+export function useCliSuite(): CliSuite {
+    const stacks: ScenarioStack[] = [];
+    const suite = {
+        stack: async (name: string, endpoint?: string) => {
+            const scenario = await newScenarioStack(suite.world, name, endpoint ?? suite.s3.endpoint);
+            stacks.push(scenario);
+            return scenario;
+        },
+    } as CliSuite;
+    beforeAll(async () => {
+        suite.s3 = loadLocalS3Env();
+        suite.alice = s3ClientFor(suite.s3, "alice");
+        suite.buckets = bucketTracker(suite.alice);
+        linkPackageIntoTestProgram();
+        suite.world = await newCliWorld(suite.s3);
+    });
+    afterAll(async () => {
+        for (const scenario of stacks) {
+            await scenario.stack.destroy({ parallel: 16 }).catch(() => undefined);
+            removeStackFile(scenario.stack);
+        }
+        suite.world?.dispose();
+        await suite.buckets?.destroyAll();
+    });
+    return suite;
 }

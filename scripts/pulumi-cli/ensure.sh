@@ -47,7 +47,7 @@ mkdir -p "$bin"
 build() { # $1: module dir, $2: main package, $3: output name, $4: version stamped into the binary
     local out="$bin/$3"
     if [ -x "$out" ]; then return 0; fi
-    command -v go >/dev/null || { log "Go is needed to build $3 (https://go.dev/dl; Debian: apt-get install golang)"; exit 1; }
+    command -v go >/dev/null || { log "Go 1.26 or later is needed to build $3 (https://go.dev/dl), or put pulumi and pulumi-language-nodejs on PATH"; exit 1; }
     log "building $3 $4 from the Go module proxy (first time only: module download and compile take minutes)"
     local started=$SECONDS
     # go.sum pins every module by hash; downloads land in Go's module cache, which later builds share.

@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { LocalS3Env, LocalS3User } from "../../tests/support/localS3";
-import { cliEnv, pulumiCliRoot } from "../../tests/support/pulumiCli";
+import { cliEnv, linkPackageIntoTestProgram, pulumiCliRoot } from "../../tests/support/pulumiCli";
 import { REPO_DIR } from "./build";
 import { elapsedMs } from "./stats";
 
@@ -59,7 +59,7 @@ export function startBenchCli(log: (line: string) => void): BenchCli {
     const root = pulumiCliRoot();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bp-bench-cli-"));
     fs.mkdirSync(path.join(dir, "backend"));
-    linkPackageInto(PROGRAMS.bucketPolicies.dir);
+    linkPackageIntoTestProgram(PROGRAMS.bucketPolicies.dir);
     const env = (server?: LocalS3Env) => ({
         ...cliEnv(dir, server ?? OFFLINE, "alice"),
         // `--event-log` is registered only when debug commands are on (pkg/cmd/pulumi/operations/preview.go).
@@ -68,14 +68,6 @@ export function startBenchCli(log: (line: string) => void): BenchCli {
     const version = spawnSync(path.join(root, "bin", "pulumi"), ["version"], { encoding: "utf8", env: { ...process.env, ...env() } }).stdout.trim();
     log(`pulumi CLI ${version} (${root})`);
     return { version, dir, env, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
-
-function linkPackageInto(programDir: string): void {
-    const link = path.join(programDir, "node_modules", "pulumi-s3-bucket-policy");
-    fs.mkdirSync(path.dirname(link), { recursive: true });
-    if (fs.existsSync(link) && fs.realpathSync(link) === fs.realpathSync(REPO_DIR)) return;
-    fs.rmSync(link, { force: true, recursive: true });
-    fs.symlinkSync(path.relative(path.dirname(link), REPO_DIR), link, "dir");
 }
 
 /** One engine event as the event log writes it (apitype.EngineEvent): the fields the benchmarks read. */

@@ -31,11 +31,11 @@ export function pulumiCliRoot(): string {
 }
 
 /**
- * Links this repository into the test program's node_modules, as `npm install <path-to-repo>` does, so the program
- * and the provider host load `pulumi-s3-bucket-policy` by name.
+ * Links this repository into a program's node_modules (by default the test program's), as `npm install <path-to-repo>`
+ * does, so the program and the provider host load `pulumi-s3-bucket-policy` by name.
  */
-export function linkPackageIntoTestProgram(): void {
-    const link = path.join(TEST_PROGRAM_DIR, "node_modules", "pulumi-s3-bucket-policy");
+export function linkPackageIntoTestProgram(programDir = TEST_PROGRAM_DIR): void {
+    const link = path.join(programDir, "node_modules", "pulumi-s3-bucket-policy");
     fs.mkdirSync(path.dirname(link), { recursive: true });
     if (fs.existsSync(link) && fs.realpathSync(link) === fs.realpathSync(REPO_DIR)) return;
     fs.rmSync(link, { force: true, recursive: true });

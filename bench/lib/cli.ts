@@ -36,7 +36,13 @@ export type ProgramName = keyof typeof PROGRAMS;
 
 /** Placeholder credentials for commands that must not reach S3 (a preview): the CLI tier's environment needs some. */
 const OFFLINE_USER: LocalS3User = { accessKeyId: "bench-offline", secretAccessKey: "bench-offline", ownerId: "", principalArn: "" };
-const OFFLINE: LocalS3Env = { endpoint: "http://127.0.0.1:9", region: "us-east-1", dir: "", users: { alice: OFFLINE_USER, bob: OFFLINE_USER } };
+const OFFLINE: LocalS3Env = {
+    server: "radosgw",
+    endpoint: "http://127.0.0.1:9",
+    region: "us-east-1",
+    dir: "",
+    users: { alice: OFFLINE_USER, bob: OFFLINE_USER },
+};
 
 /** How often a running command's event log is read: the resolution of the phase times. */
 const TAIL_INTERVAL_MS = 20;

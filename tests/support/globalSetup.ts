@@ -1,18 +1,20 @@
 /**
- * Jest global setup: starts one disposable local S3 server (RadosGW, `scripts/local-s3.sh`) for the whole run when a
- * selected tier needs it, and publishes it to the test workers through `LOCAL_S3_ENV_FILE` (workers inherit the
- * environment of this process). {@link globalTeardown} stops only what this setup started.
+ * Jest global setup: starts the two disposable local S3 servers for the whole run when a selected tier needs them,
+ * RadosGW (`scripts/local-s3.sh`) and LocalStack's S3 (`scripts/localstack.sh`), and publishes them to the test
+ * workers through `LOCAL_S3_ENV_FILE` and `LOCALSTACK_ENV_FILE` (workers inherit the environment of this process).
+ * {@link globalTeardown} stops only what this setup started.
  *
  * It starts nothing when
  * - `LOCAL_S3=skip`;
- * - `LOCAL_S3_ENV_FILE` names an existing env file (a server you started yourself: it is reused and left running);
+ * - for one server: its variable names an existing env file (a server you started yourself: reused, left running);
  * - no selected project needs a server: only `unit`/`program` are chosen with `--selectProjects`/`--ignoreProjects`,
  *   or the path patterns on the command line match no `*.s3.test.ts`/`*.host.test.ts` file.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { LOCAL_S3_SCRIPT, LocalS3Env, startLocalS3 } from "./localS3";
+import { LOCAL_S3_SCRIPT, LocalS3Env, startLocalS3, stopLocalS3 } from "./localS3";
+import { LOCALSTACK_ENV_FILE, LOCALSTACK_SCRIPT, startLocalStack, stopLocalStack } from "./localStack";
 
 /** Finds the Pulumi CLI, or builds it (kept apart from ./pulumiCli so this setup does not load the Automation API). */
 const ENSURE_CLI_SCRIPT = path.resolve(__dirname, "../../scripts/pulumi-cli/ensure.sh");
@@ -53,16 +55,23 @@ const SERVER_TEST_FILE = /\.(s3|host|cli)\.test\.ts$/;
 const CLI_TEST_DIR = "tests/cli";
 const CLI_TEST_FILE = /\.cli\.test\.ts$/;
 
+/** One server this setup started, as teardown needs it. @internal */
+export interface StartedServer {
+    /** e.g. `RadosGW at http://127.0.0.1:2xxxx` */
+    label: string;
+    /** The variable that names its env file for the workers, and the value it had before setup set it. */
+    envVar: string;
+    previousEnvFile: string | undefined;
+    stop: () => Promise<void>;
+    /** Synchronous stop (for the exit and signal handlers); idempotent. */
+    stopNow: () => void;
+}
+
 /** What setup leaves on `globalThis` for teardown. @internal */
 export interface LocalS3RunState {
-    env: LocalS3Env;
-    envFile: string;
-    /** The value `LOCAL_S3_ENV_FILE` had before setup set it. */
-    previousEnvFile: string | undefined;
-    /** Removes the exit and signal handlers that stop the server if teardown never runs. */
+    servers: StartedServer[];
+    /** Removes the exit and signal handlers that stop the servers if teardown never runs. */
     removeHandlers: () => void;
-    /** Stops the server synchronously (used by those handlers); idempotent. */
-    stopNow: () => void;
 }
 
 /** The `globalThis` property that carries {@link LocalS3RunState} from setup to teardown. @internal */
@@ -160,69 +169,112 @@ function log(message: string): void {
     process.stderr.write(`[local-s3] ${message}\n`);
 }
 
-/** Synchronous stop, for the process exit and signal handlers (asynchronous work cannot run there). */
-function stopSync(dir: string): void {
-    spawnSync("bash", [LOCAL_S3_SCRIPT, "stop", dir, "--purge"], { stdio: "ignore", timeout: 60_000 });
+/** Synchronous stop through a server script, for the process exit and signal handlers. */
+function stopSync(script: string, dir: string): void {
+    spawnSync("bash", [script, "stop", dir, "--purge"], { stdio: "ignore", timeout: 60_000 });
+}
+
+/** Install progress is worth seeing (it can take a while); the rest only with LOCAL_S3_VERBOSE=1. */
+function progress(line: string): void {
+    if (process.env.LOCAL_S3_VERBOSE === "1" || /install|apt-get|ERROR/i.test(line)) process.stderr.write(`${line}\n`);
+}
+
+/** Starts one server unless its env variable already names a running one's env file (then it is reused and left running). */
+async function startServer(
+    envVar: string,
+    name: string,
+    script: string,
+    start: () => Promise<LocalS3Env>,
+    stop: (env: LocalS3Env) => Promise<void>,
+): Promise<StartedServer | undefined> {
+    const existing = process.env[envVar];
+    if (existing && fs.existsSync(existing)) {
+        log(`reusing the ${name} server described by ${envVar}=${existing}`);
+        return undefined;
+    }
+    if (existing) log(`${envVar}=${existing} does not exist; starting a new server`);
+    const started = Date.now();
+    let env: LocalS3Env;
+    try {
+        env = await start();
+    } catch (error) {
+        throw new Error(
+            `could not start ${name}, which the s3, host and cli tiers need.\n` +
+                `Run only the unit and program tiers with \`--selectProjects unit program\`, or set LOCAL_S3=skip to start no server.\n${(error as Error).message}`,
+        );
+    }
+    process.env[envVar] = path.join(env.dir, "env");
+    log(`${name} at ${env.endpoint} (users alice, bob; ${env.dir}) started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    let stopped = false;
+    return {
+        label: `${name} at ${env.endpoint}`,
+        envVar,
+        previousEnvFile: existing,
+        stop: async () => {
+            stopped = true;
+            await stop(env);
+        },
+        stopNow: () => {
+            if (stopped) return;
+            stopped = true;
+            stopSync(script, env.dir);
+        },
+    };
 }
 
 /**
  * Jest's `globalSetup(globalConfig, projectConfig)`. `projectConfig` is only the first test's project, so the
  * decision uses the command line (`--selectProjects`, `--ignoreProjects`, path patterns) instead.
- * @throws Error explaining why the server could not start (e.g. the apt-get failure), so the run stops at once.
+ * Starts RadosGW and LocalStack side by side (each reused when its env variable names a running one).
+ * @throws Error explaining why a server could not start (e.g. the apt-get failure), so the run stops at once.
  */
 export default async function globalSetup(globalConfig: JestGlobalConfig, _projectConfig?: unknown): Promise<void> {
     if (runsCliTier(globalConfig, process.argv)) ensurePulumiCli();
-    const existing = process.env.LOCAL_S3_ENV_FILE;
-    if (existing && fs.existsSync(existing)) {
-        log(`reusing the local S3 server described by LOCAL_S3_ENV_FILE=${existing}`);
-        return;
-    }
     const skip = reasonToSkip(globalConfig, process.argv, process.env);
     if (skip) {
-        if (existing) delete process.env.LOCAL_S3_ENV_FILE;
+        for (const envVar of ["LOCAL_S3_ENV_FILE", LOCALSTACK_ENV_FILE]) {
+            const file = process.env[envVar];
+            if (file && !fs.existsSync(file)) delete process.env[envVar];
+        }
         return;
     }
-    if (existing) log(`LOCAL_S3_ENV_FILE=${existing} does not exist; starting a new server`);
-
-    const started = Date.now();
-    let env: LocalS3Env;
-    try {
-        // Install progress is worth seeing (it can take a while); the rest only with LOCAL_S3_VERBOSE=1.
-        env = await startLocalS3(undefined, {
-            onLog: (line) => {
-                if (process.env.LOCAL_S3_VERBOSE === "1" || /install|apt-get|ERROR/i.test(line)) process.stderr.write(`${line}\n`);
-            },
-        });
-    } catch (error) {
-        throw new Error(
-            `could not start the local S3 server (Ceph RadosGW) that the s3 and host tiers need.\n` +
-                `Run only the unit tier with \`--selectProjects unit\`, or set LOCAL_S3=skip to skip the server.\n${(error as Error).message}`,
-        );
+    const outcomes = await Promise.allSettled([
+        startServer(
+            "LOCAL_S3_ENV_FILE",
+            "RadosGW",
+            LOCAL_S3_SCRIPT,
+            () => startLocalS3(undefined, { onLog: progress }),
+            (env) => stopLocalS3(env, { purge: true }),
+        ),
+        startServer(
+            LOCALSTACK_ENV_FILE,
+            "LocalStack",
+            LOCALSTACK_SCRIPT,
+            () => startLocalStack(undefined, { onLog: progress }),
+            (env) => stopLocalStack(env, { purge: true }),
+        ),
+    ]);
+    const servers = outcomes.flatMap((outcome) => (outcome.status === "fulfilled" && outcome.value ? [outcome.value] : []));
+    const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+    if (failed) {
+        for (const server of servers) server.stopNow();
+        throw failed.reason;
     }
-    const envFile = path.join(env.dir, "env");
-    let stopped = false;
-    const stopNow = () => {
-        if (stopped) return;
-        stopped = true;
-        stopSync(env.dir);
-    };
-    // If jest dies without running the teardown (an exception, process.exit, Ctrl-C), the daemons would outlive it.
-    const onExit = () => stopNow();
+    if (servers.length === 0) return;
+
+    // If jest dies without running the teardown (an exception, process.exit, Ctrl-C), the servers would outlive it.
+    const stopAll = () => servers.forEach((server) => server.stopNow());
     const onSignal = (signal: NodeJS.Signals) => {
-        stopNow();
+        stopAll();
         removeHandlers();
         process.kill(process.pid, signal);
     };
     const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
     const removeHandlers = () => {
-        process.removeListener("exit", onExit);
+        process.removeListener("exit", stopAll);
         for (const signal of signals) process.removeListener(signal, onSignal);
     };
-    process.once("exit", onExit);
+    process.once("exit", stopAll);
     for (const signal of signals) process.once(signal, onSignal);
-
-    const state: LocalS3RunState = { env, envFile, previousEnvFile: existing, removeHandlers, stopNow };
-    (globalThis as GlobalWithState)[STATE_KEY] = state;
-    process.env.LOCAL_S3_ENV_FILE = envFile;
-    log(`RadosGW at ${env.endpoint} (users alice, bob; ${env.dir}) started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    (globalThis as GlobalWithState)[STATE_KEY] = { servers, removeHandlers };
 }

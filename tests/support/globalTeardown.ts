@@ -1,13 +1,12 @@
 /**
- * Jest global teardown: stops the local S3 server that {@link globalSetup} started for this run, and nothing else (a
- * server reused through `LOCAL_S3_ENV_FILE` keeps running).
+ * Jest global teardown: stops the local S3 servers that {@link globalSetup} started for this run, and nothing else (a
+ * server reused through its env variable keeps running).
  */
-import { stopLocalS3 } from "./localS3";
 import { LocalS3RunState, STATE_KEY } from "./globalSetup";
 
 /**
  * Jest's `globalTeardown(globalConfig, projectConfig)`.
- * @throws Error from {@link stopLocalS3} when the stop script fails (after one synchronous retry of the stop).
+ * @throws Error from a stop script that failed (after one synchronous retry of that stop).
  */
 export default async function globalTeardown(_globalConfig?: unknown, _projectConfig?: unknown): Promise<void> {
     const holder = globalThis as typeof globalThis & { [STATE_KEY]?: LocalS3RunState };
@@ -15,14 +14,20 @@ export default async function globalTeardown(_globalConfig?: unknown, _projectCo
     if (!state) return;
     delete holder[STATE_KEY];
     state.removeHandlers();
-    if (state.previousEnvFile === undefined) delete process.env.LOCAL_S3_ENV_FILE;
-    else process.env.LOCAL_S3_ENV_FILE = state.previousEnvFile;
-    const started = Date.now();
-    try {
-        await stopLocalS3(state.env, { purge: true });
-    } catch (error) {
-        state.stopNow();
-        throw error;
-    }
-    process.stderr.write(`[local-s3] stopped ${state.env.endpoint} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    const failures: unknown[] = [];
+    await Promise.all(
+        state.servers.map(async (server) => {
+            if (server.previousEnvFile === undefined) delete process.env[server.envVar];
+            else process.env[server.envVar] = server.previousEnvFile;
+            const started = Date.now();
+            try {
+                await server.stop();
+                process.stderr.write(`[local-s3] stopped ${server.label} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+            } catch (error) {
+                server.stopNow();
+                failures.push(error);
+            }
+        }),
+    );
+    if (failures.length) throw failures[0];
 }

@@ -44,13 +44,19 @@ export interface LocalS3User {
     ownerId: string;
     /** The principal that names this user in a bucket policy, e.g. `arn:aws:iam:::user/bob`. */
     principalArn: string;
+    /** The 12-digit account the user's access key belongs to: LocalStack only (RadosGW has no account ids). */
+    accountId?: string;
 }
+
+/** Which local S3 server an env describes: RadosGW enforces policies; LocalStack checks owners and documents as AWS. */
+export type LocalS3ServerKind = "radosgw" | "localstack";
 
 /** The user names the script creates: alice owns the test buckets, bob is the other account. */
 export type LocalS3UserName = "alice" | "bob";
 
 /** A running local S3 server, as described by the `KEY=value` lines of `scripts/local-s3.sh start`. */
 export interface LocalS3Env {
+    server: LocalS3ServerKind;
     /** `http://127.0.0.1:PORT` */
     endpoint: string;
     /** Always `us-east-1`: RadosGW refuses a CreateBucket LocationConstraint for any other region. */
@@ -103,10 +109,11 @@ export function localS3EnvFromLines(text: string, source: string): LocalS3Env {
         ownerId: values[`USER${n}_OWNER_ID`],
         principalArn: values[`USER${n}_PRINCIPAL_ARN`],
     });
-    return { endpoint: values.RGW_ENDPOINT, region: values.RGW_REGION, dir: values.RGW_DIR, users: { alice: user(1), bob: user(2) } };
+    return { server: "radosgw", endpoint: values.RGW_ENDPOINT, region: values.RGW_REGION, dir: values.RGW_DIR, users: { alice: user(1), bob: user(2) } };
 }
 
-interface ScriptResult {
+/** @internal */
+export interface ScriptResult {
     code: number | null;
     signal: NodeJS.Signals | null;
     stdout: string;
@@ -115,9 +122,19 @@ interface ScriptResult {
 
 /** Runs `bash scripts/local-s3.sh ARGS`, collecting stdout and stderr and passing progress lines to `onLog`. */
 function runScript(args: string[], timeoutMs: number, onLog?: (line: string) => void): Promise<ScriptResult> {
+    return runServerScript(LOCAL_S3_SCRIPT, args, timeoutMs, onLog);
+}
+
+/**
+ * Runs `bash SCRIPT ARGS` (a server script of `scripts/`: KEY=value lines on stdout, `[name HH:MM:SS] ...` progress
+ * lines on stderr), collecting both and passing each progress line to `onLog`. A script that outlives `timeoutMs` gets
+ * SIGTERM (its trap stops what it started), then SIGKILL.
+ * @internal
+ */
+export function runServerScript(script: string, args: string[], timeoutMs: number, onLog?: (line: string) => void): Promise<ScriptResult> {
     return new Promise((resolve, reject) => {
         // Not detached: a Ctrl-C reaches the script too, and its trap stops the daemons it had started.
-        const child = spawn("bash", [LOCAL_S3_SCRIPT, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn("bash", [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         let partial = "";
@@ -127,19 +144,19 @@ function runScript(args: string[], timeoutMs: number, onLog?: (line: string) => 
             if (!onLog) return;
             const lines = (partial + chunk).split("\n");
             partial = lines.pop() ?? "";
-            for (const line of lines) if (line.startsWith("[local-s3")) onLog(line);
+            for (const line of lines) if (/^\[[a-z0-9-]+ \d\d:\d\d:\d\d\]/.test(line)) onLog(line);
         });
         let killer: NodeJS.Timeout | undefined;
         const timer = setTimeout(() => {
             // SIGTERM first: the script's trap then stops the daemons it had started.
-            stderr += `\n[localS3.ts] timed out after ${timeoutMs} ms; stopping the script\n`;
+            stderr += `\n[localS3.ts] ${path.basename(script)} timed out after ${timeoutMs} ms; stopping it\n`;
             child.kill("SIGTERM");
             killer = setTimeout(() => child.kill("SIGKILL"), SCRIPT_KILL_GRACE_MS);
         }, timeoutMs);
         child.on("error", (error) => {
             clearTimeout(timer);
             clearTimeout(killer);
-            reject(new Error(`could not run bash ${LOCAL_S3_SCRIPT}: ${error.message}`));
+            reject(new Error(`could not run bash ${script}: ${error.message}`));
         });
         child.on("close", (code, signal) => {
             clearTimeout(timer);
@@ -149,8 +166,8 @@ function runScript(args: string[], timeoutMs: number, onLog?: (line: string) => 
     });
 }
 
-/** The script's own error lines first (they say why, e.g. "apt-get install … failed"), then the end of its stderr. */
-function explainFailure(what: string, result: ScriptResult): string {
+/** The script's own error lines first (they say why, e.g. "apt-get install … failed"), then the end of its stderr. @internal */
+export function explainFailure(what: string, result: ScriptResult): string {
     const lines = result.stderr.split("\n").filter((line) => line.trim() !== "");
     const errors = lines.filter((line) => /\bERROR\b|timed out/.test(line));
     const status = result.signal ? `signal ${result.signal}` : `exit ${result.code}`;

@@ -77,7 +77,7 @@ cmd_install() {
   local python stamp
   python=$(find_python)
   stamp=$(venv_stamp "$python")
-  if [ -x "$VENV/bin/python" ] && [ "$(cat "$VENV/.installed" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  if [ -x "$VENV/bin/python" ] && [ "$(cat "$VENV/.installed" 2>/dev/null)" = "$stamp" ]; then exec 9>&-; return 0; fi
   local t; t=$(now)
   log "installing LocalStack's S3 into $VENV with $python ($("$python" --version 2>&1)); ~30 s and ~180 MB from PyPI, once"
   rm -rf "$VENV"
@@ -87,6 +87,7 @@ cmd_install() {
   "$VENV/bin/python" -c 'import localstack.runtime.main, localstack.services.s3.provider' \
     || die "the venv was built but LocalStack does not import (see the error above)"
   echo "$stamp" > "$VENV/.installed"
+  exec 9>&- # release the lock (a server started later must not inherit it)
   log "installed in $(elapsed "$t")s"
 }
 
@@ -152,7 +153,7 @@ start_once() { # start_once DIR PORT: 0 ready, 75 port taken meanwhile, 1 failed
   local dir="$1" port="$2" pid deadline
   : > "$dir/log"
   # setsid: its own session, so a Ctrl-C to the caller's terminal does not reach it; stop signals it by pid.
-  env -i $(server_env "$dir" "$port") setsid "$VENV/bin/python" "$HERE/serve.py" >>"$dir/log" 2>&1 </dev/null 3>&- &
+  env -i $(server_env "$dir" "$port") setsid "$VENV/bin/python" "$HERE/serve.py" >>"$dir/log" 2>&1 </dev/null 3>&- 9>&- &
   pid=$!
   echo "$pid" > "$dir/pid"
   deadline=$(( $(date +%s) + TIMEOUT ))

@@ -1,11 +1,11 @@
 // Four tiers, one jest project each (file suffix decides the tier):
 //   unit     tests/unit/**/*.test.ts            pure, in-process, no server
-//   s3       tests/s3/**/*.s3.test.ts           real RadosGW on loopback
+//   s3       tests/s3/**/*.s3.test.ts           real RadosGW and LocalStack's S3 on loopback
 //   host     tests/host/**/*.host.test.ts       real @pulumi/pulumi dynamic-provider host over gRPC
 //   program  tests/program/**/*.program.test.ts pulumi.runtime.setMocks
-//   cli      tests/cli/**/*.cli.test.ts         the real pulumi CLI (Automation API) on RadosGW
-// The global setup starts one disposable RadosGW for the whole run when a tier that needs it is selected, and finds or
-// builds the Pulumi CLI when the cli tier is selected.
+//   cli      tests/cli/**/*.cli.test.ts         the real pulumi CLI (Automation API) on RadosGW and LocalStack
+// The global setup starts one disposable RadosGW and one LocalStack for the whole run when a tier that needs them is
+// selected, and finds or builds the Pulumi CLI when the cli tier is selected.
 // tsconfig's isolatedModules makes ts-jest transpile only: type-checking is `npm run typecheck`, 20x faster suite.
 const transform = {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],

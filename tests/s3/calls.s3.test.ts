@@ -8,7 +8,18 @@
 import { GetBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { CallContext, getLivePolicy, putPolicy, removePolicy } from "../../provider/calls";
 import { REQUEST_TIMEOUT_ENV, REQUEST_TIMEOUT_MS, createS3Client, requestTimeoutMs } from "../../provider/s3";
-import { LocalS3Env, bobReads, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor, uniqueBucketName } from "../support/localS3";
+import {
+    BucketTracker,
+    LocalS3Env,
+    bobReads,
+    bucketTracker,
+    createTestBucket,
+    destroyBucket,
+    loadLocalS3Env,
+    s3ClientFor,
+    uniqueBucketName,
+} from "../support/localS3";
+import { LocalStackEnv, loadLocalStackEnv } from "../support/localStack";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
 
 describe("the provider's S3 calls against RadosGW", () => {
@@ -110,4 +121,76 @@ describe("the provider's S3 calls against RadosGW", () => {
         expect(error).toMatchObject({ name: "BucketPolicyError", code: "InvalidArgument", httpStatus: 400 });
         expect(proxy.requests.map((r) => r.operation)).toEqual(["PutBucketPolicy"]);
     });
+});
+
+describe("the provider's S3 calls against LocalStack, which checks x-amz-expected-bucket-owner", () => {
+    let env: LocalStackEnv;
+    let proxy: S3Proxy;
+    let tracker: BucketTracker;
+    let bucket: string;
+
+    /** The provider's own client, with alice's LocalStack credentials given as the provider's chain would find them. */
+    const context = (expectedBucketOwner?: string): CallContext => ({
+        client: createS3Client({ endpoint: proxy.endpoint, region: env.region }),
+        bucket,
+        retryTimeoutMs: 5_000,
+        ...(expectedBucketOwner ? { expectedBucketOwner } : {}),
+    });
+    const policy = () => JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, bucket)] });
+    const saved = { ...process.env };
+
+    beforeAll(async () => {
+        env = loadLocalStackEnv();
+        tracker = bucketTracker(s3ClientFor(env, "alice"));
+        bucket = await tracker.newBucket("calls-owner");
+        proxy = await startS3Proxy({ target: env.endpoint });
+        process.env.AWS_ACCESS_KEY_ID = env.users.alice.accessKeyId;
+        process.env.AWS_SECRET_ACCESS_KEY = env.users.alice.secretAccessKey;
+    });
+    afterAll(async () => {
+        for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]) {
+            if (saved[key] === undefined) delete process.env[key];
+            else process.env[key] = saved[key];
+        }
+        await proxy?.close();
+        await tracker?.destroyAll();
+    });
+    beforeEach(() => proxy.reset());
+
+    it("puts, reads back and removes with the owner's account in the header of each call", async () => {
+        const owner = env.users.alice.accountId;
+        await putPolicy(context(owner), { policy: policy() });
+        expect(await getLivePolicy(context(owner))).toBe(policy());
+        await removePolicy(context(owner));
+        expect(await getLivePolicy(context(owner))).toBeUndefined();
+        expect(proxy.requests.map((r) => `${r.operation} ${r.headers["x-amz-expected-bucket-owner"]} ${r.status}`)).toEqual([
+            `PutBucketPolicy ${owner} 204`,
+            `GetBucketPolicy ${owner} 200`,
+            `DeleteBucketPolicy ${owner} 204`,
+            `GetBucketPolicy ${owner} 404`,
+        ]);
+    });
+
+    it.each(["PutBucketPolicy", "GetBucketPolicy", "DeleteBucketPolicy"] as const)(
+        "%s with another account as the expected owner: LocalStack's 403, once, explained as an owner mismatch",
+        async (operation) => {
+            const other = env.users.bob.accountId;
+            const call =
+                operation === "PutBucketPolicy"
+                    ? putPolicy(context(other), { policy: policy() })
+                    : operation === "GetBucketPolicy"
+                      ? getLivePolicy(context(other))
+                      : removePolicy(context(other));
+            const error = (await call.then(
+                () => undefined,
+                (e: unknown) => e,
+            )) as (Error & { code: string; httpStatus: number }) | undefined;
+            expect(error).toMatchObject({ name: "BucketPolicyError", code: "AccessDenied", httpStatus: 403 });
+            expect(error?.message).toContain(other);
+            expect(error?.message).toMatch(/expectedBucketOwner|expected bucket owner/i);
+            expect(proxy.requests.map((r) => `${r.operation} ${r.headers["x-amz-expected-bucket-owner"]} ${r.status} ${r.errorCode}`)).toEqual([
+                `${operation} ${other} 403 AccessDenied`,
+            ]);
+        },
+    );
 });

@@ -171,6 +171,18 @@ export const COMPATIBILITY: CompatibilityRow[] = [
         },
     },
     {
+        id: "empty-document",
+        behaviour: "PutBucketPolicy with an empty document",
+        aws: "400 MalformedPolicy",
+        radosgw: "400 InvalidArgument",
+        localstack: "400 MalformedPolicy",
+        copes: "check refuses an empty policy before any call.",
+        async observe({ alice, newBucket }) {
+            const bucket = await newBucket();
+            return outcomeOf(alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: "" })));
+        },
+    },
+    {
         id: "no-statement",
         behaviour: "PutBucketPolicy with `{}`",
         aws: "400 MalformedPolicy (Missing required field Statement)",

@@ -1,7 +1,8 @@
 /**
- * Import and adoption through the real `@pulumi/pulumi/cmd/dynamic-provider` host, against the local RadosGW behind the
- * recording proxy (which stands in for AWS's expected-bucket-owner check). Each test starts from a policy put out of
- * band, as the console or `aws.s3.BucketPolicy` would have put it.
+ * Import and adoption through the real `@pulumi/pulumi/cmd/dynamic-provider` host (with LocalStack's alice
+ * credentials), against LocalStack behind the recording proxy: LocalStack checks `x-amz-expected-bucket-owner` against
+ * the bucket owner's account for real (alice's account owns the buckets here). Each test starts from a policy put out
+ * of band, as the console or `aws.s3.BucketPolicy` would have put it.
  *
  * What the engine sends, from pulumi/pulumi `pkg/resource/deploy/step.go`:
  * - `BucketPolicy.get` is a ReadResource: `ReadStep.Apply` calls Read with the registered properties as both inputs and
@@ -15,11 +16,10 @@ import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { BucketPolicy } from "../../provider";
 import { DynamicProviderHost, Props } from "../support/providerHost";
 import { hostFailure, policyCalls, startProviderHost } from "../support/hostFixture";
-import { BucketTracker, LocalS3Env, bobReads, bucketTracker, loadLocalS3Env, s3ClientFor } from "../support/localS3";
+import { BucketTracker, bobReads, bucketTracker, s3ClientFor } from "../support/localS3";
+import { LocalStackEnv, loadLocalStackEnv } from "../support/localStack";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
 
-const OWNER = "111122223333";
-const OTHER_ACCOUNT = "444455556666";
 const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/s3:BucketPolicy";
 
 interface Registration {
@@ -28,8 +28,12 @@ interface Registration {
     inputs: Props;
 }
 
-describe("import and adoption of an existing bucket policy, through the real dynamic-provider host", () => {
-    let env: LocalS3Env;
+describe("import and adoption of an existing bucket policy, through the real dynamic-provider host, on LocalStack", () => {
+    let env: LocalStackEnv;
+    /** alice's account, which owns the test buckets. */
+    let owner: string;
+    /** bob's account: not the buckets' owner. */
+    let otherAccount: string;
     let proxy: S3Proxy;
     let host: DynamicProviderHost;
     let alice: S3Client;
@@ -87,10 +91,12 @@ describe("import and adoption of an existing bucket policy, through the real dyn
     const valueOf = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 
     beforeAll(async () => {
-        env = loadLocalS3Env();
+        env = loadLocalStackEnv();
+        owner = env.users.alice.accountId;
+        otherAccount = env.users.bob.accountId;
         alice = s3ClientFor(env, "alice");
         buckets = bucketTracker(alice);
-        proxy = await startS3Proxy({ target: env.endpoint, ownerOf: (bucket) => (buckets.has(bucket) ? OWNER : undefined) });
+        proxy = await startS3Proxy({ target: env.endpoint });
         host = await startProviderHost(env);
         // The program side: what `BucketPolicy.get` registers goes to the host's Read as ReadStep sends it (the
         // registered properties as inputs and as state), and the outputs come back to the program.
@@ -122,26 +128,26 @@ describe("import and adoption of an existing bucket policy, through the real dyn
 
     it("BucketPolicy.get reads the live policy through the host, with the expected owner on the wire, and writes nothing", async () => {
         const bucket = await bucketWithPolicy("import-get");
-        const resource = BucketPolicy.get("existing", bucket, { expectedBucketOwner: OWNER, endpoint: proxy.endpoint });
+        const resource = BucketPolicy.get("existing", bucket, { expectedBucketOwner: owner, endpoint: proxy.endpoint });
 
         expect(await valueOf(resource.policy)).toBe(outOfBandPolicy(bucket));
         expect(await valueOf(resource.canonicalPolicy)).toEqual(expect.any(String));
-        expect(await valueOf(resource.expectedBucketOwner)).toBe(OWNER);
+        expect(await valueOf(resource.expectedBucketOwner)).toBe(owner);
         const registered = registrations.find((r) => r.name === "existing")!;
         expect(registered.id).toBe(bucket);
         expect(Object.keys(registered.inputs).sort()).toEqual(["__provider", "bucket", "endpoint", "expectedBucketOwner"]);
-        expect(policyCalls(proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([["GetBucketPolicy", OWNER]]);
+        expect(policyCalls(proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([["GetBucketPolicy", owner]]);
     });
 
     it("import: Read with only __provider, bucket and owner (what get sends, what an import needs) fills the state from the live policy and returns inputs; an equivalent declared policy then shows no diff", async () => {
         const bucket = await bucketWithPolicy("import-read");
-        const known: Props = { __provider, bucket, expectedBucketOwner: OWNER, endpoint: proxy.endpoint };
+        const known: Props = { __provider, bucket, expectedBucketOwner: owner, endpoint: proxy.endpoint };
 
         const read = await host.read(bucket, bucket, known, known);
         expect(read.id).toBe(bucket);
         expect(read.outputs.policy).toBe(outOfBandPolicy(bucket));
-        expect(read.outputs).toMatchObject({ bucket, expectedBucketOwner: OWNER, endpoint: proxy.endpoint, canonicalPolicy: expect.any(String) });
-        expect(read.inputs).toEqual({ __provider, bucket, expectedBucketOwner: OWNER, endpoint: proxy.endpoint, policy: outOfBandPolicy(bucket) });
+        expect(read.outputs).toMatchObject({ bucket, expectedBucketOwner: owner, endpoint: proxy.endpoint, canonicalPolicy: expect.any(String) });
+        expect(read.inputs).toEqual({ __provider, bucket, expectedBucketOwner: owner, endpoint: proxy.endpoint, policy: outOfBandPolicy(bucket) });
 
         // The next `up`: Check of the declared inputs against the read inputs, then Diff against the read outputs.
         const declared = { ...known, policy: declaredPolicy(bucket) };
@@ -155,18 +161,18 @@ describe("import and adoption of an existing bucket policy, through the real dyn
         const changed = await host.check(bucket, read.inputs!, { ...declared, policy: declaredPolicy(bucket, "s3:GetObjectTagging") });
         expect((await host.diff(bucket, bucket, read.outputs, changed.inputs, read.inputs)).changes).toBe("some");
 
-        expect(policyCalls(proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([["GetBucketPolicy", OWNER]]);
+        expect(policyCalls(proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([["GetBucketPolicy", owner]]);
     });
 
-    it("import: honours expectedBucketOwner: another account's id fails the read with 403, naming the bucket and that account", async () => {
+    it("import: honours expectedBucketOwner: another account's id (bob's) fails the read with LocalStack's own 403, naming the bucket and that account", async () => {
         const bucket = await bucketWithPolicy("import-owner");
-        const known: Props = { __provider, bucket, expectedBucketOwner: OTHER_ACCOUNT, endpoint: proxy.endpoint };
+        const known: Props = { __provider, bucket, expectedBucketOwner: otherAccount, endpoint: proxy.endpoint };
 
         const error = await hostFailure(host.read(bucket, bucket, known, known));
         expect(error.message).toContain(`GetBucketPolicy on bucket "${bucket}" failed: AccessDenied (HTTP 403)`);
-        expect(error.message).toContain(`bucket "${bucket}" is not owned by account ${OTHER_ACCOUNT}`);
-        expect(policyCalls(proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"], r.status])).toEqual([
-            ["GetBucketPolicy", OTHER_ACCOUNT, 403],
+        expect(error.message).toContain(`bucket "${bucket}" is not owned by account ${otherAccount}`);
+        expect(policyCalls(proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"], r.status, r.errorCode, r.injected])).toEqual([
+            ["GetBucketPolicy", otherAccount, 403, "AccessDenied", undefined],
         ]);
     });
 
@@ -189,7 +195,7 @@ describe("import and adoption of an existing bucket policy, through the real dyn
         const declared: Props = {
             __provider,
             bucket,
-            expectedBucketOwner: OWNER,
+            expectedBucketOwner: owner,
             endpoint: proxy.endpoint,
             adoptExisting: true,
             policy: declaredPolicy(bucket),
@@ -207,8 +213,8 @@ describe("import and adoption of an existing bucket policy, through the real dyn
         const again = await host.check(bucket, checked.inputs, declared);
         expect((await host.diff(bucket, bucket, refreshed.outputs, again.inputs, checked.inputs)).changes).toBe("none");
         expect(policyCalls(proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([
-            ["GetBucketPolicy", OWNER],
-            ["GetBucketPolicy", OWNER],
+            ["GetBucketPolicy", owner],
+            ["GetBucketPolicy", owner],
         ]);
     });
 

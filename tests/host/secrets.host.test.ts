@@ -1,11 +1,12 @@
 /**
  * Issue "Reliability: retries, faults, clobbering, and bad input, with nothing lost" — part 6, secrets.
  *
- * Distinctive credentials (alice's keys with a canary session token in the environment; the same through a canary
- * profile of a temporary shared-credentials file; and canary keys RadosGW rejects) must never show up in the serialized
- * provider, in any output or check result, in any error message, in the host's stderr, or in what the proxy recorded.
- * RadosGW accepts a session token it did not issue (its `auth none` set-up), which is what lets the canary token travel
- * on every real request here.
+ * Distinctive credentials (LocalStack's alice keys with a canary session token in the environment; the same through a
+ * canary profile of a temporary shared-credentials file; and canary keys RadosGW rejects) must never show up in the
+ * serialized provider, in any output or check result, in any error message, in the host's stderr, or in what the
+ * proxies recorded. The first two run on LocalStack, so the refusal on their failure path is LocalStack's own owner
+ * check; the rejected keys run on RadosGW, the server that checks credentials. Both servers accept a session token
+ * they did not issue, which is what lets the canary token travel on every real request here.
  */
 import { randomBytes } from "crypto";
 import * as fs from "fs";
@@ -15,9 +16,9 @@ import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { DynamicProviderHost, HostCallError, Props } from "../support/providerHost";
 import { hostEnvFor, serializeProvider, startProviderHost } from "../support/hostFixture";
 import { BucketTracker, LocalS3Env, bobReads, bucketTracker, loadLocalS3Env, s3ClientFor } from "../support/localS3";
+import { LocalStackEnv, loadLocalStackEnv } from "../support/localStack";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
 
-const OWNER = "111122223333";
 const CANARY = randomBytes(6).toString("hex");
 const SESSION_TOKEN = `IQoJb3JpZ2luX2VjCanarySessionToken${CANARY}`;
 const PROFILE = `canary-profile-${CANARY}`;
@@ -46,24 +47,35 @@ class Seen {
     }
 }
 
-describe("secrets: credentials never leak, through the real host", () => {
-    let env: LocalS3Env;
-    let proxy: S3Proxy;
-    let alice: S3Client;
+describe("secrets: credentials never leak, through the real host (LocalStack, and RadosGW for rejected keys)", () => {
+    let env: LocalStackEnv;
+    let proxy: S3Proxy; // in front of LocalStack
+    let alice: S3Client; // straight to LocalStack
     let buckets: BucketTracker;
+    let rgw: LocalS3Env;
+    let rgwProxy: S3Proxy;
+    let rgwBuckets: BucketTracker;
     let serializedProvider: string;
     let tempDir: string;
-    const owners = new Map<string, string>();
     const seen = new Seen();
-    const secretsOf = () => [env.users.alice.secretAccessKey, env.users.alice.accessKeyId, SESSION_TOKEN, REJECTED_SECRET, REJECTED_KEY_ID];
+    const secretsOf = () => [
+        env.users.alice.secretAccessKey,
+        env.users.alice.accessKeyId,
+        rgw.users.alice.secretAccessKey,
+        rgw.users.alice.accessKeyId,
+        SESSION_TOKEN,
+        REJECTED_SECRET,
+        REJECTED_KEY_ID,
+    ];
 
     const policyFor = (bucket: string, actions: string[] = ["s3:GetObject"]) =>
         JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, bucket, { action: actions })] });
+    /** LocalStack's inputs: alice's account as the expected owner, which LocalStack checks. */
     const inputs = (bucket: string, extra: Props = {}): Props => ({
         bucket,
         policy: policyFor(bucket),
         endpoint: proxy.endpoint,
-        expectedBucketOwner: OWNER,
+        expectedBucketOwner: env.users.alice.accountId,
         retryTimeoutSeconds: 1,
         __provider: serializedProvider,
         ...extra,
@@ -89,25 +101,30 @@ describe("secrets: credentials never leak, through the real host", () => {
         )) as { inputs: Props };
         await seen.outcome(`${label} diff`, host.diff(bucket, bucket, created.outputs, changed.inputs));
         const updated = (await seen.outcome(`${label} update`, host.update(bucket, bucket, created.outputs, changed.inputs))) as Props;
-        // Failure paths: throttled until the budget is spent; the owner check refusing (AWS stand-in); drift on delete.
+        // Failure paths: throttled until the budget is spent (injected); bob's account as the expected owner (LocalStack's
+        // own 403); drift on delete.
         proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "SlowDown" }]);
         const failed = await seen.outcome(`${label} update throttled`, host.update(bucket, bucket, updated, checked.inputs));
         expect(failed).toBeInstanceOf(HostCallError);
         proxy.setRules([]);
-        owners.set(bucket, "999999999999");
-        expect(await seen.outcome(`${label} read refused`, host.read(bucket, bucket, updated))).toBeInstanceOf(HostCallError);
-        expect(await seen.outcome(`${label} delete refused`, host.delete(bucket, bucket, updated))).toBeInstanceOf(HostCallError);
-        owners.delete(bucket);
+        const notOwned = { ...updated, expectedBucketOwner: env.users.bob.accountId };
+        const refused = await seen.outcome(`${label} read refused`, host.read(bucket, bucket, notOwned));
+        expect(refused).toBeInstanceOf(HostCallError);
+        expect((refused as HostCallError).message).toMatch(/failed: AccessDenied \(HTTP 403\).*is not owned by account/);
+        expect(await seen.outcome(`${label} delete refused`, host.delete(bucket, bucket, notOwned))).toBeInstanceOf(HostCallError);
         await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policyFor(bucket, ["s3:PutObject"]) }));
         await seen.outcome(`${label} delete drifted`, host.delete(bucket, bucket, updated));
         await seen.outcome(`${label} delete`, host.delete(bucket, bucket, { ...updated, policy: policyFor(bucket, ["s3:PutObject"]) }));
     }
 
     beforeAll(async () => {
-        env = loadLocalS3Env();
+        env = loadLocalStackEnv();
         alice = s3ClientFor(env, "alice");
         buckets = bucketTracker(alice);
-        proxy = await startS3Proxy({ target: env.endpoint, ownerOf: (bucket) => owners.get(bucket) });
+        proxy = await startS3Proxy({ target: env.endpoint });
+        rgw = loadLocalS3Env();
+        rgwBuckets = bucketTracker(s3ClientFor(rgw, "alice"));
+        rgwProxy = await startS3Proxy({ target: rgw.endpoint });
         tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-"));
         // Serialize the provider the way a Pulumi program does, with the credentials in that process's environment.
         const saved = { ...process.env };
@@ -128,7 +145,9 @@ describe("secrets: credentials never leak, through the real host", () => {
     });
     afterAll(async () => {
         await proxy?.close();
+        await rgwProxy?.close();
         await buckets?.destroyAll();
+        await rgwBuckets?.destroyAll();
         if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
     });
     beforeEach(() => proxy.setRules([]));
@@ -165,19 +184,21 @@ describe("secrets: credentials never leak, through the real host", () => {
         expect(seen.all).toContain(PROFILE);
     });
 
-    it("credentials S3 rejects: the errors say so without repeating them", async () => {
-        const host = await startProviderHost(env, {
+    it("credentials S3 rejects (RadosGW: LocalStack checks none): the errors say so without repeating them", async () => {
+        const host = await startProviderHost(rgw, {
             env: {
                 ...noEnvCredentials,
                 AWS_ACCESS_KEY_ID: REJECTED_KEY_ID,
                 AWS_SECRET_ACCESS_KEY: REJECTED_SECRET,
                 AWS_SESSION_TOKEN: SESSION_TOKEN,
-                AWS_REGION: env.region,
+                AWS_REGION: rgw.region,
             },
         });
         try {
-            const bucket = await newBucket("secrets-rejected");
-            const checked = await host.check(bucket, {}, inputs(bucket));
+            const bucket = await rgwBuckets.newBucket("secrets-rejected");
+            // No expected owner: RadosGW would ignore it.
+            const { expectedBucketOwner: _ignored, ...onRadosGW } = inputs(bucket, { endpoint: rgwProxy.endpoint });
+            const checked = await host.check(bucket, {}, onRadosGW);
             const error = await seen.outcome("rejected create", host.create(bucket, checked.inputs));
             expect(error).toBeInstanceOf(HostCallError);
             expect((error as HostCallError).message).toMatch(
@@ -194,7 +215,7 @@ describe("secrets: credentials never leak, through the real host", () => {
     });
 
     it("found none of the credentials in the serialized provider, outputs, errors, host stderr or the proxy's records", () => {
-        seen.add("proxy records", proxy.requests);
+        seen.add("proxy records", [...proxy.requests, ...rgwProxy.requests]);
         const everything = seen.all;
         // The searches are meaningful: the run produced outputs, errors and stderr (the failed reads and deletes log there).
         expect(everything).toMatch(/env create: .*"canonicalPolicy"/);

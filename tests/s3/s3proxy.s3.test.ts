@@ -1,7 +1,8 @@
 /**
- * The recording, fault-injecting proxy in front of the local RadosGW: it forwards signed requests unchanged, records
- * what went over the wire without credentials, injects each fault kind as the SDK would see it from AWS, and stands in
- * for AWS's owner checks that RadosGW does not make.
+ * The recording, fault-injecting proxy in front of the local servers: it forwards signed requests unchanged (RadosGW
+ * checks the signatures), records what went over the wire without credentials, injects each fault kind as the SDK would
+ * see it from AWS, and stands in for AWS's 405 to another account, which neither server answers. In front of LocalStack
+ * it shows the expected-bucket-owner check LocalStack makes for real, on the header as it went over the wire.
  */
 import {
     CreateBucketCommand,
@@ -13,7 +14,8 @@ import {
     S3Client,
 } from "@aws-sdk/client-s3";
 import { LocalS3Env, bobReads, createTestBucket, destroyBucket, loadLocalS3Env, s3ClientFor, uniqueBucketName } from "../support/localS3";
-import { FaultRule, S3Proxy, s3Operation, startS3Proxy } from "../support/s3proxy";
+import { LocalStackEnv, loadLocalStackEnv } from "../support/localStack";
+import { FaultRule, S3Proxy, methodNotAllowedTo, s3Operation, startS3Proxy } from "../support/s3proxy";
 
 interface CaughtError {
     name: string;
@@ -32,9 +34,6 @@ async function failure(call: Promise<unknown>): Promise<CaughtError> {
     );
     return { name: error.name, message: error.message, code: error.code, status: error.$metadata?.httpStatusCode };
 }
-
-const ALICE_ACCOUNT = "111111111111";
-const BOB_ACCOUNT = "222222222222";
 
 describe("startS3Proxy", () => {
     let env: LocalS3Env;
@@ -76,14 +75,6 @@ describe("startS3Proxy", () => {
             expect(proxy.requests[0]).toMatchObject({ method: "PUT", bucket, query: { policy: "" }, body: policyFor(bucket) });
             expect(proxy.requests[2]).toMatchObject({ bucket, key: "dir/a b.txt" });
             expect(proxy.requests[2].body).toBeUndefined();
-        });
-
-        it("records x-amz-expected-bucket-owner as it was sent on the wire", async () => {
-            await failure(alice.send(new GetBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: "123456789012" })));
-            expect(proxy.requests).toHaveLength(1);
-            expect(proxy.requests[0].headers["x-amz-expected-bucket-owner"]).toBe("123456789012");
-            // RadosGW ignores the header: the call reached it and got its normal answer.
-            expect(proxy.requests[0]).toMatchObject({ status: 404, errorCode: "NoSuchBucketPolicy" });
         });
 
         it("redacts the Authorization header and keeps no access key id or secret", async () => {
@@ -196,19 +187,8 @@ describe("startS3Proxy", () => {
         });
     });
 
-    describe("AWS owner checks", () => {
-        let strict: S3Proxy;
-        let strictAlice: S3Client;
-        let strictBob: S3Client;
+    describe("AWS stand-in: 405 to another account's bucket-policy calls", () => {
         beforeAll(async () => {
-            const accounts: Record<string, string> = { [env.users.alice.accessKeyId]: ALICE_ACCOUNT, [env.users.bob.accessKeyId]: BOB_ACCOUNT };
-            strict = await startS3Proxy({
-                target: env.endpoint,
-                ownerOf: (b) => (b === bucket ? ALICE_ACCOUNT : undefined),
-                callerAccountOf: (accessKeyId) => accounts[accessKeyId],
-            });
-            strictAlice = s3ClientFor(env, "alice", { endpoint: strict.endpoint });
-            strictBob = s3ClientFor(env, "bob", { endpoint: strict.endpoint });
             // bob may manage the policy as far as RadosGW is concerned: only the stand-in can refuse him.
             const grant = {
                 Effect: "Allow",
@@ -219,63 +199,110 @@ describe("startS3Proxy", () => {
             await direct.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [grant] }) }));
         });
         afterAll(async () => {
-            await strict?.close();
             await direct.send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
         });
-        beforeEach(() => strict.reset());
 
-        it("AWS stand-in: answers 403 AccessDenied when x-amz-expected-bucket-owner is not the bucket's owner", async () => {
-            expect(await failure(strictAlice.send(new GetBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: BOB_ACCOUNT })))).toMatchObject({
-                name: "AccessDenied",
-                status: 403,
-            });
-            expect(
-                await failure(strictAlice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policyFor(bucket), ExpectedBucketOwner: "999999999999" }))),
-            ).toMatchObject({
-                name: "AccessDenied",
-                status: 403,
-            });
-            expect(strict.requests.map((r) => [r.operation, r.status, r.injected])).toEqual([
-                ["GetBucketPolicy", 403, "AccessDenied"],
-                ["PutBucketPolicy", 403, "AccessDenied"],
+        it("AWS stand-in: answers 405 MethodNotAllowed to the key's Get/Put/DeleteBucketPolicy, even when the policy grants them, with AWS's envelope", async () => {
+            // Without the stand-in, RadosGW lets bob read the policy (AWS would not).
+            expect((await bob.send(new GetBucketPolicyCommand({ Bucket: bucket }))).$metadata.httpStatusCode).toBe(200);
+            proxy.setRules([methodNotAllowedTo(env.users.bob.accessKeyId, bucket)]);
+            for (const call of [
+                () => bob.send(new GetBucketPolicyCommand({ Bucket: bucket })),
+                () => bob.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policyFor(bucket) })),
+                () => bob.send(new DeleteBucketPolicyCommand({ Bucket: bucket })),
+            ]) {
+                expect(await failure(call())).toMatchObject({
+                    name: "MethodNotAllowed",
+                    status: 405,
+                    message: "The specified method is not allowed against this resource.",
+                });
+            }
+            expect(proxy.requests.map((r) => [r.operation, r.status, r.injected])).toEqual([
+                ["GetBucketPolicy", 200, undefined],
+                ["GetBucketPolicy", 405, "MethodNotAllowed"],
+                ["PutBucketPolicy", 405, "MethodNotAllowed"],
+                ["DeleteBucketPolicy", 405, "MethodNotAllowed"],
             ]);
         });
 
-        it("AWS stand-in: forwards when x-amz-expected-bucket-owner is the owner, or absent", async () => {
-            expect((await strictAlice.send(new GetBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: ALICE_ACCOUNT }))).Policy).toContain(
-                "s3:PutBucketPolicy",
-            );
-            expect((await strictAlice.send(new GetBucketPolicyCommand({ Bucket: bucket }))).$metadata.httpStatusCode).toBe(200);
-            expect(strict.requests.map((r) => r.injected)).toEqual([undefined, undefined]);
-        });
-
-        it("AWS stand-in: answers 405 MethodNotAllowed to another account's bucket-policy calls, even when the policy grants them", async () => {
-            for (const call of [
-                strictBob.send(new GetBucketPolicyCommand({ Bucket: bucket })),
-                strictBob.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policyFor(bucket) })),
-                strictBob.send(new DeleteBucketPolicyCommand({ Bucket: bucket })),
-            ]) {
-                expect(await failure(call)).toMatchObject({ name: "MethodNotAllowed", status: 405 });
-            }
-            // Without the stand-in, RadosGW lets bob read the policy (AWS would not).
-            expect((await bob.send(new GetBucketPolicyCommand({ Bucket: bucket }))).$metadata.httpStatusCode).toBe(200);
-        });
-
-        it("AWS stand-in: leaves another account's object calls and unknown buckets to RadosGW", async () => {
-            expect(await failure(strictBob.send(new ListObjectsV2Command({ Bucket: bucket })))).toMatchObject({ name: "AccessDenied", status: 403 });
-            expect(strict.requests[0].injected).toBeUndefined();
-            const unknown = uniqueBucketName("proxy-unknown");
-            await strictBob.send(new CreateBucketCommand({ Bucket: unknown }));
+        it("AWS stand-in: leaves the owner's calls, the key's object calls and its calls on other buckets to RadosGW", async () => {
+            proxy.setRules([methodNotAllowedTo(env.users.bob.accessKeyId, bucket)]);
+            expect((await alice.send(new GetBucketPolicyCommand({ Bucket: bucket }))).$metadata.httpStatusCode).toBe(200);
+            expect(await failure(bob.send(new ListObjectsV2Command({ Bucket: bucket })))).toMatchObject({ name: "AccessDenied", status: 403 });
+            const bobs = uniqueBucketName("proxy-bobs");
+            await bob.send(new CreateBucketCommand({ Bucket: bobs }));
             try {
-                expect(
-                    (await strictBob.send(new PutBucketPolicyCommand({ Bucket: unknown, Policy: policyFor(unknown), ExpectedBucketOwner: ALICE_ACCOUNT })))
-                        .$metadata.httpStatusCode,
-                ).toBe(204);
+                expect((await bob.send(new PutBucketPolicyCommand({ Bucket: bobs, Policy: policyFor(bobs) }))).$metadata.httpStatusCode).toBe(204);
             } finally {
-                await destroyBucket(s3ClientFor(env, "bob"), unknown);
+                await destroyBucket(s3ClientFor(env, "bob"), bobs);
             }
+            expect(proxy.requests.map((r) => r.injected)).toEqual([undefined, undefined, undefined, undefined]);
         });
     });
+});
+
+describe("startS3Proxy in front of LocalStack: the expected-bucket-owner check is LocalStack's own, on the header as sent", () => {
+    let env: LocalStackEnv;
+    let proxy: S3Proxy;
+    let alice: S3Client; // through the proxy
+    let direct: S3Client;
+    let bucket: string;
+    const policy = () => JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, bucket)] });
+    const onWire = () => proxy.requests.map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"], r.status, r.errorCode, r.injected]);
+
+    beforeAll(async () => {
+        env = loadLocalStackEnv();
+        direct = s3ClientFor(env, "alice");
+        bucket = await createTestBucket(direct, "proxy-ls-owner");
+        proxy = await startS3Proxy({ target: env.endpoint });
+        alice = s3ClientFor(env, "alice", { endpoint: proxy.endpoint });
+    });
+    afterAll(async () => {
+        await proxy?.close();
+        if (bucket) await destroyBucket(direct, bucket);
+    });
+    beforeEach(() => proxy.reset());
+
+    it("LocalStack: the owner's account (alice's) or no header is answered as usual", async () => {
+        const owner = env.users.alice.accountId;
+        await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy(), ExpectedBucketOwner: owner }));
+        expect((await alice.send(new GetBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: owner }))).Policy).toBe(policy());
+        expect((await alice.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy).toBe(policy());
+        await alice.send(new DeleteBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: owner }));
+        expect(onWire()).toEqual([
+            ["PutBucketPolicy", owner, 204, undefined, undefined],
+            ["GetBucketPolicy", owner, 200, undefined, undefined],
+            ["GetBucketPolicy", undefined, 200, undefined, undefined],
+            ["DeleteBucketPolicy", owner, 204, undefined, undefined],
+        ]);
+    });
+
+    it("LocalStack: another account's id (bob's) is its own 403 AccessDenied on Get, Put and Delete; nothing injected, nothing written", async () => {
+        const other = env.users.bob.accountId;
+        for (const call of [
+            () => alice.send(new GetBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: other })),
+            () => alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy(), ExpectedBucketOwner: other })),
+            () => alice.send(new DeleteBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: other })),
+        ]) {
+            expect(await failure(call())).toMatchObject({ name: "AccessDenied", status: 403 });
+        }
+        expect(onWire()).toEqual([
+            ["GetBucketPolicy", other, 403, "AccessDenied", undefined],
+            ["PutBucketPolicy", other, 403, "AccessDenied", undefined],
+            ["DeleteBucketPolicy", other, 403, "AccessDenied", undefined],
+        ]);
+        expect(await failure(direct.send(new GetBucketPolicyCommand({ Bucket: bucket })))).toMatchObject({ name: "NoSuchBucketPolicy", status: 404 });
+    });
+
+    it.each(["alice", "11112222333", "1111222233334"])(
+        "LocalStack: %j, not a 12-digit account id, sent straight from the SDK (the provider's check refuses it before any call), is its own 400 InvalidBucketOwnerAWSAccountID",
+        async (owner) => {
+            const error = await failure(alice.send(new GetBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: owner })));
+            expect(error).toMatchObject({ name: "InvalidBucketOwnerAWSAccountID", status: 400 });
+            expect(error.message).toContain(`[${owner}]`);
+            expect(onWire()).toEqual([["GetBucketPolicy", owner, 400, "InvalidBucketOwnerAWSAccountID", undefined]]);
+        },
+    );
 });
 
 describe(s3Operation.name, () => {

@@ -1,17 +1,22 @@
 /**
- * A recording, fault-injecting HTTP proxy on loopback in front of the local S3 server (node:http only).
+ * A recording, fault-injecting HTTP proxy on loopback in front of a local S3 server, RadosGW or LocalStack (node:http
+ * only).
  *
  * It forwards each request unchanged (method, URL, raw headers including the client's `Host`, body bytes), so SigV4
  * signatures still validate at RadosGW, and records what went over the wire: the operation, the bucket, the headers
  * (with credentials redacted) and the status. Rules can replace a response with an S3 error (`SlowDown`,
- * `InternalError`, `OperationAborted`, `NoSuchBucket`, `MalformedPolicy`, any other), reset the connection, or delay
- * it. It can also stand in for two AWS checks RadosGW 16.2 does not make:
- * - `x-amz-expected-bucket-owner` that differs from the bucket's owner → 403 `AccessDenied`;
- * - a bucket-policy operation (Get/Put/DeleteBucketPolicy) by an account other than the bucket owner's → 405
- *   `MethodNotAllowed`, even when the policy grants it (AWS PutBucketPolicy docs: "If you don't have
- *   PutBucketPolicy permissions, Amazon S3 returns a 403 Access Denied error. If you have the correct permissions,
- *   but you're not using an identity that belongs to the bucket owner's account, Amazon S3 returns a 405 Method Not
- *   Allowed error.").
+ * `InternalError`, `OperationAborted`, `NoSuchBucket`, `MalformedPolicy`, `MethodNotAllowed`, any other), reset the
+ * connection, or delay it.
+ *
+ * It stands in for AWS only where neither local server can show AWS's answer, and a test using it says "AWS stand-in"
+ * in its title:
+ * - faults on demand (throttling, server errors, resets, time-outs) and AWS's exact wording where the provider reads
+ *   it (`MalformedPolicy` "Invalid principal in policy", a principal not propagated yet, is retried);
+ * - 405 `MethodNotAllowed` to a bucket-policy call by an account other than the bucket owner's ({@link methodNotAllowedTo}):
+ *   RadosGW applies the bucket policy instead, LocalStack answers as if the caller owned the bucket.
+ * The expected-bucket-owner check is not stood in for: LocalStack makes it for real (403 `AccessDenied` for another
+ * account, 400 `InvalidBucketOwnerAWSAccountID` for a value that is not an account id), so put the proxy in front of
+ * LocalStack to see it.
  */
 import * as http from "http";
 import { randomBytes } from "crypto";
@@ -25,6 +30,7 @@ export const S3_FAULTS = {
     OperationAborted: { status: 409, message: "A conflicting conditional operation is currently in progress against this resource. Please try again." },
     NoSuchBucket: { status: 404, message: "The specified bucket does not exist" },
     MalformedPolicy: { status: 400, message: "Policy has invalid action" },
+    MethodNotAllowed: { status: 405, message: "The specified method is not allowed against this resource." },
 } as const;
 
 /** A named S3 error from {@link S3_FAULTS}. */
@@ -46,6 +52,8 @@ export interface RequestMatcher {
     bucket?: string;
     /** HTTP method, case-insensitive. */
     method?: string;
+    /** The caller's access key id (from the SigV4 `Authorization` header or a presigned URL's credential). */
+    accessKeyId?: string;
 }
 
 /**
@@ -83,21 +91,17 @@ export interface RecordedRequest {
     status: number;
     /** The `<Code>` of an error response, forwarded or injected. */
     errorCode?: string;
-    /** What the proxy did instead of forwarding as is: a fault code, `"reset"`, `"delay"`, or an owner check's code. */
+    /** What the proxy did instead of forwarding as is: a fault code, `"reset"` or `"delay"`. */
     injected?: string;
 }
 
 /** Options of {@link startS3Proxy}. */
 export interface S3ProxyOptions {
-    /** The S3 endpoint to forward to, e.g. the local RadosGW's `http://127.0.0.1:PORT`. */
+    /** The S3 endpoint to forward to, e.g. the local RadosGW's or LocalStack's `http://127.0.0.1:PORT`. */
     target: string;
     rules?: FaultRule[];
     /** Seed of the generator behind `probability` rules (default 1): the same seed gives the same faults. */
     seed?: number;
-    /** AWS stand-in: the account id owning a bucket (`undefined`: unknown, no owner check for it). */
-    ownerOf?: (bucket: string) => string | undefined;
-    /** AWS stand-in: the account id of an access key (`undefined`: unknown, no 405 check for it). */
-    callerAccountOf?: (accessKeyId: string) => string | undefined;
 }
 
 /** A running proxy. */
@@ -117,7 +121,9 @@ export interface S3Proxy {
 const REDACTED = "REDACTED";
 const SECRET_HEADERS = new Set(["authorization", "x-amz-security-token"]);
 const SECRET_QUERY = new Set(["x-amz-signature", "x-amz-credential", "x-amz-security-token"]);
-const BUCKET_POLICY_OPERATIONS = new Set(["GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy"]);
+/** The operations AWS answers with 405 when the caller's account does not own the bucket. */
+export const BUCKET_POLICY_OPERATIONS = ["GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy"] as const;
+const IS_BUCKET_POLICY_OPERATION = new Set<string>(BUCKET_POLICY_OPERATIONS);
 const MAX_ERROR_BODY_BYTES = 16 * 1024;
 
 /** A small seeded generator (mulberry32): reproducible fault sequences for `probability` rules. */
@@ -213,7 +219,8 @@ export function s3ErrorXml(code: string, message: string, requestId: string, ext
     );
 }
 
-function matches(rule: RequestMatcher, request: RecordedRequest): boolean {
+function matches(rule: RequestMatcher, request: RecordedRequest, accessKeyId: string | undefined): boolean {
+    if (rule.accessKeyId !== undefined && rule.accessKeyId !== accessKeyId) return false;
     if (rule.operation !== undefined && !(Array.isArray(rule.operation) ? rule.operation : [rule.operation]).includes(request.operation)) return false;
     if (rule.bucket !== undefined && rule.bucket !== request.bucket) return false;
     if (rule.method !== undefined && rule.method.toUpperCase() !== request.method) return false;
@@ -245,6 +252,25 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
     });
 }
 
+/** The extra fields AWS puts in some errors' envelope: `BucketName` of `NoSuchBucket`, `Method` and `ResourceType` of 405. */
+function errorFields(code: string, record: RecordedRequest): Record<string, string> {
+    if (code === "NoSuchBucket" && record.bucket) return { BucketName: record.bucket };
+    if (code === "MethodNotAllowed")
+        return { Method: record.method, ...(IS_BUCKET_POLICY_OPERATION.has(record.operation) ? { ResourceType: "BUCKETPOLICY" } : {}) };
+    return {};
+}
+
+/**
+ * AWS stand-in, as a rule: 405 `MethodNotAllowed` to every Get/Put/DeleteBucketPolicy signed with `accessKeyId` (of
+ * `bucket`, or of any bucket), as AWS answers a caller whose account does not own the bucket, even when the policy
+ * grants it (PutBucketPolicy reference: "If you have the correct permissions, but you're not using an identity that
+ * belongs to the bucket owner's account, Amazon S3 returns a 405 Method Not Allowed error."). Neither local server
+ * answers 405, so the proxy keeps no owners: the test says whose key is "another account".
+ */
+export function methodNotAllowedTo(accessKeyId: string, bucket?: string): FaultRule {
+    return { operation: [...BUCKET_POLICY_OPERATIONS], accessKeyId, ...(bucket === undefined ? {} : { bucket }), fault: "MethodNotAllowed" };
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -265,10 +291,10 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
     setRules(options.rules ?? []);
 
     /** The first rule that matches and fires, counting it. */
-    const pickFault = (request: RecordedRequest): FaultRule | undefined => {
+    const pickFault = (request: RecordedRequest, accessKeyId: string | undefined): FaultRule | undefined => {
         for (const entry of rules) {
             const { rule } = entry;
-            if (!matches(rule, request)) continue;
+            if (!matches(rule, request, accessKeyId)) continue;
             if (rule.times !== undefined && entry.fired >= rule.times) continue;
             if (rule.probability !== undefined && !(random() < rule.probability)) continue;
             entry.fired++;
@@ -358,9 +384,9 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
         const accessKeyId = accessKeyIdOf(req.headers, url.searchParams);
 
         const body = await readBody(req);
-        if (BUCKET_POLICY_OPERATIONS.has(record.operation) && body.length > 0) record.body = body.toString("utf8");
+        if (IS_BUCKET_POLICY_OPERATION.has(record.operation) && body.length > 0) record.body = body.toString("utf8");
 
-        const rule = pickFault(record);
+        const rule = pickFault(record, accessKeyId);
         if (rule) {
             const { fault } = rule;
             if (fault === "reset") {
@@ -377,27 +403,7 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
                         ? { status: S3_FAULTS[fault].status, code: fault, message: S3_FAULTS[fault].message }
                         : { message: undefined, ...fault };
                 record.injected = code;
-                sendError(req, res, record, status, code, rule.message ?? message ?? "", bucket && code === "NoSuchBucket" ? { BucketName: bucket } : {});
-                return;
-            }
-        }
-
-        // AWS stand-ins for checks RadosGW 16.2 does not make.
-        const owner = bucket !== undefined && options.ownerOf ? options.ownerOf(bucket) : undefined;
-        if (owner !== undefined) {
-            const expected = headers["x-amz-expected-bucket-owner"];
-            if (expected !== undefined && expected !== owner) {
-                record.injected = "AccessDenied";
-                sendError(req, res, record, 403, "AccessDenied", "Access Denied");
-                return;
-            }
-            const caller = accessKeyId && options.callerAccountOf ? options.callerAccountOf(accessKeyId) : undefined;
-            if (caller !== undefined && caller !== owner && BUCKET_POLICY_OPERATIONS.has(record.operation)) {
-                record.injected = "MethodNotAllowed";
-                sendError(req, res, record, 405, "MethodNotAllowed", "The specified method is not allowed against this resource.", {
-                    Method: method,
-                    ResourceType: "BUCKETPOLICY",
-                });
+                sendError(req, res, record, status, code, rule.message ?? message ?? "", errorFields(code, record));
                 return;
             }
         }

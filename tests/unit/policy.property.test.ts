@@ -98,6 +98,11 @@ function relist(value: unknown, random: Random, item: (v: unknown) => unknown = 
     return items.length === 1 && chance(random) ? items[0] : items;
 }
 const randomCase = (text: string, random: Random) => [...text].map((c) => (chance(random) ? c.toUpperCase() : c.toLowerCase())).join("");
+/** A condition key re-cased where AWS ignores case: the name up to the first `/`, never a tag key after it. */
+const recaseConditionKey = (key: string, random: Random) => {
+    const slash = key.indexOf("/");
+    return slash < 0 ? randomCase(key, random) : randomCase(key.slice(0, slash), random) + key.slice(slash);
+};
 const rewriteAwsId = (id: unknown, random: Random) => {
     if (typeof id !== "string" || !chance(random)) return id;
     return /^\d{12}$/.test(id) ? `arn:aws:iam::${id}:root` : id.replace(/^arn:aws:iam::(\d{12}):root$/, "$1");
@@ -130,7 +135,7 @@ function rewriteStatement(statement: Json, random: Random, structuralOnly: boole
                     const out: Json = {};
                     for (const conditionKey of shuffle(Object.keys(block as Json), random)) {
                         const values = (block as Json)[conditionKey];
-                        out[structuralOnly ? conditionKey : randomCase(conditionKey, random)] = relist(
+                        out[structuralOnly ? conditionKey : recaseConditionKey(conditionKey, random)] = relist(
                             values,
                             random,
                             (v) => (structuralOnly ? v : rewriteConditionValue(v, random, ignoreCase)),

@@ -167,6 +167,12 @@ function adviceFor(code: string, status: number | undefined, detail: string, con
     if (code === "MethodNotAllowed" || status === 405) {
         return `The caller is not in the account that owns bucket "${bucket}": only the bucket owner's account may manage its policy. Use credentials from the owner account.`;
     }
+    if (code === "InvalidBucketName") {
+        return (
+            `S3 does not accept "${bucket}" as a bucket name. On AWS, buckets created since March 2018 have 3 to 63 lowercase letters, ` +
+            `digits, dots and hyphens, beginning and ending with a letter or digit; older us-east-1 buckets may differ. Check the bucket input.`
+        );
+    }
     if (code === "NoSuchBucket") {
         return `Bucket "${bucket}" does not exist (or is in another partition). Create it first, or fix the bucket name.`;
     }

@@ -23,18 +23,24 @@ const POLICY_OPERATIONS = ["s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:Delet
  */
 export const MAX_POLICY_DEPTH = 32;
 
-/** Bucket naming rules (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html). */
+/** The longest bucket name any S3 server has: AWS's legacy us-east-1 names (created before March 2018) ran to 255. */
+export const MAX_BUCKET_NAME_CHARS = 255;
+
+/**
+ * What can never be a bucket name on any S3 server; everything else is left to S3 to answer. AWS's current rules
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html: 3–63 lowercase letters, digits, dots
+ * and hyphens, …) apply only to buckets created since March 2018: older us-east-1 buckets may have capitals and
+ * underscores and up to 255 characters, AWS still serves them, and other servers (a custom `endpoint`) have rules of
+ * their own. Names of letters, digits, `.`, `-` and `_` up to 255 characters cover them all; S3 refuses the rest of
+ * what it does not have (`InvalidBucketName`, `NoSuchBucket`), and the error says so.
+ */
 export function bucketNameProblem(name: string): string | undefined {
     // A common slip: the bucket's ARN or URL where its name belongs.
-    const named = /^(?:arn:[^:]*:s3:::|s3:\/\/)([^/]*)/.exec(name);
+    const named = /^(?:arn:[^:]*:s3:::|s3:\/\/|https?:\/\/)([^/]*)/.exec(name);
     if (named) return `is an ARN or URL; give the bucket's name alone${named[1] ? ` ("${named[1]}")` : ""}`;
-    if (name.length < 3 || name.length > 63) return `must be 3 to 63 characters long, got ${name.length}`;
-    if (!/^[a-z0-9.-]+$/.test(name)) return "may contain only lowercase letters, digits, dots and hyphens";
-    if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return "must begin and end with a letter or digit";
-    if (name.includes("..")) return "must not contain two adjacent dots";
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "must not be formatted as an IP address";
-    if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) return "must not start with xn--, sthree- or amzn-s3-demo-";
-    if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) return "must not end with a reserved suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)";
+    if (name.length > MAX_BUCKET_NAME_CHARS) return `must be at most ${MAX_BUCKET_NAME_CHARS} characters long, got ${name.length}`;
+    const bad = /[^A-Za-z0-9._-]/.exec(name);
+    if (bad) return `may contain only letters, digits, dots, hyphens and underscores, got ${JSON.stringify(bad[0])} at position ${bad.index + 1}`;
     return undefined;
 }
 

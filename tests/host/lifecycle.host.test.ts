@@ -135,7 +135,7 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
     });
 
     it("returns check failures that name the property, through gRPC, without calling S3", async () => {
-        const checked = await host.check("bad", {}, inputs("Bad_Bucket", { policy: "{not json", expectedBucketOwner: "alice", checksumAlgorithm: "MD5" }));
+        const checked = await host.check("bad", {}, inputs("bad bucket", { policy: "{not json", expectedBucketOwner: "alice", checksumAlgorithm: "MD5" }));
         expect(checked.failures.map((f) => f.property).sort()).toEqual(["bucket", "checksumAlgorithm", "expectedBucketOwner", "policy"]);
         expect(policyCalls(proxy)).toHaveLength(0);
     });

@@ -124,6 +124,21 @@ export const COMPATIBILITY: CompatibilityRow[] = [
         },
     },
     {
+        id: "legacy-name",
+        behaviour: "GetBucketPolicy and PutBucketPolicy on `Legacy_Bucket_Name` (capitals and underscores: a legacy us-east-1 name), which does not exist",
+        aws: "404 NoSuchBucket: such names are served for buckets created before March 2018, and can no longer be created",
+        radosgw: "404 NoSuchBucket (Get, Put)",
+        localstack: "404 NoSuchBucket (Get, Put)",
+        copes: "check accepts letters, digits, `.`, `-`, `_` up to 255 characters and leaves the rest to S3; an InvalidBucketName answer says what AWS accepts today.",
+        async observe({ alice }) {
+            const bucket = "Legacy_Bucket_Name";
+            return summarize([
+                ["Get", await outcomeOf(alice.send(new GetBucketPolicyCommand({ Bucket: bucket })))],
+                ["Put", await outcomeOf(alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: readsObjects(bucket, "*") })))],
+            ]);
+        },
+    },
+    {
         id: "owner-match",
         behaviour: "The three calls with x-amz-expected-bucket-owner = the bucket owner's account",
         aws: "As without the header",

@@ -37,6 +37,14 @@ describe("describeS3Error", () => {
         );
     });
 
+    it("explains InvalidBucketName: the name S3 refused, AWS's current rules, and that older buckets may differ", () => {
+        const error = describeS3Error(s3Error("InvalidBucketName", 400), { bucket: "Legacy_Bucket", operation: "PutBucketPolicy" });
+        expect(error.message).toMatch(/^PutBucketPolicy on bucket "Legacy_Bucket" failed: InvalidBucketName \(HTTP 400\)/);
+        expect(error.message).toMatch(
+            /S3 does not accept "Legacy_Bucket" as a bucket name\. .*since March 2018 .*3 to 63 lowercase .*older us-east-1 buckets may differ/,
+        );
+    });
+
     it("leaves out the SDK's 'UnknownError' placeholder for an empty server message", () => {
         const error = describeS3Error(s3Error("NoSuchBucket", 404), { bucket: "b1", operation: "PutBucketPolicy" });
         expect(error.message).toBe(

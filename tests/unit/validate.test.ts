@@ -131,7 +131,30 @@ describe(nestingDepth.name, () => {
 });
 
 describe(bucketNameProblem.name, () => {
-    it.each(["arn:aws:s3:::my-bucket", "s3://my-bucket/prefix"])("says to give the name alone for %j", (name) => {
+    it.each(["arn:aws:s3:::my-bucket", "s3://my-bucket/prefix", "https://my-bucket/x"])("says to give the name alone for %j", (name) => {
         expect(bucketNameProblem(name)).toBe('is an ARN or URL; give the bucket\'s name alone ("my-bucket")');
+    });
+
+    it.each([
+        ["a current AWS name", "my-bucket.example"],
+        ["a legacy us-east-1 name with capitals and underscores (before March 2018)", "My_Legacy.Bucket"],
+        ["a legacy name of 255 characters", "b".repeat(255)],
+        ["a name shorter than AWS allows today (another server may)", "ab"],
+        ["a name AWS reserves today (xn--), left to S3", "xn--bucket"],
+        ["an IP-address form, left to S3", "192.168.5.4"],
+        ["a leading hyphen, left to S3", "-bucket"],
+        ["two adjacent dots, left to S3", "a..b"],
+    ])("accepts %s: %j", (_, name) => {
+        expect(bucketNameProblem(name)).toBeUndefined();
+    });
+
+    it.each([
+        ["256 characters", "b".repeat(256), "must be at most 255 characters long, got 256"],
+        ["a space", "my bucket", 'may contain only letters, digits, dots, hyphens and underscores, got " " at position 3'],
+        ["a slash", "my/bucket", 'may contain only letters, digits, dots, hyphens and underscores, got "/" at position 3'],
+        ["a non-ASCII letter", "bäd-bucket", 'may contain only letters, digits, dots, hyphens and underscores, got "ä" at position 2'],
+        ["a question mark", "bucket?", 'may contain only letters, digits, dots, hyphens and underscores, got "?" at position 7'],
+    ])("refuses what can never be a bucket name, %s", (_, name, reason) => {
+        expect(bucketNameProblem(name)).toBe(reason);
     });
 });

@@ -3,6 +3,7 @@
  * policy, the statement) and what is wrong. Pure: no SDK, no Pulumi.
  */
 import { formatPolicy, parsePolicy } from "./policy";
+import { MAX_POLICY_DEPTH, isJsonNumber, isPlainObject, nestingDepth } from "./policy/json";
 import { CHECKSUM_ALGORITHMS, INPUT_NAMES, SECRECY_MARKER, UNKNOWN, containsUnknown } from "./inputs";
 
 export interface Failure {
@@ -17,11 +18,6 @@ const STATEMENT_KEYS = ["Sid", "Effect", "Principal", "NotPrincipal", "Action", 
 const DOCUMENT_KEYS = ["Version", "Id", "Statement"];
 const PRINCIPAL_TYPES = ["AWS", "Service", "Federated", "CanonicalUser"];
 const POLICY_OPERATIONS = ["s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"];
-/**
- * A policy document nests 7 levels at most (document, Statement list, statement, Condition, operator, key, values).
- * Anything much deeper is refused before any recursive walk could exhaust the stack.
- */
-export const MAX_POLICY_DEPTH = 32;
 
 /** The longest bucket name any S3 server has: AWS's legacy us-east-1 names (created before March 2018) ran to 255. */
 export const MAX_BUCKET_NAME_CHARS = 255;
@@ -171,7 +167,7 @@ function checkCondition(where: string, value: unknown, problems: string[]): void
         return;
     }
     for (const [operator, block] of Object.entries(value)) {
-        if (block === null || typeof block !== "object" || Array.isArray(block)) {
+        if (!isPlainObject(block)) {
             problems.push(`${where}: Condition.${operator} must be an object of condition keys, got ${describeValue(block)}`);
             continue;
         }
@@ -179,7 +175,7 @@ function checkCondition(where: string, value: unknown, problems: string[]): void
             const items = asList(values);
             if (items.length === 0) problems.push(`${where}: Condition.${operator}.${key} must not be an empty list`);
             for (const item of items) {
-                if (!["string", "number", "boolean"].includes(typeof item)) {
+                if (!["string", "number", "boolean"].includes(typeof item) && !isJsonNumber(item)) {
                     problems.push(`${where}: Condition.${operator}.${key} values must be strings, numbers or booleans, got ${describeValue(item)}`);
                 }
             }
@@ -322,66 +318,6 @@ export function lockoutRisk(document: Record<string, unknown>, bucket?: string):
     return undefined;
 }
 
-/** How deep `value` nests (a scalar is 0), counted without recursion; stops counting past `limit`. */
-export function nestingDepth(value: unknown, limit = MAX_POLICY_DEPTH): number {
-    let deepest = 0;
-    const pending: Array<[unknown, number]> = [[value, 0]];
-    while (pending.length > 0) {
-        const [item, depth] = pending.pop() as [unknown, number];
-        if (item === null || typeof item !== "object") continue;
-        deepest = Math.max(deepest, depth + 1);
-        if (deepest > limit) return deepest;
-        for (const child of Object.values(item)) pending.push([child, depth + 1]);
-    }
-    return deepest;
-}
-
-/**
- * The first key that appears twice in one object of a JSON text, with where it is (`"Effect" in Statement[0]`), or
- * undefined. `JSON.parse` silently keeps the last of them, so the policy put would not be the one written. Expects
- * text that `JSON.parse` accepted; scans it once, without recursion.
- */
-export function duplicateJsonKey(text: string): string | undefined {
-    const frames: Array<{ keys?: Set<string>; key?: string; index: number }> = [];
-    let expectingKey = false;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (c === '"') {
-            let end = i + 1;
-            while (end < text.length && text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
-            const top = frames[frames.length - 1];
-            if (expectingKey && top?.keys) {
-                const key = JSON.parse(text.slice(i, end + 1)) as string;
-                if (top.keys.has(key)) {
-                    const path = frames
-                        .slice(0, -1)
-                        .map((frame) => (frame.keys ? `.${frame.key}` : `[${frame.index}]`))
-                        .join("")
-                        .replace(/^\./, "");
-                    return `${JSON.stringify(key)} ${path ? `in ${path}` : "at the top level"}`;
-                }
-                top.keys.add(key);
-                top.key = key;
-                expectingKey = false;
-            }
-            i = end;
-        } else if (c === "{") {
-            frames.push({ keys: new Set(), index: 0 });
-            expectingKey = true;
-        } else if (c === "[") {
-            frames.push({ index: 0 });
-        } else if (c === "}" || c === "]") {
-            frames.pop();
-            expectingKey = false;
-        } else if (c === ",") {
-            const top = frames[frames.length - 1];
-            if (top?.keys) expectingKey = true;
-            else if (top) top.index++;
-        }
-    }
-    return undefined;
-}
-
 /** The result of validating the policy input: the text to put, or the failures. */
 export interface PolicyCheck {
     policy?: string;
@@ -415,20 +351,10 @@ export function checkPolicy(policy: unknown, bucket: unknown, confirmRemoveSelfB
     try {
         document = parsePolicy(policy as string | object) as unknown as Record<string, unknown>;
     } catch (e) {
-        return { failures: [{ property: "policy", reason: `policy is not a valid policy document: ${(e as Error).message.replace(/^policy /, "it ")}` }] };
-    }
-    const deepDocument = tooDeep(document);
-    if (deepDocument) return deepDocument;
-    const duplicate = typeof policy === "string" ? duplicateJsonKey(policy) : undefined;
-    if (duplicate) {
-        return {
-            failures: [
-                {
-                    property: "policy",
-                    reason: `policy JSON has the key ${duplicate} twice; JSON keeps only the last one, so S3 would get a different policy than written. Remove one.`,
-                },
-            ],
-        };
+        const message = (e as Error).message;
+        // The guards' own wording says what is wrong with the document as a whole.
+        const reason = /^policy (nests|has the key)/.test(message) ? message : `policy is not a valid policy document: ${message.replace(/^policy /, "it ")}`;
+        return { failures: [{ property: "policy", reason }] };
     }
     const knownBucket = typeof bucket === "string" && bucket !== UNKNOWN ? bucket : undefined;
     const problems = policyProblems(document, knownBucket);

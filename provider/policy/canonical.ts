@@ -10,6 +10,7 @@ import {
     foldConditionKey,
     identifierOf,
     isIgnoreCaseOperator,
+    isNumericOperator,
     listItemText,
     listOf,
     normalizeAction,
@@ -52,10 +53,10 @@ function canonicalPrincipal(value: unknown): string {
 }
 
 /** The values of one condition key as a canonical list: strings (case-folded for IgnoreCase operators). */
-function canonicalConditionValues(value: unknown, ignoreCase: boolean): string {
-    if (!Array.isArray(value)) return "[" + conditionValueText(value, ignoreCase) + "]";
+function canonicalConditionValues(value: unknown, ignoreCase: boolean, numeric: boolean): string {
+    if (!Array.isArray(value)) return "[" + conditionValueText(value, ignoreCase, numeric) + "]";
     const texts: string[] = [];
-    for (let i = 0; i < value.length; i++) texts.push(conditionValueText(value[i], ignoreCase));
+    for (let i = 0; i < value.length; i++) texts.push(conditionValueText(value[i], ignoreCase, numeric));
     return listText(texts);
 }
 
@@ -66,15 +67,16 @@ function canonicalConditionValues(value: unknown, ignoreCase: boolean): string {
  */
 function canonicalConditionBlock(operator: string, block: Record<string, unknown>): string {
     const ignoreCase = isIgnoreCaseOperator(operator);
+    const numeric = isNumericOperator(operator);
     const keys = definedKeys(block);
-    if (keys.length === 1) return "{" + quote(foldConditionKey(keys[0])) + ":" + canonicalConditionValues(block[keys[0]], ignoreCase) + "}";
+    if (keys.length === 1) return "{" + quote(foldConditionKey(keys[0])) + ":" + canonicalConditionValues(block[keys[0]], ignoreCase, numeric) + "}";
     const folded: string[] = [];
     const values: string[] = [];
     // folded name → its values, or null when keys that fold to it hold different values
     const groups = new Map<string, string | null>();
     for (let i = 0; i < keys.length; i++) {
         folded.push(foldConditionKey(keys[i]));
-        values.push(canonicalConditionValues(block[keys[i]], ignoreCase));
+        values.push(canonicalConditionValues(block[keys[i]], ignoreCase, numeric));
         const seen = groups.get(folded[i]);
         groups.set(folded[i], seen === undefined || seen === values[i] ? values[i] : null);
     }

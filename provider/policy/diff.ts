@@ -7,6 +7,7 @@ import {
     foldConditionKey,
     identifierOf,
     isIgnoreCaseOperator,
+    isNumericOperator,
     listOf,
     normalizeAction,
     principalIdNormalizer,
@@ -74,9 +75,10 @@ function elementItems(name: string, value: unknown): Map<string, string> {
                 continue;
             }
             const ignoreCase = isIgnoreCaseOperator(operator);
+            const numeric = isNumericOperator(operator);
             for (const key of definedKeys(block)) {
                 for (const item of listOf(block[key]))
-                    add(`${operator} ${foldConditionKey(key)} ${conditionValueText(item, ignoreCase)}`, `${operator} ${key}=${spelling(item)}`);
+                    add(`${operator} ${foldConditionKey(key)} ${conditionValueText(item, ignoreCase, numeric)}`, `${operator} ${key}=${spelling(item)}`);
             }
         }
     } else {

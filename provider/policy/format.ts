@@ -10,6 +10,7 @@ import {
     exactString,
     foldConditionKey,
     isIgnoreCaseOperator,
+    isNumericOperator,
     listItemText,
     normalizeAction,
     principalIdNormalizer,
@@ -46,8 +47,9 @@ function formatCondition(value: unknown): string {
             const block = value[operator];
             if (!isPlainObject(block)) return JSON.stringify(operator) + ":" + canonicalJson(block);
             const ignoreCase = isIgnoreCaseOperator(operator);
+            const numeric = isNumericOperator(operator);
             const keys = foldKeyed(definedKeys(block), foldConditionKey);
-            const inner = keys.map((key) => JSON.stringify(key) + ":" + formatList(block[key], (item) => conditionValueText(item, ignoreCase)));
+            const inner = keys.map((key) => JSON.stringify(key) + ":" + formatList(block[key], (item) => conditionValueText(item, ignoreCase, numeric)));
             return JSON.stringify(operator) + ":" + objectText(inner);
         }),
     );

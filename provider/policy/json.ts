@@ -1,8 +1,32 @@
 /** @internal JSON helpers shared by the policy modules. Plain functions only (they are serialized into state). */
 
-/** True for a JSON object (not an array, not null). */
+/**
+ * A JSON number kept as written, where a JavaScript number would change it: `1.0`, `1e3`, `-0`, `0.10`, integers
+ * beyond 2^53 (`9007199254740993` would read as `…992`). {@link parsePolicy} makes one only for such a literal; any
+ * other number stays a `number`, whose text is the same.
+ */
+export interface JsonNumber {
+    readonly text: string;
+}
+
+/** The prototype that marks a {@link JsonNumber} (not a class: the closure serializer mishandles them). */
+const JSON_NUMBER = Object.freeze({});
+
+/** A {@link JsonNumber} holding `text`, a JSON number literal. */
+export function jsonNumber(text: string): JsonNumber {
+    const value = Object.create(JSON_NUMBER) as { text: string };
+    value.text = text;
+    return Object.freeze(value);
+}
+
+/** True for a {@link JsonNumber} made by {@link jsonNumber}. */
+export function isJsonNumber(value: unknown): value is JsonNumber {
+    return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === JSON_NUMBER;
+}
+
+/** True for a JSON object (not an array, not null, not a {@link JsonNumber}). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
+    return typeof value === "object" && value !== null && !Array.isArray(value) && !isJsonNumber(value);
 }
 
 /** Own keys whose value is not `undefined`: a key set to `undefined` in a program's object is absent, as in JSON. */
@@ -95,6 +119,7 @@ export function canonicalJson(value: unknown): string {
     if (value === null || value === undefined) return "null";
     if (typeof value === "string") return quote(value);
     if (typeof value !== "object") return JSON.stringify(value) ?? "null";
+    if (isJsonNumber(value)) return value.text;
     if (Array.isArray(value)) {
         let text = "[";
         for (let i = 0; i < value.length; i++) text += (i ? "," : "") + canonicalJson(value[i]);
@@ -131,6 +156,7 @@ export function describeValue(value: unknown): string {
     if (value === null) return "null";
     if (Array.isArray(value)) return "an array";
     if (typeof value === "string") return `a string (${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)})`;
+    if (isJsonNumber(value)) return `a number (${value.text})`;
     if (typeof value === "object") return "an object";
     return `${typeof value === "undefined" ? "nothing" : `a ${typeof value}`}${typeof value === "number" || typeof value === "boolean" ? ` (${String(value)})` : ""}`;
 }
@@ -140,4 +166,21 @@ export function foldKeyed(keys: string[], fold: (key: string) => string): string
     const entries: Keyed[] = keys.map((key) => ({ key: fold(key), text: key }));
     entries.sort(compareKeyed);
     return entries.map((entry) => entry.text);
+}
+
+/** The deepest level of nesting a policy document may have: it needs 7 (document, Statement, statement, Condition, operator, key, values). */
+export const MAX_POLICY_DEPTH = 32;
+
+/** How deep `value` nests (a scalar is 0), counted without recursion; stops counting past `limit`. */
+export function nestingDepth(value: unknown, limit = MAX_POLICY_DEPTH): number {
+    let deepest = 0;
+    const pending: Array<[unknown, number]> = [[value, 0]];
+    while (pending.length > 0) {
+        const [item, depth] = pending.pop() as [unknown, number];
+        if (item === null || typeof item !== "object" || isJsonNumber(item)) continue;
+        deepest = Math.max(deepest, depth + 1);
+        if (deepest > limit) return deepest;
+        for (const child of Object.values(item)) pending.push([child, depth + 1]);
+    }
+    return deepest;
 }

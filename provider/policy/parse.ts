@@ -1,5 +1,6 @@
 import { PolicyParseError } from "./errors";
-import { describeValue, isPlainObject } from "./json";
+import { MAX_POLICY_DEPTH, describeValue, isPlainObject, nestingDepth } from "./json";
+import { parseKeepingNumbers, scanJsonText } from "./scan";
 import type { PolicyDocument } from "./types";
 
 function isBlank(text: string): boolean {
@@ -24,17 +25,29 @@ function jsonErrorMessage(text: string, error: unknown): string {
     return `${message} (${atEnd ? "the text ends at " : ""}line ${line}, column ${column})`;
 }
 
+/** Every walk of a document recurses; a nesting no policy has (7 levels at most) is refused before any walk. */
+function refuseDeepNesting(document: unknown): void {
+    if (nestingDepth(document) > MAX_POLICY_DEPTH) {
+        throw new PolicyParseError(
+            `policy nests more than ${MAX_POLICY_DEPTH} levels deep; a policy document nests 7 at most (document, Statement, statement, Condition, operator, key, values)`,
+        );
+    }
+}
+
 /**
  * Reads a policy document from its JSON text or from an object, and checks the structure every other function relies
  * on: a JSON object whose `Statement`, when present, is an object or a list of objects. Elements inside statements are
  * not validated here (that is `check`'s job); they are compared as written.
  *
- * An empty (or blank) text is the empty document `{}`, as in hashicorp/awspolicyequivalence.
+ * An empty (or blank) text is the empty document `{}`, as in hashicorp/awspolicyequivalence. A number literal that a
+ * JavaScript number would change (`1.0`, `1e3`, `-0`, an integer beyond 2^53) is read as a `JsonNumber` holding its
+ * text, so that nothing compares or puts a number other than the one written.
  *
  * @param policy the document's JSON text, or the document
  * @returns the document (the same object when an object was given; it is not copied or changed)
- * @throws {@link PolicyParseError} when the text is not JSON, the document is not a JSON object, `Statement` is neither
- * an object nor a list, or a statement is not an object
+ * @throws {@link PolicyParseError} when the text is not JSON or has a key twice in one object, the document nests
+ * more than 32 levels, is not a JSON object, `Statement` is neither an object nor a list, or a statement is not an
+ * object
  */
 export function parsePolicy(policy: string | object): PolicyDocument {
     let document: unknown = policy;
@@ -46,6 +59,16 @@ export function parsePolicy(policy: string | object): PolicyDocument {
         } catch (error) {
             throw new PolicyParseError(`policy is not valid JSON: ${jsonErrorMessage(text, error)}`);
         }
+        refuseDeepNesting(document);
+        const scan = scanJsonText(text);
+        if (scan.duplicateKey) {
+            throw new PolicyParseError(
+                `policy has the key ${scan.duplicateKey} twice; JSON keeps only the last one, so S3 would get a different policy than written. Remove one.`,
+            );
+        }
+        if (scan.inexactNumber) document = parseKeepingNumbers(text, MAX_POLICY_DEPTH);
+    } else {
+        refuseDeepNesting(document);
     }
     if (!isPlainObject(document)) {
         throw new PolicyParseError(

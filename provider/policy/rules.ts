@@ -2,7 +2,7 @@
  * The equivalence rules, one small named function each. RULES.md gives the AWS behaviour behind every one. Each returns
  * a normalized value (or its canonical text); none mutates its input.
  */
-import { asciiLower, canonicalJson, quote } from "./json";
+import { asciiLower, canonicalJson, isJsonNumber, quote } from "./json";
 
 /** Rule "single value = one-element list": `"s3:GetObject"` and `["s3:GetObject"]` are the same list. */
 export function listOf(value: unknown): unknown[] {
@@ -107,16 +107,59 @@ export function isIgnoreCaseOperator(operator: string): boolean {
     return base === "StringEqualsIgnoreCase" || base === "StringNotEqualsIgnoreCase";
 }
 
+/** Rule "numeric operators": `Numeric…` operators (any set prefix, `…IfExists`) compare values as numbers. */
+export function isNumericOperator(operator: string): boolean {
+    let base = operator;
+    for (const prefix of SET_PREFIXES) if (base.startsWith(prefix)) base = base.slice(prefix.length);
+    return base.startsWith("Numeric");
+}
+
+/** Exponents beyond this are compared as written: expanding `1e999999` would cost more than an unneeded put. */
+const MAX_EXACT_EXPONENT = 400;
+
+/**
+ * Rule "exact numbers": the decimal value of a number's text, written one way (`1.0`, `1e0` → `1`; `-0` → `0`;
+ * `1.50e1` → `15`; `0.10` → `0.1`), with every digit kept: no floating point, so two texts give the same result only
+ * when they are the same number, at any precision. `undefined` for text outside JSON's number grammar (`010`, `.5`,
+ * `+1`): how AWS reads those is not documented, so they compare as written.
+ */
+export function exactDecimal(text: string): string | undefined {
+    const match = /^(-?)(0|[1-9]\d*)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
+    if (!match) return undefined;
+    const [, sign, whole, fraction = "", exponentText = "0"] = match;
+    const exponent = Number(exponentText);
+    if (Math.abs(exponent) > MAX_EXACT_EXPONENT) return undefined;
+    let digits = (whole + fraction).replace(/^0+/, "");
+    let scale = exponent - fraction.length; // value = digits × 10^scale
+    if (digits === "") return "0";
+    while (digits.endsWith("0")) {
+        digits = digits.slice(0, -1);
+        scale++;
+    }
+    let body: string;
+    if (scale >= 0) body = digits + "0".repeat(scale);
+    else if (digits.length > -scale) body = digits.slice(0, digits.length + scale) + "." + digits.slice(digits.length + scale);
+    else body = "0." + "0".repeat(-scale - digits.length) + digits;
+    return sign + body;
+}
+
 /**
  * Rule "condition values are strings": quotes are optional for numbers and Booleans, so `true` = `"true"` and
- * `1` = `"1"`. Values keep their case unless the operator ignores case. Returns the value's canonical JSON text.
+ * `1` = `"1"`; a number is its text as written (`1.0` ≠ `1` under a String operator). Values keep their case unless
+ * the operator ignores case; under a `Numeric…` operator, decimals compare by exact value (`1.0` = `1`, `-0` = `0`,
+ * `1e2` = `100`, `9007199254740993` ≠ `9007199254740992`). Returns the value's canonical JSON text.
  */
-export function conditionValueText(value: unknown, ignoreCase: boolean): string {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
-        const text = String(value);
-        return quote(ignoreCase ? asciiLower(text) : text);
+export function conditionValueText(value: unknown, ignoreCase: boolean, numeric = false): string {
+    let text: string;
+    if (typeof value === "string") text = value;
+    else if (typeof value === "number" || typeof value === "boolean") text = String(value);
+    else if (isJsonNumber(value)) text = value.text;
+    else return canonicalJson(value);
+    if (numeric) {
+        const decimal = exactDecimal(text);
+        if (decimal !== undefined) return quote(decimal);
     }
-    return canonicalJson(value);
+    return quote(ignoreCase ? asciiLower(text) : text);
 }
 
 /** The canonical JSON text of one list item: a string normalized by `normalize`, anything else kept as written. */

@@ -16,6 +16,9 @@ const st = (patch: Json = {}): Json => JSON.parse(JSON.stringify({ ...base, ...p
 const doc = (...statements: Json[]): Json => ({ Version: "2012-10-17", Statement: statements });
 const one = (patch: Json = {}): Json => doc(st(patch));
 const cond = (condition: Json): Json => one({ Condition: condition });
+/** A policy as JSON text whose one condition value is `literal` as written (a number literal, or a quoted string). */
+const numericText = (operator: string, literal: string): string =>
+    JSON.stringify(one({ Condition: { [operator]: { "s3:max-keys": "@@" } } })).replace('"@@"', literal);
 
 interface Row {
     name: string;
@@ -373,6 +376,60 @@ const rows: Row[] = [
         a: cond({ NumericLessThan: { "s3:max-keys": 10 } }),
         b: cond({ NumericLessThan: { "s3:max-keys": "10" } }),
         equivalent: true,
+    },
+    {
+        name: "integers beyond 2^53 stay distinct: NumericEquals 9007199254740993 is not 9007199254740992",
+        a: numericText("NumericEquals", "9007199254740993"),
+        b: numericText("NumericEquals", "9007199254740992"),
+        equivalent: false,
+    },
+    {
+        name: "1.0 equals 1 under a Numeric operator",
+        a: numericText("NumericLessThan", "1.0"),
+        b: numericText("NumericLessThan", "1"),
+        equivalent: true,
+    },
+    {
+        name: "1.0 is not 1 under a String operator (its text differs)",
+        a: numericText("StringEquals", "1.0"),
+        b: numericText("StringEquals", "1"),
+        equivalent: false,
+    },
+    {
+        name: 'an unquoted 1.0 equals a quoted "1.0" (quotes are optional)',
+        a: numericText("StringEquals", "1.0"),
+        b: numericText("StringEquals", '"1.0"'),
+        equivalent: true,
+    },
+    {
+        name: "exponents: 1e2 = 100 = 1.00E+2 under a Numeric operator",
+        a: numericText("NumericGreaterThan", "1e2"),
+        b: numericText("NumericGreaterThan", '"1.00E+2"'),
+        equivalent: true,
+    },
+    {
+        name: "exponents: 1e2 is not 100 under a String operator",
+        a: numericText("StringEquals", "1e2"),
+        b: numericText("StringEquals", "100"),
+        equivalent: false,
+    },
+    {
+        name: "-0 equals 0 under a Numeric operator",
+        a: numericText("ForAnyValue:NumericEqualsIfExists", "-0"),
+        b: numericText("ForAnyValue:NumericEqualsIfExists", "0"),
+        equivalent: true,
+    },
+    {
+        name: "-0 is not 0 under a String operator",
+        a: numericText("StringEquals", "-0"),
+        b: numericText("StringEquals", "0"),
+        equivalent: false,
+    },
+    {
+        name: "decimals that one double cannot tell apart stay distinct: 0.1000000000000000055511151231257827 is not 0.1",
+        a: numericText("NumericLessThan", "0.1000000000000000055511151231257827"),
+        b: numericText("NumericLessThan", "0.1"),
+        equivalent: false,
     },
     {
         name: "a number does not equal a differently written string",

@@ -1,4 +1,5 @@
 import { PolicyParseError, canonicalizePolicy, diffPolicies, formatPolicy, parsePolicy, policiesEquivalent } from "../../provider/policy";
+import { exactDecimal } from "../../provider/policy/rules";
 
 const valid = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }] };
 
@@ -91,5 +92,93 @@ describe(parsePolicy.name, () => {
             expect(() => policiesEquivalent(valid, bad)).toThrow(PolicyParseError);
             expect(() => diffPolicies(bad, valid)).toThrow(PolicyParseError);
         }
+    });
+});
+
+describe("numbers keep the text they were written with", () => {
+    const withValue = (operator: string, literal: string) =>
+        JSON.stringify({ ...valid, Statement: [{ Sid: "Listing", ...valid.Statement[0], Condition: { [operator]: { "s3:max-keys": "@@" } } }] }).replace(
+            '"@@"',
+            literal,
+        );
+
+    it.each(["9007199254740993", "1.0", "1e2", "-0", "0.10", "1.5E+1", "123456789012345678901234567890"])(
+        "formatPolicy puts %s as written, unquoted, and canonicalizePolicy keeps it under a String operator",
+        (literal) => {
+            expect(formatPolicy(withValue("NumericLessThan", literal))).toContain(`"s3:max-keys":${literal}}`);
+            expect(canonicalizePolicy(withValue("StringEquals", literal))).toContain(`"s3:max-keys":["${literal}"]`);
+        },
+    );
+
+    it("reads numbers a JavaScript number keeps as plain numbers (no other representation)", () => {
+        const document = parsePolicy(withValue("NumericLessThan", "42")) as { Statement: Array<{ Condition: Record<string, Record<string, unknown>> }> };
+        expect(document.Statement[0].Condition.NumericLessThan["s3:max-keys"]).toBe(42);
+    });
+
+    it("names the changed value in a diff, as written", () => {
+        const diff = diffPolicies(withValue("NumericEquals", "9007199254740992"), withValue("NumericEquals", "9007199254740993"));
+        expect(JSON.stringify(diff)).toContain("9007199254740993");
+        expect(diff.equivalent).toBe(false);
+    });
+});
+
+describe(exactDecimal.name, () => {
+    it.each([
+        ["1", "1"],
+        ["1.0", "1"],
+        ["1e0", "1"],
+        ["1.50e1", "15"],
+        ["0.10", "0.1"],
+        ["-0", "0"],
+        ["-0.0e5", "0"],
+        ["1e2", "100"],
+        ["1.00E+2", "100"],
+        ["12.5e-3", "0.0125"],
+        ["-3.25", "-3.25"],
+        ["9007199254740993", "9007199254740993"],
+    ])("%s → %s", (text, decimal) => {
+        expect(exactDecimal(text)).toBe(decimal);
+    });
+
+    it.each(["010", ".5", "+1", "1.", "0x10", "1e401", "ten", ""])("leaves %j to compare as written", (text) => {
+        expect(exactDecimal(text)).toBeUndefined();
+    });
+});
+
+describe("the guards in parsePolicy", () => {
+    const DEPTH = 10_000;
+    const nested = () => {
+        let value: unknown = "s3:GetObject";
+        for (let i = 0; i < DEPTH; i++) value = [value];
+        return value;
+    };
+    /** The document's text with `"@@"` replaced by the nested array's text (JSON.stringify itself overflows on it). */
+    const asText = (template: object) => JSON.stringify(template).replace('"@@"', "[".repeat(DEPTH) + '"s3:GetObject"' + "]".repeat(DEPTH));
+    const cases: Array<[string, (value: unknown) => object]> = [
+        ["Action", (value) => ({ ...valid, Statement: [{ ...valid.Statement[0], Action: value }] })],
+        ["a principal", (value) => ({ ...valid, Statement: [{ ...valid.Statement[0], Principal: { AWS: value } }] })],
+        ["an unknown element", (value) => ({ ...valid, Unknown: value })],
+    ];
+
+    it.each(cases)("refuse an array nested 10,000 levels deep in %s with PolicyParseError, as object and as text, in every public function", (_, make) => {
+        for (const policy of [make(nested()), asText(make("@@"))]) {
+            for (const call of [
+                () => parsePolicy(policy),
+                () => canonicalizePolicy(policy),
+                () => formatPolicy(policy),
+                () => diffPolicies(valid, policy),
+                () => policiesEquivalent(policy, valid),
+            ]) {
+                expect(call).toThrow(PolicyParseError);
+                expect(call).toThrow(/nests more than 32 levels deep/);
+            }
+        }
+    });
+
+    it("refuses a key written twice in one object of the text, naming it and where", () => {
+        const text =
+            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}';
+        expect(() => canonicalizePolicy(text)).toThrow(PolicyParseError);
+        expect(() => canonicalizePolicy(text)).toThrow(/the key "Effect" in Statement\[0\] twice/);
     });
 });

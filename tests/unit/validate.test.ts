@@ -3,7 +3,9 @@
  * bad input, with nothing lost"): the lockout check as IAM matches actions and resources, a nesting limit that keeps
  * `check` from overflowing the stack, duplicate JSON keys, malformed AWS principals, and a bucket given as an ARN.
  */
-import { MAX_POLICY_DEPTH, bucketNameProblem, checkPolicy, duplicateJsonKey, lockoutRisk, nestingDepth } from "../../provider/validate";
+import { bucketNameProblem, checkPolicy, lockoutRisk } from "../../provider/validate";
+import { MAX_POLICY_DEPTH, nestingDepth } from "../../provider/policy/json";
+import { scanJsonText } from "../../provider/policy/scan";
 
 const bucket = "reliability-bucket";
 const deny = (extra: Record<string, unknown>) => ({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", ...extra }] });
@@ -108,7 +110,7 @@ describe(checkPolicy.name, () => {
     });
 });
 
-describe(duplicateJsonKey.name, () => {
+describe(`${scanJsonText.name}: duplicate keys`, () => {
     it.each([
         { text: '{"a":1,"a":2}', found: '"a" at the top level' },
         { text: '{"Statement":[{"x":1},{"Sid":"s","Sid":"t"}]}', found: '"Sid" in Statement[1]' },
@@ -116,7 +118,7 @@ describe(duplicateJsonKey.name, () => {
         { text: '{"a":"{\\"a\\":1,\\"a\\":2}"}', found: undefined },
         { text: '{"a":{"b":1},"b":{"a":1},"c":[{"a":1},{"a":2}]}', found: undefined },
     ])("finds $found in $text", ({ text, found }) => {
-        expect(duplicateJsonKey(text)).toBe(found);
+        expect(scanJsonText(text).duplicateKey).toBe(found);
     });
 });
 

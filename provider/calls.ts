@@ -7,6 +7,8 @@ import {
     describeS3Error,
     errorCode,
     httpStatus,
+    isClockSkew,
+    isCorrectedClockSkew,
     isNetworkError,
     isNoSuchBucket,
     isNoSuchBucketPolicy,
@@ -32,6 +34,9 @@ export function retryReason(error: unknown, operation: S3Operation): string | un
     if (isThrottling(error)) return `${code}${status ? ` ${status}` : ""} (throttling)`;
     if (isTransientServerError(error)) return `${code}${status ? ` ${status}` : ""} (transient server error)`;
     if (isNetworkError(error)) return `${code} (network error)`;
+    // A clock-skew refusal carries S3's Date, from which the SDK corrects the client's clock offset (it does so without
+    // always flagging clockSkewCorrected, as seen with RadosGW): the next attempt is signed with the right time.
+    if (isCorrectedClockSkew(error) || isClockSkew(error)) return `${code}${status ? ` ${status}` : ""} (clock skew; the SDK corrected its clock)`;
     // A bucket created moments ago by the same program may not be visible yet (eventual consistency). For a put this is
     // worth waiting for; for a get or delete, a missing bucket means the policy is gone.
     if (operation === "PutBucketPolicy" && isNoSuchBucket(error)) return "NoSuchBucket (bucket not visible yet)";

@@ -1,7 +1,11 @@
 /**
- * Error codes, the error class, classification predicates and the sentences a user reads.
- * Nothing here imports the SDK: S3 errors are matched by `name` and `$metadata.httpStatusCode`.
+ * Error codes, the error class, classification predicates and the sentences a user reads. S3 errors are matched by
+ * `name` and `$metadata.httpStatusCode`; whether one is transient is the SDK's own classification.
  */
+import { isClockSkewCorrectedError, isThrottlingError, isTransientError } from "@smithy/core/retry";
+
+/** The SDK's error shape, as its classifiers take it. */
+type SdkError = Parameters<typeof isTransientError>[0];
 
 /** The S3 operation a {@link BucketPolicyError} happened in. */
 export type S3Operation = "GetBucketPolicy" | "PutBucketPolicy" | "DeleteBucketPolicy";
@@ -22,13 +26,16 @@ export class BucketPolicyError extends Error {
     httpStatus?: number;
     bucket: string;
     operation: string;
-    constructor(message: string, code: string, httpStatus: number | undefined, bucket: string, operation: string) {
-        super(message);
+    /** S3's id of the failed request (`x-amz-request-id`), for AWS support; also named in the message. */
+    requestId?: string;
+    constructor(message: string, code: string, httpStatus: number | undefined, bucket: string, operation: string, cause?: unknown, requestId?: string) {
+        super(message, cause === undefined ? undefined : { cause });
         this.name = "BucketPolicyError";
         this.code = code;
         this.httpStatus = httpStatus;
         this.bucket = bucket;
         this.operation = operation;
+        if (requestId !== undefined) this.requestId = requestId;
     }
 }
 
@@ -79,49 +86,55 @@ export function isPrincipalNotYetPropagated(e: unknown): boolean {
     return errorCode(e) === "MalformedPolicy" && /invalid principal/i.test(serverMessage(e));
 }
 
-const THROTTLING_CODES = new Set([
-    "SlowDown",
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "RequestThrottled",
-    "RequestThrottledException",
-    "TooManyRequestsException",
-    "RequestLimitExceeded",
-    "BandwidthLimitExceeded",
-]);
-const TRANSIENT_CODES = new Set(["OperationAborted", "InternalError", "ServiceUnavailable", "RequestTimeout", "RequestTimeoutException"]);
-const TRANSIENT_HTTP_STATUSES = new Set([500, 502, 503, 504]);
-const NETWORK_CODES = new Set([
-    "ECONNRESET",
-    "ECONNREFUSED",
-    "EPIPE",
-    "ETIMEDOUT",
-    "ENOTFOUND",
-    "EAI_AGAIN",
-    "ECONNABORTED",
-    "TimeoutError",
-    "RequestTimeout",
-    "NetworkingError",
-]);
+/*
+ * Which failures are worth another attempt is the SDK's own classification (@smithy/core's retry submodule, what the
+ * SDK's standard retry strategy uses): throttling codes and 429, transient codes and 5xx, Node's time-out and network
+ * codes, a clock skew the SDK has just corrected. The provider keeps only the S3-specific rules on top, each with its
+ * reason (calls.ts `retryReason`).
+ */
 
 /** True for throttling answers (503 SlowDown, ThrottlingException, 429). */
 export function isThrottling(e: unknown): boolean {
-    return THROTTLING_CODES.has(errorCode(e)) || httpStatus(e) === 429;
+    return isThrottlingError(e as SdkError);
 }
 
-/** True when the request never got an HTTP answer: a reset, a refused connection, a time-out. */
+/** True when the request never got an HTTP answer: a reset, a refused or unreachable host, a time-out. */
 export function isNetworkError(e: unknown): boolean {
     if (httpStatus(e) !== undefined) return false;
-    const code = errorCode(e);
-    if (NETWORK_CODES.has(code)) return true;
-    return /socket hang up|ECONNRESET|EPIPE|timed? ?out/i.test(((e ?? {}) as S3LikeError).message ?? "");
+    if (isTransientError(e as SdkError)) return true;
+    return /socket hang up/i.test(((e ?? {}) as S3LikeError).message ?? "");
 }
 
-/** True for server-side or conflict errors that a later attempt may not meet: 409 OperationAborted, 5xx. */
+/**
+ * True for server-side errors a later attempt may not meet: 5xx (the SDK's transient statuses and other server
+ * errors), and S3's 409 `OperationAborted` ("A conflicting conditional operation is currently in progress against
+ * this resource. Please try again."), which the SDK does not classify.
+ */
 export function isTransientServerError(e: unknown): boolean {
+    if (errorCode(e) === "OperationAborted") return true;
     const status = httpStatus(e);
-    return TRANSIENT_CODES.has(errorCode(e)) || (status !== undefined && TRANSIENT_HTTP_STATUSES.has(status));
+    if (status === undefined) return false;
+    return status >= 500 || isTransientError(e as SdkError);
+}
+
+/**
+ * True when the answer was a clock-skew refusal and the SDK has corrected its clock offset from the server's `Date`
+ * (the offset lives on the client, so the next attempt is signed with the corrected time).
+ */
+export function isCorrectedClockSkew(e: unknown): boolean {
+    return isClockSkewCorrectedError(e as SdkError) === true;
+}
+
+/** True for S3's answers to a request signed at a time too far from its own (403 RequestTimeTooSkewed and kin). */
+export function isClockSkew(e: unknown): boolean {
+    return CLOCK_SKEW_CODES.has(errorCode(e));
+}
+const CLOCK_SKEW_CODES = new Set(["RequestTimeTooSkewed", "RequestInTheFuture", "RequestExpired"]);
+
+/** The request id S3 gave the failed call, when it answered. */
+export function requestIdOf(e: unknown): string | undefined {
+    const metadata = ((e ?? {}) as { $metadata?: { requestId?: string; extendedRequestId?: string } }).$metadata;
+    return metadata?.requestId || undefined;
 }
 
 /** Explains a failed S3 call: operation, bucket, code, status, likely cause and fix. */
@@ -129,9 +142,11 @@ export function describeS3Error(e: unknown, context: ErrorContext): BucketPolicy
     const code = errorCode(e);
     const status = httpStatus(e);
     const detail = serverMessage(e);
+    const requestId = requestIdOf(e);
     const head = `${context.operation} on bucket "${context.bucket}" failed: ${code}${status ? ` (HTTP ${status})` : ""}${detail ? `: ${detail.replace(/[.\s]+$/, "")}` : ""}.`;
     const advice = adviceFor(code, status, detail, context);
-    return new BucketPolicyError(advice ? `${head} ${advice}` : head, code, status, context.bucket, context.operation);
+    const message = `${head}${advice ? ` ${advice}` : ""}${requestId ? ` S3 request id: ${requestId}.` : ""}`;
+    return new BucketPolicyError(message, code, status, context.bucket, context.operation, e, requestId);
 }
 
 const CREDENTIAL_CODES = new Set([
@@ -148,6 +163,12 @@ function adviceFor(code: string, status: number | undefined, detail: string, con
     // Before the 403 advice: S3 answers these with 403 too, and they are about the credentials, not the bucket.
     if (code === "ExpiredToken" || code === "ExpiredTokenException" || code === "TokenRefreshRequired") {
         return `The session credentials have expired. Refresh them (aws sso login, or assume the role again) and run the command again.`;
+    }
+    if (CLOCK_SKEW_CODES.has(code)) {
+        return (
+            `This machine's clock differs from S3's by more than S3 allows (15 minutes). The SDK corrects its clock offset ` +
+            `from S3's answer and the call is retried; if it still fails, set the machine's clock right (NTP).`
+        );
     }
     if (CREDENTIAL_CODES.has(code)) {
         return `The AWS credentials were rejected or could not be loaded. Check AWS_PROFILE / AWS_ACCESS_KEY_ID or the profile input.`;
@@ -191,7 +212,7 @@ function adviceFor(code: string, status: number | undefined, detail: string, con
     if (code === "TimeoutError" || code === "ETIMEDOUT") {
         return `S3 did not answer within the request time-out. Check the endpoint/region inputs and the network; the time-out per request is 30 s (BUCKET_POLICY_REQUEST_TIMEOUT_MS in the provider's environment overrides it).`;
     }
-    if (isNetworkError({ name: code, message: detail })) {
+    if (isNetworkError({ name: code, code, message: detail })) {
         return `The S3 endpoint could not be reached. Check the endpoint/region inputs and the network.`;
     }
     return "";

@@ -99,7 +99,7 @@ describe("reliability: confirmRemoveSelfBucketAccess, through the real host", ()
         const next = await host.check(bucket, {}, inputs(bucket, readPolicy(bucket)));
         const error = await hostFailure(host.update(bucket, bucket, created.outputs, next.inputs));
         expect(error.message).toMatch(
-            /^PutBucketPolicy on bucket .* failed: AccessDenied \(HTTP 403\)\. The caller lacks s3:PutBucketPolicy .* Deny statements\.$/,
+            /^PutBucketPolicy on bucket .* failed: AccessDenied \(HTTP 403\)\. The caller lacks s3:PutBucketPolicy .* Deny statements\. S3 request id: \S+\.$/,
         );
         expect(puts(bucket)).toHaveLength(2);
         // Delete is still allowed by this policy: the resource can be destroyed.

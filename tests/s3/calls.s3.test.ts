@@ -105,6 +105,18 @@ describe("the provider's S3 calls against RadosGW", () => {
         expect(proxy.requests.map((r) => r.operation)).toEqual(["PutBucketPolicy", "GetBucketPolicy", "DeleteBucketPolicy", "GetBucketPolicy"]);
     });
 
+    it("retries RadosGW's real 403 RequestTimeTooSkewed once the SDK corrected its clock from the answer's Date (regression)", async () => {
+        const client = createS3Client({ endpoint: proxy.endpoint, region: env.region });
+        // This client's clock runs an hour slow: RadosGW refuses the first signature, as AWS does beyond 15 minutes.
+        (client.config as { systemClockOffset: number }).systemClockOffset = -60 * 60_000;
+        await putPolicy(context({ client }), { policy: policy() });
+        expect(proxy.requests.map((r) => `${r.operation} ${r.status} ${r.errorCode ?? "-"}`)).toEqual([
+            "PutBucketPolicy 403 RequestTimeTooSkewed",
+            "PutBucketPolicy 204 -",
+        ]);
+        expect(await getLivePolicy(context())).toBe(policy());
+    });
+
     it("takes RadosGW's NoSuchBucket on a read or a delete as 'no policy', at once", async () => {
         const missing = context({ bucket: uniqueBucketName("calls-missing") });
         expect(await getLivePolicy(missing)).toBeUndefined();

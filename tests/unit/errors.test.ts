@@ -45,6 +45,20 @@ describe("describeS3Error", () => {
         );
     });
 
+    it("explains 403 RequestTimeTooSkewed as the machine's clock, not as a missing permission (regression)", () => {
+        const error = describeS3Error(s3Error("RequestTimeTooSkewed", 403), { bucket: "b1", operation: "PutBucketPolicy" });
+        expect(error.message).toMatch(/clock differs from S3's/);
+        expect(error.message).not.toMatch(/lacks s3:PutBucketPolicy/);
+    });
+
+    it("keeps the SDK error as the cause and S3's request id, which the message names", () => {
+        const sdkError = Object.assign(s3Error("AccessDenied", 403), { $metadata: { httpStatusCode: 403, requestId: "4442587FB7D0A2F9" } });
+        const error = describeS3Error(sdkError, { bucket: "b1", operation: "GetBucketPolicy" });
+        expect(error.cause).toBe(sdkError);
+        expect(error.requestId).toBe("4442587FB7D0A2F9");
+        expect(error.message).toMatch(/^GetBucketPolicy on bucket "b1" failed: AccessDenied \(HTTP 403\)\. .* S3 request id: 4442587FB7D0A2F9\.$/);
+    });
+
     it("leaves out the SDK's 'UnknownError' placeholder for an empty server message", () => {
         const error = describeS3Error(s3Error("NoSuchBucket", 404), { bucket: "b1", operation: "PutBucketPolicy" });
         expect(error.message).toBe(

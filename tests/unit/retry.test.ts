@@ -67,6 +67,22 @@ describe("retryReason", () => {
         ["503 with no code", s3Error("Unknown", 503), "GetBucketPolicy"],
         ["a connection reset", Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }), "PutBucketPolicy"],
         ["a time-out", Object.assign(new Error("timed out"), { name: "TimeoutError" }), "PutBucketPolicy"],
+        // Regressions: the hand-kept lists had drifted from the SDK's (issue "The S3 call layer…").
+        ["an unreachable host (EHOSTUNREACH)", Object.assign(new Error("connect EHOSTUNREACH 10.0.0.1:443"), { code: "EHOSTUNREACH" }), "GetBucketPolicy"],
+        ["an unreachable network (ENETUNREACH)", Object.assign(new Error("connect ENETUNREACH 10.0.0.1:443"), { code: "ENETUNREACH" }), "PutBucketPolicy"],
+        [
+            "403 RequestTimeTooSkewed once the SDK corrected its clock offset",
+            Object.assign(new Error("The difference between the request time and the current time is too large."), {
+                name: "RequestTimeTooSkewed",
+                $metadata: { httpStatusCode: 403, clockSkewCorrected: true },
+            }),
+            "PutBucketPolicy",
+        ],
+        [
+            "403 RequestTimeTooSkewed without the flag (RadosGW's: the SDK corrects the offset all the same)",
+            s3Error("RequestTimeTooSkewed", 403),
+            "GetBucketPolicy",
+        ],
         ["NoSuchBucket on a put (bucket not visible yet)", s3Error("NoSuchBucket", 404), "PutBucketPolicy"],
         ["Invalid principal on a put (principal not propagated)", s3Error("MalformedPolicy", 400, "Invalid principal in policy"), "PutBucketPolicy"],
     ] as const)("retries %s", (_name, error, operation) => {

@@ -1,5 +1,6 @@
 /**
- * The three S3 calls as the provider makes them: retried when the failure is transient, explained when it is not.
+ * The three S3 calls as the provider makes them: retried when the failure is transient, explained when it is not, and
+ * "not found" answered in one place. `./s3` sends one request each (`sendGetBucketPolicy`, …); these are the calls.
  */
 import {
     BucketPolicyError,
@@ -17,7 +18,7 @@ import {
     isTransientServerError,
 } from "./errors";
 import { DEFAULT_RETRY_TIMEOUT_MS, RetryOptions, summarizeReasons, withRetries } from "./retry";
-import { BucketTarget, PutOptions, S3Sender, deleteBucketPolicy, findBucketPolicy, putBucketPolicy } from "./s3";
+import { BucketTarget, PutOptions, S3Sender, sendDeleteBucketPolicy, sendGetBucketPolicy, sendPutBucketPolicy } from "./s3";
 
 /** One resource's view of S3: the client, the bucket and owner, and how long to keep retrying. */
 export interface CallContext extends BucketTarget {
@@ -49,19 +50,33 @@ function seconds(ms: number): string {
     return ms % 1000 === 0 ? String(ms / 1000) : (ms / 1000).toFixed(1);
 }
 
-async function retried<T>(context: CallContext, operation: S3Operation, call: () => Promise<T>): Promise<T> {
+/**
+ * The one answer to "not found": a missing policy, or a missing bucket, means there is no policy to read or delete. A
+ * put needs the bucket, so there `NoSuchBucket` is a failure (retried first: a new bucket may not be visible yet).
+ */
+function isNotFound(error: unknown, operation: S3Operation): boolean {
+    return isNoSuchBucketPolicy(error) || (operation !== "PutBucketPolicy" && isNoSuchBucket(error));
+}
+
+/**
+ * Runs one S3 call with retries. A not-found answer (see {@link isNotFound}) resolves to `undefined`; any other failure
+ * becomes a {@link BucketPolicyError} that says what happened and what to do.
+ */
+async function retried<T>(context: CallContext, operation: S3Operation, call: () => Promise<T>): Promise<T | undefined> {
     const timeoutMs = context.retryTimeoutMs ?? DEFAULT_RETRY_TIMEOUT_MS;
+    const explain = (error: unknown) =>
+        describeS3Error(
+            error,
+            context.expectedBucketOwner
+                ? { bucket: context.bucket, operation, expectedBucketOwner: context.expectedBucketOwner }
+                : { bucket: context.bucket, operation },
+        );
     try {
         return await withRetries(call, {
             timeoutMs,
             retryReason: (error) => retryReason(error, operation),
             onGiveUp: (lastError, summary) => {
-                const described = describeS3Error(
-                    lastError,
-                    context.expectedBucketOwner
-                        ? { bucket: context.bucket, operation, expectedBucketOwner: context.expectedBucketOwner }
-                        : { bucket: context.bucket, operation },
-                );
+                const described = explain(lastError);
                 described.message =
                     `${described.message} Gave up after ${summary.attempts} attempt${summary.attempts === 1 ? "" : "s"} in ${seconds(summary.elapsedMs)} s: ` +
                     `another wait would pass the retry budget of ${seconds(timeoutMs)} s (retryTimeoutSeconds). Retried: ${summarizeReasons(summary.reasons)}.`;
@@ -71,33 +86,22 @@ async function retried<T>(context: CallContext, operation: S3Operation, call: ()
         });
     } catch (error) {
         if (error instanceof BucketPolicyError) throw error;
-        // Codes the callers handle themselves travel on unchanged.
-        if (isNoSuchBucketPolicy(error) || (operation !== "PutBucketPolicy" && isNoSuchBucket(error))) throw error;
-        throw describeS3Error(error, { bucket: context.bucket, operation, expectedBucketOwner: context.expectedBucketOwner });
+        if (isNotFound(error, operation)) return undefined;
+        throw explain(error);
     }
 }
 
-/** The live policy text, or undefined when the bucket has none or does not exist. */
-export async function getLivePolicy(context: CallContext): Promise<string | undefined> {
-    try {
-        return await retried(context, "GetBucketPolicy", () => findBucketPolicy(context.client, context));
-    } catch (error) {
-        if (isNoSuchBucketPolicy(error) || isNoSuchBucket(error)) return undefined;
-        throw error;
-    }
+/** The live policy text, or `undefined` when the bucket has no policy or does not exist: the one finder. */
+export async function findBucketPolicy(context: CallContext): Promise<string | undefined> {
+    return retried(context, "GetBucketPolicy", () => sendGetBucketPolicy(context.client, context));
 }
 
 /** Puts the policy, retrying what eventual consistency and throttling cause. */
-export async function putPolicy(context: CallContext, options: PutOptions): Promise<void> {
-    await retried(context, "PutBucketPolicy", () => putBucketPolicy(context.client, context, options));
+export async function putBucketPolicy(context: CallContext, options: PutOptions): Promise<void> {
+    await retried(context, "PutBucketPolicy", () => sendPutBucketPolicy(context.client, context, options));
 }
 
 /** Deletes the policy; a policy or bucket that is already gone is success. */
-export async function removePolicy(context: CallContext): Promise<void> {
-    try {
-        await retried(context, "DeleteBucketPolicy", () => deleteBucketPolicy(context.client, context));
-    } catch (error) {
-        if (isNoSuchBucketPolicy(error) || isNoSuchBucket(error)) return;
-        throw error;
-    }
+export async function deleteBucketPolicy(context: CallContext): Promise<void> {
+    await retried(context, "DeleteBucketPolicy", () => sendDeleteBucketPolicy(context.client, context));
 }

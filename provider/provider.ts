@@ -4,10 +4,10 @@
  * no field initializers, no `#private`, no client or credential captured, SDK types only through `./s3`.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { CallContext, getLivePolicy, putPolicy, removePolicy } from "./calls";
+import { CallContext, deleteBucketPolicy, findBucketPolicy, putBucketPolicy } from "./calls";
 import { BucketPolicyInputs, BucketPolicyOutputs, REPLACE_ON_CHANGE, containsUnknown, withoutUndefined } from "./inputs";
 import { canonicalizePolicy, parsePolicy, policiesEquivalent } from "./policy";
-import { Connection, createS3Client } from "./s3";
+import { Connection, S3Sender, createS3Client } from "./s3";
 import { checkPolicy, validateSettings } from "./validate";
 
 /** The `pulumi.dynamic.Config` surface the provider reads. */
@@ -51,6 +51,12 @@ function outputsFor(inputs: BucketPolicyInputs, policy: string): BucketPolicyOut
 export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
     /** Stack-level defaults (`aws:region`, `aws:profile`), read by `configure`; per-resource inputs win. */
     stackDefaults?: Connection;
+    /** Makes the S3 client of each call from its connection settings: the SDK's, or a test's fake. */
+    readonly makeClient: (connection: Connection) => S3Sender;
+
+    constructor(makeClient: (connection: Connection) => S3Sender = createS3Client) {
+        this.makeClient = makeClient;
+    }
 
     async configure(request: { config: StackConfig }): Promise<void> {
         this.stackDefaults = withoutUndefined({ region: request.config.get("aws:region"), profile: request.config.get("aws:profile") });
@@ -80,7 +86,7 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
     /** Reads the current policy (owner-checked), refuses to clobber one unless `adoptExisting`, then puts once. */
     async create(inputs: BucketPolicyInputs): Promise<pulumi.dynamic.CreateResult> {
         const context = this.callContext(inputs);
-        const live = await getLivePolicy(context);
+        const live = await findBucketPolicy(context);
         if (live !== undefined) {
             if (!inputs.adoptExisting) {
                 throw new Error(
@@ -99,7 +105,7 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
     /** Refresh and import: a missing policy or bucket is gone; an equivalent live policy keeps the state's text; anything else is drift. */
     async read(id: string, props?: Partial<BucketPolicyOutputs>): Promise<pulumi.dynamic.ReadResult> {
         const state = { ...(props ?? {}), bucket: props?.bucket || id } as BucketPolicyInputs;
-        const live = await getLivePolicy(this.callContext(state));
+        const live = await findBucketPolicy(this.callContext(state));
         if (live === undefined) return {};
         const policy = sameMeaning(state.policy, live) ? state.policy : live;
         const outs = outputsFor(state, policy);
@@ -115,7 +121,7 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
         const context = this.callContext(news);
         if (sameMeaning(olds.policy, news.policy)) {
             // Nothing to write; when the expected owner changed, prove the bucket belongs to it (a read carries the check).
-            if (news.expectedBucketOwner && news.expectedBucketOwner !== olds.expectedBucketOwner) await getLivePolicy(context);
+            if (news.expectedBucketOwner && news.expectedBucketOwner !== olds.expectedBucketOwner) await findBucketPolicy(context);
             return { outs: outputsFor(news, olds.policy) };
         }
         const outs = outputsFor(news, news.policy);
@@ -131,11 +137,11 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
      */
     async putOrReconcile(context: CallContext, inputs: BucketPolicyInputs, outs: BucketPolicyOutputs, olds: BucketPolicyOutputs | undefined): Promise<void> {
         try {
-            await putPolicy(context, inputs);
+            await putBucketPolicy(context, inputs);
         } catch (error) {
             let live: string | undefined;
             try {
-                live = await getLivePolicy({ ...context, retryTimeoutMs: Math.min(context.retryTimeoutMs ?? 10_000, 10_000) });
+                live = await findBucketPolicy({ ...context, retryTimeoutMs: Math.min(context.retryTimeoutMs ?? 10_000, 10_000) });
             } catch {
                 throw error;
             }
@@ -164,7 +170,7 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
     /** Deletes the live policy only while it is still the one this resource put; a missing policy or bucket is success. */
     async delete(_id: string, props: BucketPolicyOutputs): Promise<void> {
         const context = this.callContext(props);
-        const live = await getLivePolicy(context);
+        const live = await findBucketPolicy(context);
         if (live === undefined) return;
         if (!sameMeaning(live, props.policy)) {
             console.warn(
@@ -173,7 +179,7 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
             );
             return;
         }
-        await removePolicy(context);
+        await deleteBucketPolicy(context);
     }
 
     /** Builds the per-call S3 context from the resource's own inputs, then the stack defaults, then the SDK's chain. */
@@ -186,7 +192,7 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
             profile: inputs.profile || defaults.profile,
         };
         return withoutUndefined({
-            client: createS3Client(connection),
+            client: this.makeClient(connection),
             bucket: inputs.bucket,
             expectedBucketOwner: inputs.expectedBucketOwner,
             retryTimeoutMs: inputs.retryTimeoutSeconds !== undefined ? inputs.retryTimeoutSeconds * 1000 : undefined,

@@ -71,8 +71,8 @@ function bucketParams(target: BucketTarget): { Bucket: string; ExpectedBucketOwn
     return target.expectedBucketOwner ? { Bucket: target.bucket, ExpectedBucketOwner: target.expectedBucketOwner } : { Bucket: target.bucket };
 }
 
-/** Returns the live policy text. Throws the SDK error (`NoSuchBucketPolicy`, `NoSuchBucket`, …) when there is none. */
-export async function findBucketPolicy(client: S3Sender, target: BucketTarget): Promise<string> {
+/** One GetBucketPolicy request: the live policy text. Throws the SDK error (`NoSuchBucketPolicy`, `NoSuchBucket`, …). */
+export async function sendGetBucketPolicy(client: S3Sender, target: BucketTarget): Promise<string> {
     const output = (await client.send(new GetBucketPolicyCommand(bucketParams(target)))) as GetBucketPolicyCommandOutput;
     return output.Policy ?? "";
 }
@@ -84,8 +84,8 @@ export interface PutOptions {
     checksumAlgorithm?: string;
 }
 
-/** Puts the policy text as it is. */
-export async function putBucketPolicy(client: S3Sender, target: BucketTarget, options: PutOptions): Promise<void> {
+/** One PutBucketPolicy request, with the policy text as it is. Throws the SDK error. */
+export async function sendPutBucketPolicy(client: S3Sender, target: BucketTarget, options: PutOptions): Promise<void> {
     await client.send(
         new PutBucketPolicyCommand({
             ...bucketParams(target),
@@ -96,7 +96,7 @@ export async function putBucketPolicy(client: S3Sender, target: BucketTarget, op
     );
 }
 
-/** Deletes the policy. */
-export async function deleteBucketPolicy(client: S3Sender, target: BucketTarget): Promise<void> {
+/** One DeleteBucketPolicy request. Throws the SDK error. */
+export async function sendDeleteBucketPolicy(client: S3Sender, target: BucketTarget): Promise<void> {
     await client.send(new DeleteBucketPolicyCommand(bucketParams(target)));
 }

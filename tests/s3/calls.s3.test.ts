@@ -6,7 +6,7 @@
  * environment at call time, and RadosGW's own errors are classified as the provider expects.
  */
 import { GetBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
-import { CallContext, getLivePolicy, putPolicy, removePolicy } from "../../provider/calls";
+import { CallContext, findBucketPolicy, putBucketPolicy, deleteBucketPolicy } from "../../provider/calls";
 import { REQUEST_TIMEOUT_ENV, REQUEST_TIMEOUT_MS, createS3Client, requestTimeoutMs } from "../../provider/s3";
 import {
     BucketTracker,
@@ -93,15 +93,15 @@ describe("the provider's S3 calls against RadosGW", () => {
     it("retries the time-out, then succeeds", async () => {
         process.env[REQUEST_TIMEOUT_ENV] = "400";
         proxy.setRules([{ bucket, operation: "GetBucketPolicy", fault: { delayMs: 1_500 }, times: 1 }]);
-        expect(await getLivePolicy(context())).toBeUndefined();
+        expect(await findBucketPolicy(context())).toBeUndefined();
         expect(proxy.requests.filter((r) => r.operation === "GetBucketPolicy").map((r) => r.injected ?? r.errorCode)).toEqual(["delay", "NoSuchBucketPolicy"]);
     });
 
     it("puts, reads back and removes a policy, one call each when nothing fails", async () => {
-        await putPolicy(context(), { policy: policy() });
-        expect(await getLivePolicy(context())).toBe(policy());
-        await removePolicy(context());
-        expect(await getLivePolicy(context())).toBeUndefined();
+        await putBucketPolicy(context(), { policy: policy() });
+        expect(await findBucketPolicy(context())).toBe(policy());
+        await deleteBucketPolicy(context());
+        expect(await findBucketPolicy(context())).toBeUndefined();
         expect(proxy.requests.map((r) => r.operation)).toEqual(["PutBucketPolicy", "GetBucketPolicy", "DeleteBucketPolicy", "GetBucketPolicy"]);
     });
 
@@ -109,18 +109,18 @@ describe("the provider's S3 calls against RadosGW", () => {
         const client = createS3Client({ endpoint: proxy.endpoint, region: env.region });
         // This client's clock runs an hour slow: RadosGW refuses the first signature, as AWS does beyond 15 minutes.
         (client.config as { systemClockOffset: number }).systemClockOffset = -60 * 60_000;
-        await putPolicy(context({ client }), { policy: policy() });
+        await putBucketPolicy(context({ client }), { policy: policy() });
         expect(proxy.requests.map((r) => `${r.operation} ${r.status} ${r.errorCode ?? "-"}`)).toEqual([
             "PutBucketPolicy 403 RequestTimeTooSkewed",
             "PutBucketPolicy 204 -",
         ]);
-        expect(await getLivePolicy(context())).toBe(policy());
+        expect(await findBucketPolicy(context())).toBe(policy());
     });
 
     it("takes RadosGW's NoSuchBucket on a read or a delete as 'no policy', at once", async () => {
         const missing = context({ bucket: uniqueBucketName("calls-missing") });
-        expect(await getLivePolicy(missing)).toBeUndefined();
-        await expect(removePolicy(missing)).resolves.toBeUndefined();
+        expect(await findBucketPolicy(missing)).toBeUndefined();
+        await expect(deleteBucketPolicy(missing)).resolves.toBeUndefined();
         expect(proxy.requests.map((r) => `${r.operation} ${r.errorCode}`)).toEqual(["GetBucketPolicy NoSuchBucket", "DeleteBucketPolicy NoSuchBucket"]);
     });
 
@@ -129,7 +129,7 @@ describe("the provider's S3 calls against RadosGW", () => {
             Version: "2012-10-17",
             Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:FooBar", Resource: `arn:aws:s3:::${bucket}/*` }],
         });
-        const error = (await putPolicy(context(), { policy: rejected }).catch((e: unknown) => e)) as Error & { code: string; httpStatus: number };
+        const error = (await putBucketPolicy(context(), { policy: rejected }).catch((e: unknown) => e)) as Error & { code: string; httpStatus: number };
         expect(error).toMatchObject({ name: "BucketPolicyError", code: "InvalidArgument", httpStatus: 400 });
         expect(proxy.requests.map((r) => r.operation)).toEqual(["PutBucketPolicy"]);
     });
@@ -171,10 +171,10 @@ describe("the provider's S3 calls against LocalStack, which checks x-amz-expecte
 
     it("puts, reads back and removes with the owner's account in the header of each call", async () => {
         const owner = env.users.alice.accountId;
-        await putPolicy(context(owner), { policy: policy() });
-        expect(await getLivePolicy(context(owner))).toBe(policy());
-        await removePolicy(context(owner));
-        expect(await getLivePolicy(context(owner))).toBeUndefined();
+        await putBucketPolicy(context(owner), { policy: policy() });
+        expect(await findBucketPolicy(context(owner))).toBe(policy());
+        await deleteBucketPolicy(context(owner));
+        expect(await findBucketPolicy(context(owner))).toBeUndefined();
         expect(proxy.requests.map((r) => `${r.operation} ${r.headers["x-amz-expected-bucket-owner"]} ${r.status}`)).toEqual([
             `PutBucketPolicy ${owner} 204`,
             `GetBucketPolicy ${owner} 200`,
@@ -189,10 +189,10 @@ describe("the provider's S3 calls against LocalStack, which checks x-amz-expecte
             const other = env.users.bob.accountId;
             const call =
                 operation === "PutBucketPolicy"
-                    ? putPolicy(context(other), { policy: policy() })
+                    ? putBucketPolicy(context(other), { policy: policy() })
                     : operation === "GetBucketPolicy"
-                      ? getLivePolicy(context(other))
-                      : removePolicy(context(other));
+                      ? findBucketPolicy(context(other))
+                      : deleteBucketPolicy(context(other));
             const error = (await call.then(
                 () => undefined,
                 (e: unknown) => e,

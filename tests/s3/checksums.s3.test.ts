@@ -2,7 +2,7 @@
  * checksumAlgorithm as the SDK sends it on the wire, a header and checksum for each algorithm.
  *
  * The provider passes `checksumAlgorithm` to `PutBucketPolicy` (`provider/s3.ts`, `ChecksumAlgorithm`); here the
- * provider's own call (`provider/calls.ts` `putPolicy`, over `createS3Client`, credentials from the environment) goes
+ * provider's own call (`provider/calls.ts` `putBucketPolicy`, over `createS3Client`, credentials from the environment) goes
  * through the recording proxy, and the recorded request is checked: `x-amz-sdk-checksum-algorithm` names the algorithm,
  * exactly one `x-amz-checksum-<alg>` header is sent, and its value is the checksum of the recorded body, computed here
  * independently of the SDK (zlib's CRC32, node:crypto's SHA-1/SHA-256, and bitwise reference CRC32C and CRC64-NVME
@@ -18,7 +18,7 @@
 import * as crypto from "crypto";
 import * as zlib from "zlib";
 import { PutBucketPolicyCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { CallContext, putPolicy } from "../../provider/calls";
+import { CallContext, putBucketPolicy } from "../../provider/calls";
 import { CHECKSUM_ALGORITHMS, ChecksumAlgorithm } from "../../provider/inputs";
 import { createS3Client } from "../../provider/s3";
 import { BucketTracker, LocalS3Env, bobReads, bucketTracker, livePolicy, loadLocalS3Env, s3ClientFor } from "../support/localS3";
@@ -114,7 +114,7 @@ const SERVERS = [
     { name: "RadosGW", load: (): LocalS3Env => loadLocalS3Env() },
 ] as const;
 
-describe.each(SERVERS)("checksumAlgorithm on the wire, the provider's putPolicy through a recording proxy in front of $name", ({ name, load }) => {
+describe.each(SERVERS)("checksumAlgorithm on the wire, the provider's putBucketPolicy through a recording proxy in front of $name", ({ name, load }) => {
     let env: LocalS3Env;
     let proxy: S3Proxy;
     let alice: S3Client;
@@ -163,7 +163,7 @@ describe.each(SERVERS)("checksumAlgorithm on the wire, the provider's putPolicy 
         "checksumAlgorithm $label: x-amz-sdk-checksum-algorithm $sent and one x-amz-checksum header, the body's checksum; stored",
         async ({ algorithm, sent }) => {
             const text = policy(`Sum${algorithm ?? "Unset"}`);
-            await putPolicy(context(), { policy: text, ...(algorithm ? { checksumAlgorithm: algorithm } : {}) });
+            await putBucketPolicy(context(), { policy: text, ...(algorithm ? { checksumAlgorithm: algorithm } : {}) });
 
             expect(proxy.requests.map((r) => `${r.operation} ${r.status}`)).toEqual(["PutBucketPolicy 204"]);
             const [put] = proxy.requests;
@@ -187,7 +187,7 @@ describe.each(SERVERS)("checksumAlgorithm on the wire, the provider's putPolicy 
 
     it(`${name} does not verify x-amz-checksum-crc32 on PutBucketPolicy: a wrong (signed) value is answered 204 and the policy stored (AWS: 400 BadDigest)`, async () => {
         const before = policy("BeforeWrongSum");
-        await putPolicy(context(), { policy: before });
+        await putBucketPolicy(context(), { policy: before });
         const text = policy("WrongSum");
         const wrong = expectedChecksum.CRC32(Buffer.from("not the policy"));
         expect(wrong).not.toBe(expectedChecksum.CRC32(Buffer.from(text, "utf8")));

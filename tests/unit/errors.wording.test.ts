@@ -12,11 +12,10 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { describeS3Error, ErrorContext, S3Operation } from "../../provider/errors";
-import { CallContext, getLivePolicy, putPolicy } from "../../provider/calls";
+import { CallContext, findBucketPolicy, putBucketPolicy } from "../../provider/calls";
 import { BucketPolicyProvider } from "../../provider/provider";
 import { LazyBucketPolicyProvider } from "../../provider/lazyProvider";
 import { BucketPolicy } from "../../provider/resource";
-import type { BucketPolicyInputs } from "../../provider/inputs";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString: (code: string) => { handler: () => LazyBucketPolicyProvider } = require("require-from-string");
@@ -201,7 +200,7 @@ describe("give-up wording after retries", () => {
     }
 
     it("throttling until the budget is spent: the S3 error, the attempts, the budget and its setting, what was retried", async () => {
-        const error = (await getLivePolicy(failingContext(s3Error("SlowDown", 503, "Please reduce your request rate."), 10_000, OWNER)).catch(
+        const error = (await findBucketPolicy(failingContext(s3Error("SlowDown", 503, "Please reduce your request rate."), 10_000, OWNER)).catch(
             (e) => e,
         )) as Error;
         expect(error.message).toMatch(
@@ -215,16 +214,18 @@ describe("give-up wording after retries", () => {
     });
 
     it("a bucket that never becomes visible: NoSuchBucket's cause and fix, then the retries", async () => {
-        const error = (await putPolicy(failingContext(s3Error("NoSuchBucket", 404, "The specified bucket does not exist"), 5_000), { policy: "{}" }).catch(
-            (e) => e,
-        )) as Error;
+        const error = (await putBucketPolicy(failingContext(s3Error("NoSuchBucket", 404, "The specified bucket does not exist"), 5_000), {
+            policy: "{}",
+        }).catch((e) => e)) as Error;
         expect(error.message).toContain(`PutBucketPolicy on bucket "${BUCKET}" failed: NoSuchBucket (HTTP 404)`);
         expect(error.message).toContain("Create it first, or fix the bucket name.");
         expect(error.message).toMatch(/retry budget of 5 s \(retryTimeoutSeconds\)\. Retried: \d+ × NoSuchBucket \(bucket not visible yet\)\.$/);
     });
 
     it("an unreachable endpoint: the network cause and fix, then the retries", async () => {
-        const error = (await getLivePolicy(failingContext(networkError("ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:9"), 2_000)).catch((e) => e)) as Error;
+        const error = (await findBucketPolicy(failingContext(networkError("ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:9"), 2_000)).catch(
+            (e) => e,
+        )) as Error;
         expect(error.message).toContain("The S3 endpoint could not be reached. Check the endpoint/region inputs and the network.");
         expect(error.message).toMatch(/Retried: \d+ × ECONNREFUSED \(network error\)\.$/);
     });
@@ -246,17 +247,13 @@ describe("the provider's own refusals and warnings", () => {
     /** A provider whose S3 client answers GetBucketPolicy with `live` and records every command. */
     function providerWithLivePolicy(live: string): { provider: BucketPolicyProvider; sent: string[] } {
         const sent: string[] = [];
-        const provider = new BucketPolicyProvider();
-        provider.callContext = (inputs: BucketPolicyInputs) => ({
-            client: {
-                send: async (command: unknown) => {
-                    const name = (command as object).constructor.name;
-                    sent.push(name);
-                    return name === "GetBucketPolicyCommand" ? { Policy: live } : {};
-                },
+        const provider = new BucketPolicyProvider(() => ({
+            send: async (command: unknown) => {
+                const name = (command as object).constructor.name;
+                sent.push(name);
+                return name === "GetBucketPolicyCommand" ? { Policy: live } : {};
             },
-            bucket: inputs.bucket,
-        });
+        }));
         return { provider, sent };
     }
 

@@ -3,8 +3,7 @@
  * be made to produce on demand, such as a put that succeeds but whose answer is lost).
  */
 import { BucketPolicyProvider } from "../../provider/provider";
-import { CallContext } from "../../provider/calls";
-import { BucketPolicyInputs, BucketPolicyOutputs } from "../../provider/inputs";
+import { BucketPolicyOutputs } from "../../provider/inputs";
 
 const bucket = "example-bucket";
 const doc = (action: string) =>
@@ -40,9 +39,7 @@ class ScriptedS3 {
 }
 
 function providerWith(s3: ScriptedS3): BucketPolicyProvider {
-    const provider = new BucketPolicyProvider();
-    provider.callContext = (inputs: BucketPolicyInputs): CallContext => ({ client: s3, bucket: inputs.bucket, retryTimeoutMs: 0 });
-    return provider;
+    return new BucketPolicyProvider(() => s3);
 }
 
 describe("BucketPolicyProvider writes (scripted S3 mock)", () => {
@@ -75,7 +72,7 @@ describe("BucketPolicyProvider writes (scripted S3 mock)", () => {
         const s3 = new ScriptedS3();
         s3.failPut = { error: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }), applied: true };
         const error = await providerWith(s3)
-            .create({ bucket, policy: doc("s3:GetObject") })
+            .create({ bucket, policy: doc("s3:GetObject"), retryTimeoutSeconds: 0 })
             .catch((e) => e);
         expect(error.id).toBe(bucket);
         expect(error.properties.policy).toBe(doc("s3:GetObject"));

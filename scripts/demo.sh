@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 PULUMI_CLI_ROOT="$(bash scripts/pulumi-cli/ensure.sh)"
 export PATH="$PULUMI_CLI_ROOT/bin:$PATH"
-# The SDK warns once per process that its 2027 releases will need Node 22; that is known (README, Development).
+# The SDK warns once per process that its 2027 releases will need Node 22; that is known (docs/development.md).
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=${AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:-true}
 npm run --silent build >&2
 exec node -r ts-node/register/transpile-only scripts/demo.ts

@@ -80,6 +80,7 @@ cmd_current() {
   npm install --no-audit --no-fund --save-dev '@pulumi/pulumi@^3' '@pulumi/aws@latest' >&2
   npm install --no-audit --no-fund --save '@aws-sdk/client-s3@latest' >&2
   log "current leg (scratch copy $work/app): $(versions)"
+  export BUCKET_POLICY_LEG=current
   npm run --silent typecheck >&2
   bash scripts/test.sh "$@"
 }

@@ -8,7 +8,7 @@
 # 1. When `pulumi` and `pulumi-language-nodejs` are both on PATH (how users run Pulumi), ROOT/bin links to them.
 # 2. Otherwise it builds the pinned versions below from the Go module proxy into ROOT = .cache/pulumi-cli/<pins>
 #    (git-ignored), once: later runs reuse the binaries and need no network. The first build downloads ~2 GB of Go
-#    modules and compiles for several minutes on 2 cores (README, "The real Pulumi CLI").
+#    modules and compiles for several minutes on 2 cores (docs/pulumi-cli.md).
 # Either way ROOT/bin gets this project's pulumi-resource-pulumi-nodejs, the dynamic-provider plugin, unless the CLI on
 # PATH has one beside it. PULUMI_CLI_FROM_SOURCE=1 skips step 1.
 set -euo pipefail

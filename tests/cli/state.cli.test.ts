@@ -1,7 +1,7 @@
 /**
  * What the real engine stores and shows: `pulumi stack export` holds no credentials and keeps a secret policy
  * encrypted in every output derived from it; the provider's warnings reach the CLI's output; `pulumi import` and the
- * `import` resource option fail as README says.
+ * `import` resource option fail as docs/usage.md says.
  */
 import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { BucketTracker, LocalS3Env, bobReads, livePolicy } from "../support/localS3";

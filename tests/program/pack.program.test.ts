@@ -218,11 +218,11 @@ describe(`the npm package ${PACKAGE}, installed from its tarball into a fresh Pu
         if (work) fs.rmSync(work, { recursive: true, force: true });
     });
 
-    it("packs the built JavaScript, its declarations and the README, and no sources, tests or scripts", () => {
+    it("packs the built JavaScript, its declarations, the README and docs/, and no sources, tests or scripts", () => {
         expect(packedFiles).toEqual(
             expect.arrayContaining(["package.json", "README.md", "dist/provider/index.js", "dist/provider/index.d.ts", "dist/provider/resource.js"]),
         );
-        const expected = /^(package\.json|README\.md|LICENSE|provider\/policy\/RULES\.md|dist\/provider\/.+\.(js|d\.ts))$/;
+        const expected = /^(package\.json|README\.md|LICENSE|docs\/[^/]+\.md|provider\/policy\/RULES\.md|dist\/provider\/.+\.(js|d\.ts))$/;
         expect(packedFiles.filter((file) => !expected.test(file))).toEqual([]);
         const installed = JSON.parse(fs.readFileSync(path.join(programDir, "node_modules", PACKAGE, "package.json"), "utf8"));
         expect(installed.peerDependencies["@pulumi/pulumi"]).toBeDefined();

@@ -1,6 +1,6 @@
 /**
- * Every behaviour of the compatibility table (tests/support/compatibility.ts, rendered into README), observed on both
- * local servers: a server whose answer is not the one the table gives fails here, so README cannot drift from what the
+ * Every behaviour of the compatibility table (tests/support/compatibility.ts, rendered into docs/servers.md), observed on both
+ * local servers: a server whose answer is not the one the table gives fails here, so the docs cannot drift from what the
  * servers do.
  */
 import { S3Client } from "@aws-sdk/client-s3";

@@ -1,7 +1,7 @@
 /**
  * What the provider relies on S3 to do, what AWS does (from the PutBucketPolicy reference and the S3 documentation),
  * and what each local server does. `tests/s3/compatibility.s3.test.ts` observes every row on RadosGW and on LocalStack
- * and fails when a server's answer is not the one written here; README's compatibility table is rendered from these
+ * and fails when a server's answer is not the one written here; docs/servers.md's compatibility table is rendered from these
  * rows (`tests/unit/readme.test.ts` checks it is up to date: `npx ts-node tests/support/compatibility.ts` prints it).
  */
 import {
@@ -333,7 +333,7 @@ export const COMPATIBILITY: CompatibilityRow[] = [
 
 const SERVER_NAMES: Record<LocalS3ServerKind, string> = { radosgw: "RadosGW 16.2", localstack: "LocalStack 2026.3.0" };
 
-/** The README table: one row per behaviour, AWS first, then the two servers, then how the provider copes. */
+/** The docs/servers.md table: one row per behaviour, AWS first, then the two servers, then how the provider copes. */
 export function renderCompatibilityTable(rows: readonly CompatibilityRow[] = COMPATIBILITY): string {
     const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
     const lines = [

@@ -1,13 +1,13 @@
 /**
- * README's compatibility table is rendered from tests/support/compatibility.ts, whose every row the s3 tier observes on
- * both local servers: this keeps the README copy from drifting. To refresh it: `npx ts-node tests/support/compatibility.ts`.
+ * The compatibility table (docs/servers.md) is rendered from tests/support/compatibility.ts, whose every row the s3 tier
+ * observes on both local servers: this keeps the docs copy from drifting. To refresh it: `npx ts-node tests/support/compatibility.ts`.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { COMPATIBILITY, renderCompatibilityTable } from "../support/compatibility";
 
-describe("README's compatibility table", () => {
-    const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+describe("the compatibility table in docs/servers.md", () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, "../../docs/servers.md"), "utf8");
 
     it("is the table rendered from tests/support/compatibility.ts", () => {
         expect(readme).toContain(renderCompatibilityTable());

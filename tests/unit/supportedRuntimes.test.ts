@@ -15,10 +15,13 @@ const manifest = JSON.parse(read("package.json")) as {
 };
 const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { version?: string }> };
 
+/** scripts/leg.sh current installs the newest versions over the lockfile, so only the floor leg holds the committed one. */
+const onCurrentLeg = process.env.BUCKET_POLICY_LEG === "current";
+
 describe("the runtime claims and the legs", () => {
     const floorOf = (range: string) => /^>=\s*(\d+(?:\.\d+\.\d+)?)\b/.exec(range)?.[1];
 
-    it("the lockfile installs the @pulumi/pulumi floor that peerDependencies claim", () => {
+    (onCurrentLeg ? it.skip : it)("the lockfile installs the @pulumi/pulumi floor that peerDependencies claim (floor leg only)", () => {
         const floor = floorOf(manifest.peerDependencies["@pulumi/pulumi"]);
         expect(floor).toMatch(/^3\.\d+\.\d+$/);
         expect(lock.packages["node_modules/@pulumi/pulumi"].version).toBe(floor);

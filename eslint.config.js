@@ -19,7 +19,7 @@ const nodeGlobals = {
 };
 
 module.exports = defineConfig(
-    globalIgnores(["dist/", "node_modules/", "coverage/", "bench/results/", ".local-s3/", ".pulumi/"]),
+    globalIgnores(["dist/", "node_modules/", "coverage/", "bench/results/", ".local-s3/", ".pulumi/", ".cache/"]),
     js.configs.recommended,
     tseslint.configs.recommended,
     {

@@ -66,7 +66,8 @@ cmd_floor() {
 cmd_current() {
   local work bin
   work=$(mktemp -d "${TMPDIR:-/tmp}/leg-current-XXXXXX")
-  if [ "${LEG_KEEP:-0}" != 1 ]; then trap 'rm -rf "$work"' EXIT; else log "keeping $work"; fi
+  # Expanded now: the trap runs at exit, after this function's locals are gone (set -u would fail on them).
+  if [ "${LEG_KEEP:-0}" != 1 ]; then trap "rm -rf '$work'" EXIT; else log "keeping $work"; fi
   bin=$(node_from_registry "$CURRENT_NODE_MAJOR" "$ROOT/.cache/node")
   # The CLI and LocalStack of this checkout, found or built with its own node, before PATH changes.
   export PULUMI_CLI_ROOT="${PULUMI_CLI_ROOT:-$(bash "$ROOT/scripts/pulumi-cli/ensure.sh")}"

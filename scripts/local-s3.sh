@@ -41,6 +41,10 @@ STOP_TIMEOUT="${LOCAL_S3_STOP_TIMEOUT:-10}"
 RETRY_PORTS=75 # exit status of a start attempt that lost a port to another process
 STOPPED_PIDS=()
 
+HELPERS="$(dirname "${BASH_SOURCE[0]}")/lib/ports-and-processes.sh"
+# shellcheck source=lib/ports-and-processes.sh
+. "$HELPERS"
+
 log() { printf '[local-s3 %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 now() { date +%s.%N; }
@@ -83,24 +87,6 @@ install_packages() {
   for b in "${BINARIES[@]}"; do command -v "$b" >/dev/null 2>&1 || die "apt-get installed ${PACKAGES[*]} but $b is still missing"; done
   log "install done in $(elapsed "$t")s"
 }
-
-# -------------------------------------------------------------------------------------------------------------- ports
-# A port is taken when any TCP socket (listening, bound or connected, IPv4 or IPv6) has it as its local port.
-port_taken() {
-  local hex; hex=$(printf ':%04X' "$1")
-  awk -v p="$hex" 'FNR > 1 && substr($2, length($2) - 4) == p { found = 1 } END { exit !found }' \
-    /proc/net/tcp /proc/net/tcp6 2>/dev/null && return 0
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-pick_port() { # pick_port EXCLUDED_PORT
-  local p i
-  for i in $(seq 1 200); do
-    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 12000 ))
-    [ "$p" != "${1:-}" ] && ! port_taken "$p" && { echo "$p"; return 0; }
-  done
-  die "found no free TCP port in 20000–31999"
-}
-valid_port() { [[ "$1" =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ] && [ "$1" -le 65535 ]; }
 
 # ------------------------------------------------------------------------------------------------------------ cluster
 write_conf() { # write_conf DIR RGW_PORT MON_PORT FSID
@@ -161,14 +147,6 @@ rgw_enable_quota_threads = false
 EOF
 }
 
-# A daemonized process that exited stays a zombie until its new parent (init) reaps it, which some container inits do
-# only every few seconds: a zombie counts as gone.
-alive() {
-  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null || return 1
-  local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  [ "${stat%% *}" != Z ]
-}
 pid_of() { cat "$1" 2>/dev/null || true; }
 
 # retry_fsid_race CMD...: runs a ceph client command (its stdout passes through), again when it hit the mon's fsid
@@ -348,11 +326,11 @@ cmd_start() {
   local attempt rc t_cluster
   for attempt in 1 2 3 4 5; do
     if [ $auto_ports = 1 ]; then
-      MON_PORT=$(pick_port "")
-      RGW_PORT=$(pick_port "$MON_PORT")
+      MON_PORT=$(pick_port 20000 12000)
+      RGW_PORT=$(pick_port 20000 12000 "$MON_PORT")
     else
-      [ -n "$RGW_PORT" ] || RGW_PORT=$(pick_port "$MON_PORT")
-      [ -n "$MON_PORT" ] || MON_PORT=$(pick_port "$RGW_PORT")
+      [ -n "$RGW_PORT" ] || RGW_PORT=$(pick_port 20000 12000 "$MON_PORT")
+      [ -n "$MON_PORT" ] || MON_PORT=$(pick_port 20000 12000 "$RGW_PORT")
       port_taken "$MON_PORT" && die "port $MON_PORT (mon) is already in use"
       port_taken "$RGW_PORT" && die "port $RGW_PORT (radosgw) is already in use"
     fi

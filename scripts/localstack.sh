@@ -36,6 +36,10 @@ STOP_TIMEOUT="${LOCALSTACK_STOP_TIMEOUT:-10}"
 ALICE_ACCOUNT=111122223333
 BOB_ACCOUNT=444455556666
 
+HELPERS="$(dirname "${BASH_SOURCE[0]}")/lib/ports-and-processes.sh"
+# shellcheck source=lib/ports-and-processes.sh
+. "$HELPERS"
+
 log() { printf '[localstack %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 now() { date +%s.%N; }
@@ -91,30 +95,7 @@ cmd_install() {
   log "installed in $(elapsed "$t")s"
 }
 
-# -------------------------------------------------------------------------------------------------------------- ports
-port_taken() {
-  local hex; hex=$(printf ':%04X' "$1")
-  awk -v p="$hex" 'FNR > 1 && substr($2, length($2) - 4) == p { found = 1 } END { exit !found }' \
-    /proc/net/tcp /proc/net/tcp6 2>/dev/null && return 0
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-pick_port() {
-  local p i
-  for i in $(seq 1 200); do
-    p=$(( 32000 + (RANDOM * 32768 + RANDOM) % 12000 ))
-    port_taken "$p" || { echo "$p"; return 0; }
-  done
-  die "found no free TCP port in 32000–43999"
-}
-valid_port() { [[ "$1" =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ] && [ "$1" -le 65535 ]; }
-
 # ------------------------------------------------------------------------------------------------------------ process
-alive() {
-  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null || return 1
-  local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  [ "${stat%% *}" != Z ]
-}
 ours() { tr '\0' '\n' < "/proc/$1/environ" 2>/dev/null | grep -qxF -- "LOCALSTACK_SERVER_DIR=$2"; }
 
 # An access key id in AWS's format whose characters 5–12 encode ACCOUNT as AWS's do (and as LocalStack decodes them
@@ -200,7 +181,7 @@ cmd_start() {
   trap 'log "interrupted; stopping what was started"; stop_server "$dir"; exit 130' INT TERM HUP
   local attempt rc
   for attempt in 1 2 3 4 5; do
-    [ $auto_port = 1 ] && port=$(pick_port)
+    [ $auto_port = 1 ] && port=$(pick_port 32000 12000)
     [ $auto_port = 0 ] && port_taken "$port" && die "port $port is already in use"
     rc=0; start_once "$dir" "$port" || rc=$?
     [ $rc = 0 ] && break

@@ -1,0 +1,30 @@
+# Shared by scripts/local-s3.sh and scripts/localstack.sh (sourced; they define log and die).
+
+# A port is taken when any TCP socket (listening, bound or connected, IPv4 or IPv6) has it as its local port.
+port_taken() {
+  local hex; hex=$(printf ':%04X' "$1")
+  awk -v p="$hex" 'FNR > 1 && substr($2, length($2) - 4) == p { found = 1 } END { exit !found }' \
+    /proc/net/tcp /proc/net/tcp6 2>/dev/null && return 0
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# pick_port FIRST COUNT [EXCLUDED_PORT]: a free port picked at random in FIRST…FIRST+COUNT-1.
+pick_port() {
+  local first="$1" count="$2" excluded="${3:-}" p i
+  for i in $(seq 1 200); do
+    p=$(( first + (RANDOM * 32768 + RANDOM) % count ))
+    [ "$p" != "$excluded" ] && ! port_taken "$p" && { echo "$p"; return 0; }
+  done
+  die "found no free TCP port in $first–$(( first + count - 1 ))"
+}
+
+valid_port() { [[ "$1" =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ] && [ "$1" -le 65535 ]; }
+
+# A daemonized process that exited stays a zombie until its new parent (init) reaps it, which some container inits do
+# only every few seconds: a zombie counts as gone.
+alive() {
+  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null || return 1
+  local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
+}

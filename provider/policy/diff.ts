@@ -1,95 +1,60 @@
-/** The structured difference between two policies, and its lines for previews. */
-import { STATEMENT_ELEMENTS, canonicalDocumentParts, canonicalDocumentText, canonicalStatementParts, canonicalStatementTexts } from "./canonical";
-import { canonicalJson, definedKeys, isPlainObject } from "./json";
+/** The structured difference between two policies, and its lines for previews. Read from the model (model.ts). */
+import { canonicalJson } from "./json";
+import { ModelElement, ModelStatement, PolicyModel, STATEMENT_ELEMENTS, readModel } from "./model";
 import { parsePolicy } from "./parse";
-import {
-    conditionValueText,
-    foldConditionKey,
-    identifierOf,
-    isIgnoreCaseOperator,
-    isNumericOperator,
-    listOf,
-    normalizeAction,
-    principalIdNormalizer,
-    principalObject,
-    statementList,
-} from "./rules";
 import type { DocumentChange, ElementChange, PolicyDiff, StatementChange, StatementRef } from "./types";
-
-interface IndexedStatement {
-    index: number;
-    sid?: string;
-    text: string;
-    statement: Record<string, unknown>;
-}
-
-function indexStatements(document: Record<string, unknown>, texts: string[]): IndexedStatement[] {
-    return (statementList(document.Statement) as Array<Record<string, unknown>>).map((statement, index) => {
-        const sid = identifierOf(statement.Sid);
-        return { index, sid: typeof sid === "string" ? sid : undefined, text: texts[index], statement };
-    });
-}
 
 function spelling(value: unknown): string {
     return typeof value === "string" ? value : canonicalJson(value);
 }
 
 /** A short description of a statement: its Effect and first actions, e.g. `Deny s3:DeleteObject`. */
-function summarize(statement: Record<string, unknown>): string {
-    const effect = statement.Effect === undefined ? "(no Effect)" : spelling(statement.Effect);
-    const name = statement.Action !== undefined ? "Action" : statement.NotAction !== undefined ? "NotAction" : undefined;
-    if (name === undefined) return effect;
-    const actions = listOf(statement[name]).map(spelling);
-    const shown = actions.slice(0, 3).join(", ") + (actions.length > 3 ? ` +${actions.length - 3} more` : "");
-    return `${effect} ${name === "NotAction" ? "all but " : ""}${shown}`;
+function summarize(entry: ModelStatement): string {
+    const effect = entry.statement.Effect === undefined ? "(no Effect)" : spelling(entry.statement.Effect);
+    const actions = entry.elements.find((element) => element.name === "Action" || element.name === "NotAction");
+    if (!actions?.list) return effect;
+    const shown = actions.list.values.slice(0, 3).map(spelling).join(", ") + (actions.list.values.length > 3 ? ` +${actions.list.values.length - 3} more` : "");
+    return `${effect} ${actions.name === "NotAction" ? "all but " : ""}${shown}`;
 }
 
-function refOf(entry: IndexedStatement): StatementRef {
-    const ref: StatementRef = { key: entry.sid ?? `Statement[${entry.index}]`, index: entry.index, summary: summarize(entry.statement) };
+function refOf(entry: ModelStatement): StatementRef {
+    const ref: StatementRef = { key: entry.sid ?? `Statement[${entry.index}]`, index: entry.index, summary: summarize(entry) };
     if (entry.sid !== undefined) ref.sid = entry.sid;
     return ref;
 }
 
 /** The items of one element as canonical key → the user's spelling, so added and removed items can be named. */
-function elementItems(name: string, value: unknown): Map<string, string> {
+function elementItems(element: ModelElement | undefined): Map<string, string> {
     const items = new Map<string, string>();
-    if (value === undefined) return items;
+    if (element === undefined) return items;
     const add = (key: string, shown: string) => {
         if (!items.has(key)) items.set(key, shown);
     };
-    if (name === "Action" || name === "NotAction" || name === "Resource" || name === "NotResource") {
-        for (const item of listOf(value))
-            add(typeof item === "string" ? (name.endsWith("Action") ? normalizeAction(item) : item) : canonicalJson(item), spelling(item));
-    } else if ((name === "Principal" || name === "NotPrincipal") && isPlainObject(principalObject(value))) {
-        const principal = principalObject(value) as Record<string, unknown>;
-        for (const type of definedKeys(principal)) {
-            for (const id of listOf(principal[type])) {
-                add(`${type}:${typeof id === "string" ? principalIdNormalizer(type)(id) : canonicalJson(id)}`, value === "*" ? "*" : `${type}:${spelling(id)}`);
-            }
+    if (element.list) {
+        element.list.keys.forEach((key, i) => add(key, spelling(element.list?.values[i])));
+    } else if (element.principal) {
+        for (const { type, ids } of element.principal) {
+            ids.keys.forEach((key, i) => add(`${type}:${key}`, element.value === "*" ? "*" : `${type}:${spelling(ids.values[i])}`));
         }
-    } else if (name === "Condition" && isPlainObject(value)) {
-        for (const operator of definedKeys(value)) {
-            const block = value[operator];
-            if (!isPlainObject(block)) {
-                add(`${operator} ${canonicalJson(block)}`, `${operator} ${canonicalJson(block)}`);
+    } else if (element.condition) {
+        const block = element.value as Record<string, unknown>;
+        for (const { operator, keys } of element.condition) {
+            if (!keys) {
+                add(`${operator} ${canonicalJson(block[operator])}`, `${operator} ${canonicalJson(block[operator])}`);
                 continue;
             }
-            const ignoreCase = isIgnoreCaseOperator(operator);
-            const numeric = isNumericOperator(operator);
-            for (const key of definedKeys(block)) {
-                for (const item of listOf(block[key]))
-                    add(`${operator} ${foldConditionKey(key)} ${conditionValueText(item, ignoreCase, numeric)}`, `${operator} ${key}=${spelling(item)}`);
-            }
+            for (const { key, name, values } of keys)
+                values.keys.forEach((text, i) => add(`${operator} ${name} ${text}`, `${operator} ${key}=${spelling(values.values[i])}`));
         }
     } else {
-        add(canonicalJson(value), spelling(value));
+        add(element.canonical, spelling(element.value));
     }
     return items;
 }
 
-function elementChange(field: string, before: unknown, after: unknown): ElementChange {
-    const old = elementItems(field, before);
-    const now = elementItems(field, after);
+function elementChange(field: string, before: ModelElement | undefined, after: ModelElement | undefined): ElementChange {
+    const old = elementItems(before);
+    const now = elementItems(after);
     return {
         field,
         added: [...now.keys()].filter((key) => !old.has(key)).map((key) => now.get(key) as string),
@@ -97,52 +62,57 @@ function elementChange(field: string, before: unknown, after: unknown): ElementC
     };
 }
 
-function changeOf(key: string, before: IndexedStatement, after: IndexedStatement): StatementChange {
-    const oldParts = new Map(canonicalStatementParts(before.statement));
-    const newParts = new Map(canonicalStatementParts(after.statement));
-    const names = [
-        ...STATEMENT_ELEMENTS,
-        ...[...new Set([...oldParts.keys(), ...newParts.keys()])].filter((name) => !STATEMENT_ELEMENTS.includes(name)).sort(),
-    ];
-    const fields = names.filter((name) => oldParts.get(name) !== newParts.get(name));
+/** The elements of a statement that are not the same as absent, by name. */
+function presentElements(entry: ModelStatement): Map<string, ModelElement> {
+    return new Map(entry.elements.filter((element) => element.canonical !== "").map((element) => [element.name, element]));
+}
+
+function changeOf(key: string, before: ModelStatement, after: ModelStatement): StatementChange {
+    const olds = presentElements(before);
+    const news = presentElements(after);
+    const names = [...STATEMENT_ELEMENTS, ...[...new Set([...olds.keys(), ...news.keys()])].filter((name) => !STATEMENT_ELEMENTS.includes(name)).sort()];
+    const fields = names.filter((name) => olds.get(name)?.canonical !== news.get(name)?.canonical);
     const change: StatementChange = {
         key,
         fields,
         oldIndex: before.index,
         newIndex: after.index,
-        details: fields.map((field) => elementChange(field, before.statement[field], after.statement[field])),
+        details: fields.map((field) => elementChange(field, olds.get(field), news.get(field))),
     };
     if (before.sid !== undefined) change.sid = before.sid;
     return change;
 }
 
-function documentChanges(before: Record<string, unknown>, after: Record<string, unknown>, oldTexts: string[], newTexts: string[]): DocumentChange[] {
-    const oldParts = new Map(canonicalDocumentParts(before, oldTexts));
-    const newParts = new Map(canonicalDocumentParts(after, newTexts));
-    const names = [...new Set([...oldParts.keys(), ...newParts.keys()])].filter((name) => name !== "Statement");
+function documentChanges(before: PolicyModel, after: PolicyModel): DocumentChange[] {
+    const present = (model: PolicyModel) => new Map(model.elements.filter((element) => element.canonical !== "").map((element) => [element.name, element]));
+    const olds = present(before);
+    const news = present(after);
+    const names = [...new Set([...olds.keys(), ...news.keys()])];
     const order = (name: string) => (name === "Version" ? 0 : name === "Id" ? 1 : 2);
     names.sort((a, b) => order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0));
     const changes: DocumentChange[] = [];
     for (const field of names) {
-        if (oldParts.get(field) === newParts.get(field)) continue;
+        const old = olds.get(field);
+        const now = news.get(field);
+        if (old?.canonical === now?.canonical) continue;
         const change: DocumentChange = { field };
-        if (oldParts.has(field)) change.old = spelling(before[field]);
-        if (newParts.has(field)) change.new = spelling(after[field]);
+        if (old) change.old = spelling(old.value);
+        if (now) change.new = spelling(now.value);
         changes.push(change);
     }
     return changes;
 }
 
 /** The first statement of each canonical content: exact repeats collapse, as in the canonical form. */
-function uniqueTexts(entries: IndexedStatement[]): IndexedStatement[] {
+function uniqueTexts(entries: ModelStatement[]): ModelStatement[] {
     const seen = new Set<string>();
-    return entries.filter((entry) => !seen.has(entry.text) && seen.add(entry.text) !== undefined);
+    return entries.filter((entry) => !seen.has(entry.canonical) && seen.add(entry.canonical) !== undefined);
 }
 
 /** Pairs the statements that share a Sid: identical ones match; the rest pair up in order as changes. */
-function diffNamed(olds: IndexedStatement[], news: IndexedStatement[], diff: PolicyDiff): void {
-    const bySid = (entries: IndexedStatement[]) => {
-        const groups = new Map<string, IndexedStatement[]>();
+function diffNamed(olds: ModelStatement[], news: ModelStatement[], diff: PolicyDiff): void {
+    const bySid = (entries: ModelStatement[]) => {
+        const groups = new Map<string, ModelStatement[]>();
         for (const entry of entries) if (entry.sid !== undefined) groups.set(entry.sid, [...(groups.get(entry.sid) ?? []), entry]);
         return groups;
     };
@@ -150,10 +120,10 @@ function diffNamed(olds: IndexedStatement[], news: IndexedStatement[], diff: Pol
     const newGroups = bySid(news);
     for (const [sid, newGroup] of newGroups) {
         const oldGroup = oldGroups.get(sid) ?? [];
-        const oldTexts = new Set(oldGroup.map((entry) => entry.text));
-        const newTexts = new Set(newGroup.map((entry) => entry.text));
-        const oldRest = uniqueTexts(oldGroup.filter((entry) => !newTexts.has(entry.text)));
-        const newRest = uniqueTexts(newGroup.filter((entry) => !oldTexts.has(entry.text)));
+        const oldTexts = new Set(oldGroup.map((entry) => entry.canonical));
+        const newTexts = new Set(newGroup.map((entry) => entry.canonical));
+        const oldRest = uniqueTexts(oldGroup.filter((entry) => !newTexts.has(entry.canonical)));
+        const newRest = uniqueTexts(newGroup.filter((entry) => !oldTexts.has(entry.canonical)));
         newRest.forEach((entry, i) => (i < oldRest.length ? diff.changed.push(changeOf(sid, oldRest[i], entry)) : diff.added.push(refOf(entry))));
         oldRest.slice(newRest.length).forEach((entry) => diff.removed.push(refOf(entry)));
     }
@@ -161,10 +131,10 @@ function diffNamed(olds: IndexedStatement[], news: IndexedStatement[], diff: Pol
 }
 
 /** Statements without a Sid match by canonical content; the unmatched ones were added or removed. */
-function diffUnnamed(olds: IndexedStatement[], news: IndexedStatement[], diff: PolicyDiff): void {
-    const unmatched = (entries: IndexedStatement[], others: IndexedStatement[]) => {
-        const matched = new Set(others.map((entry) => entry.text));
-        return uniqueTexts(entries.filter((entry) => entry.sid === undefined && !matched.has(entry.text)));
+function diffUnnamed(olds: ModelStatement[], news: ModelStatement[], diff: PolicyDiff): void {
+    const unmatched = (entries: ModelStatement[], others: ModelStatement[]) => {
+        const matched = new Set(others.map((entry) => entry.canonical));
+        return uniqueTexts(entries.filter((entry) => entry.sid === undefined && !matched.has(entry.canonical)));
     };
     unmatched(news, olds).forEach((entry) => diff.added.push(refOf(entry)));
     unmatched(olds, news).forEach((entry) => diff.removed.push(refOf(entry)));
@@ -181,27 +151,24 @@ function diffUnnamed(olds: IndexedStatement[], news: IndexedStatement[], diff: P
  * @throws {@link PolicyParseError} when either cannot be read
  */
 export function diffPolicies(before: string | object, after: string | object): PolicyDiff {
-    const oldDocument = parsePolicy(before) as Record<string, unknown>;
-    const newDocument = parsePolicy(after) as Record<string, unknown>;
-    const oldTexts = canonicalStatementTexts(oldDocument);
-    const newTexts = canonicalStatementTexts(newDocument);
-    const equivalent = canonicalDocumentText(oldDocument, oldTexts) === canonicalDocumentText(newDocument, newTexts);
+    const olds = readModel(parsePolicy(before) as Record<string, unknown>);
+    const news = readModel(parsePolicy(after) as Record<string, unknown>);
+    const equivalent = olds.canonical === news.canonical;
     const diff: PolicyDiff = { equivalent, document: [], added: [], removed: [], changed: [] };
     if (equivalent) return diff;
-    diff.document = documentChanges(oldDocument, newDocument, oldTexts, newTexts);
-    const olds = indexStatements(oldDocument, oldTexts);
-    const news = indexStatements(newDocument, newTexts);
-    diffNamed(olds, news, diff);
-    diffUnnamed(olds, news, diff);
+    diff.document = documentChanges(olds, news);
+    diffNamed(olds.statements ?? [], news.statements ?? [], diff);
+    diffUnnamed(olds.statements ?? [], news.statements ?? [], diff);
     diff.added.sort((a, b) => a.index - b.index);
     diff.removed.sort((a, b) => a.index - b.index);
     diff.changed.sort((a, b) => a.newIndex - b.newIndex);
     if (diff.document.length + diff.added.length + diff.removed.length + diff.changed.length === 0) {
         // Only the presence of `Statement` differs (absent versus an empty list).
+        const statement = (model: PolicyModel) => model.document.Statement;
         diff.document.push({
             field: "Statement",
-            ...(oldDocument.Statement !== undefined ? { old: canonicalJson(oldDocument.Statement) } : {}),
-            ...(newDocument.Statement !== undefined ? { new: canonicalJson(newDocument.Statement) } : {}),
+            ...(statement(olds) !== undefined ? { old: canonicalJson(statement(olds)) } : {}),
+            ...(statement(news) !== undefined ? { new: canonicalJson(statement(news)) } : {}),
         });
     }
     return diff;

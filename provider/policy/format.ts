@@ -1,96 +1,105 @@
 /**
  * The text the provider puts to S3 and shows in previews: compact JSON, keys in a fixed order, statements and list
- * items in the user's order without repeats, every value in the user's own spelling.
+ * items in the user's order without repeats, every value in the user's own spelling. Written from the model
+ * (model.ts): the items' canonical texts decide what is a repeat, their own texts are what is written.
  */
-import { DOCUMENT_ELEMENTS, STATEMENT_ELEMENTS, canonicalStatementText, unknownKeys } from "./canonical";
-import { Keyed, canonicalJson, definedKeys, foldKeyed, isPlainObject, objectText, sortTexts, uniqueSpellings } from "./json";
+import { canonicalJson, isPlainObject, objectText, quote } from "./json";
+import { ModelElement, ModelList, ModelOperator, ModelPrincipalType, ModelStatement, PolicyModel, readModel } from "./model";
 import { parsePolicy } from "./parse";
-import {
-    conditionValueText,
-    exactString,
-    foldConditionKey,
-    isIgnoreCaseOperator,
-    isNumericOperator,
-    listItemText,
-    normalizeAction,
-    principalIdNormalizer,
-    statementList,
-} from "./rules";
+
+/** The JSON text of a value as written. */
+function spell(value: unknown): string {
+    return typeof value === "string" ? quote(value) : canonicalJson(value);
+}
+
+/** Whether the item at `index` repeats an earlier one (by canonical text). */
+function repeatsEarlier(keys: string[], index: number, seen: Set<string> | undefined): boolean {
+    if (seen) return seen.size === seen.add(keys[index]).size;
+    for (let j = 0; j < index; j++) if (keys[j] === keys[index]) return true;
+    return false;
+}
 
 /**
- * A list as written, in its order and without repeats. A single value stays single and a list of one is
- * written as its value (the same list to AWS), unless that value is itself a list, which would change its meaning.
+ * A list as written, in its order and without repeats (the first spelling of each canonical value). Written order, not
+ * canonical order, because the Pulumi CLI shows a change to a JSON-valued string as a diff of lists by index: an
+ * appended statement or action then shows as one addition instead of shifting everything after it. A single value
+ * stays single and a list of one is written as its value (the same list to AWS), unless that value is itself a list,
+ * which would change its meaning.
  */
-function formatList(value: unknown, keyOf: (item: unknown) => string): string {
-    if (!Array.isArray(value)) return canonicalJson(value);
-    const entries: Keyed[] = new Array(value.length);
-    for (let i = 0; i < value.length; i++) entries[i] = { key: keyOf(value[i]), text: canonicalJson(value[i]) };
-    const texts = uniqueSpellings(entries);
-    return texts.length === 1 && texts[0][0] !== "[" ? texts[0] : "[" + texts.join(",") + "]";
-}
-
-function formatStrings(value: unknown, normalize: (item: string) => string): string {
-    return formatList(value, (item) => listItemText(item, normalize));
-}
-
-function formatPrincipal(value: unknown): string {
-    if (!isPlainObject(value)) return canonicalJson(value);
-    const types = sortTexts(definedKeys(value));
-    return objectText(types.map((type) => JSON.stringify(type) + ":" + formatStrings(value[type], principalIdNormalizer(type))));
-}
-
-function formatCondition(value: unknown): string {
-    if (!isPlainObject(value)) return canonicalJson(value);
-    const operators = sortTexts(definedKeys(value));
-    return objectText(
-        operators.map((operator) => {
-            const block = value[operator];
-            if (!isPlainObject(block)) return JSON.stringify(operator) + ":" + canonicalJson(block);
-            const ignoreCase = isIgnoreCaseOperator(operator);
-            const numeric = isNumericOperator(operator);
-            const keys = foldKeyed(definedKeys(block), foldConditionKey);
-            const inner = keys.map((key) => JSON.stringify(key) + ":" + formatList(block[key], (item) => conditionValueText(item, ignoreCase, numeric)));
-            return JSON.stringify(operator) + ":" + objectText(inner);
-        }),
-    );
-}
-
-function formatElement(name: string, value: unknown): string {
-    switch (name) {
-        case "Principal":
-        case "NotPrincipal":
-            return formatPrincipal(value);
-        case "Action":
-        case "NotAction":
-            return formatStrings(value, normalizeAction);
-        case "Resource":
-        case "NotResource":
-            return formatStrings(value, exactString);
-        case "Condition":
-            return formatCondition(value);
-        default:
-            return canonicalJson(value);
+function formatList(list: ModelList): string {
+    const { values, keys } = list;
+    if (!list.isList) return spell(values[0]);
+    const seen = keys.length > 8 ? new Set<string>() : undefined;
+    let text = "";
+    let count = 0;
+    for (let i = 0; i < values.length; i++) {
+        if (repeatsEarlier(keys, i, seen)) continue;
+        text += (count++ ? "," : "") + spell(values[i]);
     }
+    return count === 1 && text.charCodeAt(0) !== 91 ? text : "[" + text + "]";
 }
 
-/** @internal One statement as written, elements in grammar order, unknown ones after. */
-export function formatStatement(statement: Record<string, unknown>): string {
+function formatPrincipal(types: ModelPrincipalType[]): string {
+    let text = "{";
+    for (let i = 0; i < types.length; i++) text += (i ? "," : "") + quote(types[i].type) + ":" + formatList(types[i].ids);
+    return text + "}";
+}
+
+function formatCondition(operators: ModelOperator[], block: Record<string, unknown>): string {
+    let text = "{";
+    for (let i = 0; i < operators.length; i++) {
+        const { operator, keys } = operators[i];
+        text += (i ? "," : "") + quote(operator) + ":";
+        if (!keys) {
+            text += canonicalJson(block[operator]);
+            continue;
+        }
+        text += "{";
+        for (let j = 0; j < keys.length; j++) text += (j ? "," : "") + quote(keys[j].key) + ":" + formatList(keys[j].values);
+        text += "}";
+    }
+    return text + "}";
+}
+
+function formatElement(element: ModelElement): string {
+    if (element.list) return formatList(element.list);
+    if (element.principal && isPlainObject(element.value)) return formatPrincipal(element.principal);
+    if (element.condition) return formatCondition(element.condition, element.value as Record<string, unknown>);
+    return spell(element.value);
+}
+
+/** One statement as written, elements in grammar order, unknown ones after. */
+function formatStatement(statement: ModelStatement): string {
+    let text = "{";
+    for (let i = 0; i < statement.elements.length; i++) {
+        const element = statement.elements[i];
+        text += (i ? "," : "") + quote(element.name) + ":" + formatElement(element);
+    }
+    return text + "}";
+}
+
+/** @internal The formatted text of a model (see {@link formatPolicy}). */
+export function formatModel(model: PolicyModel): string {
     const parts: string[] = [];
-    for (const name of STATEMENT_ELEMENTS) {
-        if (statement[name] !== undefined) parts.push(JSON.stringify(name) + ":" + formatElement(name, statement[name]));
+    const element = (name: string) => model.elements.find((e) => e.name === name);
+    for (const name of ["Version", "Id"]) {
+        const found = element(name);
+        if (found) parts.push(JSON.stringify(name) + ":" + canonicalJson(found.value));
     }
-    for (const key of unknownKeys(statement, STATEMENT_ELEMENTS)) parts.push(JSON.stringify(key) + ":" + canonicalJson(statement[key]));
+    if (model.statements) {
+        // A single statement object becomes a list of one; repeats (by canonical text) are dropped.
+        const seen = new Set<string>();
+        let text = "";
+        for (const statement of model.statements) {
+            if (seen.size === seen.add(statement.canonical).size) continue;
+            text += (text ? "," : "") + formatStatement(statement);
+        }
+        parts.push('"Statement":[' + text + "]");
+    }
+    for (const unknown of model.elements) {
+        if (unknown.name !== "Version" && unknown.name !== "Id") parts.push(JSON.stringify(unknown.name) + ":" + canonicalJson(unknown.value));
+    }
     return objectText(parts);
-}
-
-/** Statements as a list (a single statement object becomes a list of one), in the order written, without repeats. */
-function formatStatements(value: unknown): string {
-    const statements = statementList(value) as Array<Record<string, unknown>>;
-    const entries: Keyed[] = new Array(statements.length);
-    for (let i = 0; i < statements.length; i++) {
-        entries[i] = { key: canonicalStatementText(statements[i]), text: formatStatement(statements[i]) };
-    }
-    return "[" + uniqueSpellings(entries).join(",") + "]";
 }
 
 /**
@@ -109,12 +118,5 @@ function formatStatements(value: unknown): string {
  * @throws {@link PolicyParseError} when the policy cannot be read (see {@link parsePolicy})
  */
 export function formatPolicy(policy: string | object): string {
-    const document = parsePolicy(policy) as Record<string, unknown>;
-    const parts: string[] = [];
-    for (const name of DOCUMENT_ELEMENTS) {
-        const value = document[name];
-        if (value !== undefined) parts.push(JSON.stringify(name) + ":" + (name === "Statement" ? formatStatements(value) : canonicalJson(value)));
-    }
-    for (const key of unknownKeys(document, DOCUMENT_ELEMENTS)) parts.push(JSON.stringify(key) + ":" + canonicalJson(document[key]));
-    return objectText(parts);
+    return formatModel(readModel(parsePolicy(policy) as Record<string, unknown>));
 }

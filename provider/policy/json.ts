@@ -38,11 +38,6 @@ export function definedKeys(object: Record<string, unknown>): string[] {
     return keys;
 }
 
-/** Orders strings by UTF-16 code units: locale-free, so every machine sorts the same. */
-export function compareText(a: string, b: string): number {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Sorts texts in place by UTF-16 code units (as `Array.prototype.sort` does) and returns them. */
 export function sortTexts(texts: string[]): string[] {
     const length = texts.length;
@@ -83,32 +78,6 @@ export function quote(text: string): string {
 export function listText(texts: string[]): string {
     if (texts.length === 1) return "[" + texts[0] + "]";
     return "[" + sortedUnique(texts).join(",") + "]";
-}
-
-/** An entry to order by `key` (its canonical value), then by `text` (its spelling), and to deduplicate by `key`. */
-export interface Keyed {
-    key: string;
-    text: string;
-}
-
-function compareKeyed(a: Keyed, b: Keyed): number {
-    return compareText(a.key, b.key) || compareText(a.text, b.text);
-}
-
-/**
- * The texts of entries in the order written, each canonical value once, in its first spelling. Written order, not
- * canonical order, because the Pulumi CLI shows a change to a JSON-valued string as a diff of lists by index: an
- * appended statement or action then shows as one addition instead of shifting everything after it.
- */
-export function uniqueSpellings(entries: Keyed[]): string[] {
-    const seen = new Set<string>();
-    const texts: string[] = [];
-    for (const entry of entries) {
-        if (seen.has(entry.key)) continue;
-        seen.add(entry.key);
-        texts.push(entry.text);
-    }
-    return texts;
 }
 
 /**
@@ -159,13 +128,6 @@ export function describeValue(value: unknown): string {
     if (isJsonNumber(value)) return `a number (${value.text})`;
     if (typeof value === "object") return "an object";
     return `${typeof value === "undefined" ? "nothing" : `a ${typeof value}`}${typeof value === "number" || typeof value === "boolean" ? ` (${String(value)})` : ""}`;
-}
-
-/** Keys ordered by their folded form, then by their spelling (so keys that differ only in case still sort stably). */
-export function foldKeyed(keys: string[], fold: (key: string) => string): string[] {
-    const entries: Keyed[] = keys.map((key) => ({ key: fold(key), text: key }));
-    entries.sort(compareKeyed);
-    return entries.map((entry) => entry.text);
 }
 
 /** The deepest level of nesting a policy document may have: it needs 7 (document, Statement, statement, Condition, operator, key, values). */

@@ -26,12 +26,10 @@ function jsonErrorMessage(text: string, error: unknown): string {
 }
 
 /** Every walk of a document recurses; a nesting no policy has (7 levels at most) is refused before any walk. */
-function refuseDeepNesting(document: unknown): void {
-    if (nestingDepth(document) > MAX_POLICY_DEPTH) {
-        throw new PolicyParseError(
-            `policy nests more than ${MAX_POLICY_DEPTH} levels deep; a policy document nests 7 at most (document, Statement, statement, Condition, operator, key, values)`,
-        );
-    }
+function deepNestingError(): PolicyParseError {
+    return new PolicyParseError(
+        `policy nests more than ${MAX_POLICY_DEPTH} levels deep; a policy document nests 7 at most (document, Statement, statement, Condition, operator, key, values)`,
+    );
 }
 
 /**
@@ -59,16 +57,16 @@ export function parsePolicy(policy: string | object): PolicyDocument {
         } catch (error) {
             throw new PolicyParseError(`policy is not valid JSON: ${jsonErrorMessage(text, error)}`);
         }
-        refuseDeepNesting(document);
-        const scan = scanJsonText(text);
+        const scan = scanJsonText(text, MAX_POLICY_DEPTH);
+        if (scan.tooDeep) throw deepNestingError();
         if (scan.duplicateKey) {
             throw new PolicyParseError(
                 `policy has the key ${scan.duplicateKey} twice; JSON keeps only the last one, so S3 would get a different policy than written. Remove one.`,
             );
         }
         if (scan.inexactNumber) document = parseKeepingNumbers(text, MAX_POLICY_DEPTH);
-    } else {
-        refuseDeepNesting(document);
+    } else if (nestingDepth(document) > MAX_POLICY_DEPTH) {
+        throw deepNestingError();
     }
     if (!isPlainObject(document)) {
         throw new PolicyParseError(
@@ -83,7 +81,7 @@ export function parsePolicy(policy: string | object): PolicyDocument {
                 throw new PolicyParseError(`a statement must be a JSON object, got ${describeValue(statements[i])}`, `Statement[${i}]`);
         }
     } else if (!isPlainObject(statements)) {
-        throw new PolicyParseError(`Statement must be a statement object or a list of statement objects, got ${describeValue(statements)}`, "Statement");
+        throw new PolicyParseError(`Statement must be a statement object or an array of statement objects, got ${describeValue(statements)}`, "Statement");
     }
     return document as PolicyDocument;
 }

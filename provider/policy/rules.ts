@@ -96,22 +96,28 @@ export function foldConditionKey(key: string): string {
     return slash < 0 ? asciiLower(key) : asciiLower(key.slice(0, slash)) + key.slice(slash);
 }
 
-const SET_PREFIXES = ["ForAnyValue:", "ForAllValues:"];
-const IF_EXISTS = "IfExists";
+/** The operator without its set prefix (`ForAnyValue:`, `ForAllValues:`). */
+function withoutSetPrefix(operator: string): string {
+    if (operator.charCodeAt(0) !== 70) return operator; // "F"
+    if (operator.startsWith("ForAnyValue:")) return operator.slice(12);
+    if (operator.startsWith("ForAllValues:")) return operator.slice(13);
+    return operator;
+}
 
 /** Rule "case-insensitive operators": `StringEqualsIgnoreCase` and `StringNotEqualsIgnoreCase` (any set prefix, `…IfExists`). */
 export function isIgnoreCaseOperator(operator: string): boolean {
-    let base = operator;
-    for (const prefix of SET_PREFIXES) if (base.startsWith(prefix)) base = base.slice(prefix.length);
-    if (base.endsWith(IF_EXISTS)) base = base.slice(0, -IF_EXISTS.length);
-    return base === "StringEqualsIgnoreCase" || base === "StringNotEqualsIgnoreCase";
+    const base = withoutSetPrefix(operator);
+    return (
+        base === "StringEqualsIgnoreCase" ||
+        base === "StringNotEqualsIgnoreCase" ||
+        base === "StringEqualsIgnoreCaseIfExists" ||
+        base === "StringNotEqualsIgnoreCaseIfExists"
+    );
 }
 
 /** Rule "numeric operators": `Numeric…` operators (any set prefix, `…IfExists`) compare values as numbers. */
 export function isNumericOperator(operator: string): boolean {
-    let base = operator;
-    for (const prefix of SET_PREFIXES) if (base.startsWith(prefix)) base = base.slice(prefix.length);
-    return base.startsWith("Numeric");
+    return withoutSetPrefix(operator).startsWith("Numeric");
 }
 
 /** Exponents beyond this are compared as written: expanding `1e999999` would cost more than an unneeded put. */
@@ -160,9 +166,4 @@ export function conditionValueText(value: unknown, ignoreCase: boolean, numeric 
         if (decimal !== undefined) return quote(decimal);
     }
     return quote(ignoreCase ? asciiLower(text) : text);
-}
-
-/** The canonical JSON text of one list item: a string normalized by `normalize`, anything else kept as written. */
-export function listItemText(item: unknown, normalize: (value: string) => string): string {
-    return typeof item === "string" ? quote(normalize(item)) : canonicalJson(item);
 }

@@ -7,6 +7,8 @@ import { jsonNumber } from "./json";
 
 /** What {@link scanJsonText} found. */
 export interface JsonTextScan {
+    /** Whether objects and arrays nest deeper than the limit given (the scan stops there). */
+    tooDeep: boolean;
     /** The first key written twice in one object, with where (`"Effect" in Statement[0]`). */
     duplicateKey?: string;
     /** Whether a number literal reads back differently as a JavaScript number (`1.0`, `1e3`, `-0`, beyond 2^53). */
@@ -20,62 +22,105 @@ function isNumberStart(code: number): boolean {
 /** The end (exclusive) of the number literal that starts at `start`. */
 function numberEnd(text: string, start: number): number {
     let end = start + 1;
-    while (end < text.length && /[0-9.eE+-]/.test(text[end])) end++;
+    for (; end < text.length; end++) {
+        const code = text.charCodeAt(end);
+        // 0-9 . e E + -
+        if (!((code >= 48 && code <= 57) || code === 46 || code === 101 || code === 69 || code === 43 || code === 45)) break;
+    }
     return end;
 }
 
 /** The end (the closing quote's index) of the string literal whose opening quote is at `start`. */
 function stringEnd(text: string, start: number): number {
-    let end = start + 1;
-    while (end < text.length && text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
-    return end;
+    let end = text.indexOf('"', start + 1);
+    while (end > 0) {
+        let backslashes = 0;
+        while (text.charCodeAt(end - 1 - backslashes) === 92) backslashes++;
+        if (backslashes % 2 === 0) return end;
+        end = text.indexOf('"', end + 1);
+    }
+    return text.length;
 }
 
-/** Scans valid JSON text once for a duplicate key and for numbers a JavaScript number would not keep as written. */
-export function scanJsonText(text: string): JsonTextScan {
-    const frames: Array<{ keys?: Set<string>; key?: string; index: number }> = [];
+/** True when a number literal reads back as written: the common integers need no conversion to tell. */
+function isExactNumber(literal: string): boolean {
+    if (literal.length < 16) {
+        let plainInteger = literal !== "-0";
+        for (let i = 0; i < literal.length && plainInteger; i++) {
+            const code = literal.charCodeAt(i);
+            if (code === 46 || code === 101 || code === 69) plainInteger = false;
+        }
+        if (plainInteger) return true;
+    }
+    return String(Number(literal)) === literal;
+}
+
+/** Past this many keys in one object, a set finds a repeat faster than a list. */
+const MANY_KEYS = 32;
+
+/** One open object or array. */
+interface Frame {
+    /** An object's keys so far (a set once there are many); `undefined` for an array. */
+    keys?: string[] | Set<string>;
+    /** An object's current key, or an array's current index. */
+    at: string | number;
+}
+
+function pathOf(frames: Frame[]): string {
+    let path = "";
+    for (let i = 0; i < frames.length - 1; i++) path += frames[i].keys ? (path ? "." : "") + frames[i].at : `[${frames[i].at}]`;
+    return path;
+}
+
+/**
+ * Scans valid JSON text once for nesting deeper than `maxDepth`, a duplicate key and numbers a JavaScript number would
+ * not keep as written.
+ */
+export function scanJsonText(text: string, maxDepth = Infinity): JsonTextScan {
+    const frames: Frame[] = [];
     let expectingKey = false;
     let inexactNumber = false;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (c === '"') {
+    const length = text.length;
+    for (let i = 0; i < length; i++) {
+        const code = text.charCodeAt(i);
+        if (code === 34) {
             const end = stringEnd(text, i);
-            const top = frames[frames.length - 1];
-            if (expectingKey && top?.keys) {
-                const key = JSON.parse(text.slice(i, end + 1)) as string;
-                if (top.keys.has(key)) {
-                    const path = frames
-                        .slice(0, -1)
-                        .map((frame) => (frame.keys ? `.${frame.key}` : `[${frame.index}]`))
-                        .join("")
-                        .replace(/^\./, "");
-                    return { duplicateKey: `${JSON.stringify(key)} ${path ? `in ${path}` : "at the top level"}`, inexactNumber };
+            if (expectingKey) {
+                const top = frames[frames.length - 1];
+                const raw = text.slice(i + 1, end);
+                const key = raw.indexOf("\\") < 0 ? raw : (JSON.parse(text.slice(i, end + 1)) as string);
+                const keys = top.keys as string[] | Set<string>;
+                if (Array.isArray(keys) ? keys.includes(key) : keys.has(key)) {
+                    const path = pathOf(frames);
+                    return { tooDeep: false, duplicateKey: `${JSON.stringify(key)} ${path ? `in ${path}` : "at the top level"}`, inexactNumber };
                 }
-                top.keys.add(key);
-                top.key = key;
+                if (!Array.isArray(keys)) keys.add(key);
+                else if (keys.push(key) > MANY_KEYS) top.keys = new Set(keys);
+                top.at = key;
                 expectingKey = false;
             }
             i = end;
-        } else if (isNumberStart(text.charCodeAt(i))) {
+        } else if (isNumberStart(code)) {
             const end = numberEnd(text, i);
-            const literal = text.slice(i, end);
-            if (!inexactNumber && String(Number(literal)) !== literal) inexactNumber = true;
+            if (!inexactNumber && !isExactNumber(text.slice(i, end))) inexactNumber = true;
             i = end - 1;
-        } else if (c === "{") {
-            frames.push({ keys: new Set(), index: 0 });
-            expectingKey = true;
-        } else if (c === "[") {
-            frames.push({ index: 0 });
-        } else if (c === "}" || c === "]") {
+        } else if (code === 123 || code === 91) {
+            // { [
+            if (frames.length >= maxDepth) return { tooDeep: true, inexactNumber };
+            frames.push(code === 123 ? { keys: [], at: "" } : { at: 0 });
+            expectingKey = code === 123;
+        } else if (code === 125 || code === 93) {
+            // } ]
             frames.pop();
             expectingKey = false;
-        } else if (c === ",") {
+        } else if (code === 44) {
+            // ,
             const top = frames[frames.length - 1];
-            if (top?.keys) expectingKey = true;
-            else if (top) top.index++;
+            if (top.keys) expectingKey = true;
+            else (top.at as number)++;
         }
     }
-    return { inexactNumber };
+    return { tooDeep: false, inexactNumber };
 }
 
 /**

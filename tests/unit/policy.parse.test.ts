@@ -75,7 +75,7 @@ describe(parsePolicy.name, () => {
     ])("throws when Statement is %s, naming Statement", (_name, statement, described) => {
         const error = parseError({ Version: "2012-10-17", Statement: statement });
         expect(error.path).toBe("Statement");
-        expect(error.message).toBe(`Statement: Statement must be a statement object or a list of statement objects, got ${described}`);
+        expect(error.message).toBe(`Statement: Statement must be a statement object or an array of statement objects, got ${described}`);
     });
 
     it("throws when a statement is not an object, naming its index", () => {

@@ -1,0 +1,69 @@
+/**
+ * `check`'s rules: every input is validated before any call to S3, and each failure names the property (and, for the
+ * policy, the statement) and what is wrong. Pure: no SDK, no Pulumi. The inputs other than the policy are in
+ * settings.ts, the policy grammar in grammar.ts, the lock-out analysis in lockout.ts; this module puts them together
+ * for the policy input.
+ */
+import { parsePolicy } from "../policy";
+import { formatModel } from "../policy/format";
+import { MAX_POLICY_DEPTH, describeValue, nestingDepth } from "../policy/json";
+import { readModel } from "../policy/model";
+import { UNKNOWN, containsUnknown } from "../inputs";
+import { policyProblems } from "./grammar";
+import { lockoutRisk } from "./lockout";
+import type { Failure } from "./settings";
+
+export type { Failure } from "./settings";
+export { MAX_BUCKET_NAME_CHARS, bucketNameProblem, validateSettings } from "./settings";
+export { policyProblems } from "./grammar";
+export { lockoutRisk } from "./lockout";
+
+/** S3's documented limit for a bucket policy document, in bytes. */
+export const MAX_POLICY_BYTES = 20 * 1024;
+
+/** The result of validating the policy input: the text to put, or the failures. */
+export interface PolicyCheck {
+    policy?: string;
+    failures: Failure[];
+    lockout?: string;
+}
+
+function failed(reason: string): PolicyCheck {
+    return { failures: [{ property: "policy", reason }] };
+}
+
+/** Validates the policy input (JSON text or object) and returns the text that will be put (see `formatPolicy`). */
+export function checkPolicy(policy: unknown, bucket: unknown, confirmRemoveSelfBucketAccess: unknown): PolicyCheck {
+    if (policy === undefined || policy === null || policy === "") return failed("policy is required: a policy document object or its JSON text");
+    if (typeof policy !== "string" && (typeof policy !== "object" || Array.isArray(policy))) {
+        return failed(`policy must be a JSON string or an object, got ${describeValue(policy)}`);
+    }
+    // Before anything recurses into a program's object: the parser says the same of a text.
+    if (typeof policy === "object" && nestingDepth(policy) > MAX_POLICY_DEPTH) {
+        return failed(
+            `policy nests more than ${MAX_POLICY_DEPTH} levels deep; a policy document nests 7 at most (document, Statement, statement, Condition, operator, key, values)`,
+        );
+    }
+    if (containsUnknown(policy)) return { policy: policy as string, failures: [] };
+    let document: Record<string, unknown>;
+    try {
+        document = parsePolicy(policy as string | object) as unknown as Record<string, unknown>;
+    } catch (e) {
+        const message = (e as Error).message;
+        // The guards' own wording says what is wrong with the document as a whole.
+        return failed(/^policy (nests|has the key)/.test(message) ? message : `policy is not a valid policy document: ${message.replace(/^policy /, "it ")}`);
+    }
+    const knownBucket = typeof bucket === "string" && bucket !== UNKNOWN ? bucket : undefined;
+    const problems = policyProblems(document, knownBucket);
+    if (problems.length > 0) return { failures: problems.map((problem) => ({ property: "policy", reason: `policy ${problem}` })) };
+    const text = formatModel(readModel(document));
+    const bytes = Buffer.byteLength(text, "utf8");
+    if (bytes > MAX_POLICY_BYTES) return failed(`policy is ${bytes} bytes once compacted; S3 accepts at most ${MAX_POLICY_BYTES} bytes`);
+    const lockout = lockoutRisk(document, knownBucket);
+    if (lockout && confirmRemoveSelfBucketAccess !== true) {
+        return failed(
+            `policy would lock every caller out of managing it: ${lockout}. Set confirmRemoveSelfBucketAccess: true if that is intended (only the account root user could then change it).`,
+        );
+    }
+    return { policy: text, failures: [], lockout };
+}

@@ -7,6 +7,7 @@ export { parsePolicy } from "./parse";
 export { canonicalizePolicy, policiesEquivalent } from "./canonical";
 export { formatPolicy } from "./format";
 export { diffPolicies, describePolicyDiff } from "./diff";
+export { analyzePublicAccess } from "./publicAccess";
 export type {
     ConditionBlock,
     ConditionValue,
@@ -17,6 +18,8 @@ export type {
     PolicyStatement,
     PrincipalType,
     PrincipalValue,
+    PublicAccessAnalysis,
+    PublicStatement,
     StatementChange,
     StatementRef,
 } from "./types";

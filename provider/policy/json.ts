@@ -67,12 +67,12 @@ export function sortedUnique(texts: string[]): string[] {
 
 /** `JSON.stringify(text)`, byte for byte, without the call for the common text that needs no escaping. */
 export function quote(text: string): string {
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        if (code < 32 || code === 34 || code === 92 || code >= 0xd800) return JSON.stringify(text);
-    }
-    return '"' + text + '"';
+    return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : '"' + text + '"';
 }
+
+/** What `JSON.stringify` escapes (or may: surrogates), found by one native scan. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** The canonical text of a list of item texts: `[a,b]`, sorted, without repeats. */
 export function listText(texts: string[]): string {
@@ -110,15 +110,12 @@ export function objectText(parts: string[]): string {
 
 /** Lower-cases ASCII letters only: locale-free, and never folds two strings AWS might tell apart beyond ASCII case. */
 export function asciiLower(text: string): string {
-    let upper = false;
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        if (code > 127) return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
-        if (code >= 65 && code <= 90) upper = true;
-    }
-    // For pure ASCII, toLowerCase changes exactly the letters A-Z.
-    return upper ? text.toLowerCase() : text;
+    // For pure ASCII, toLowerCase changes exactly the letters A-Z; native, it is several times faster than a loop.
+    return NON_ASCII.test(text) ? text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase()) : text.toLowerCase();
 }
+
+// eslint-disable-next-line no-control-regex -- every ASCII code, control characters included
+const NON_ASCII = /[^\u0000-\u007f]/;
 
 /** A short description of a value's type for error messages, e.g. `an array`, `a number (42)`. */
 export function describeValue(value: unknown): string {

@@ -86,3 +86,22 @@ export interface PolicyDiff {
     removed: StatementRef[];
     changed: StatementChange[];
 }
+
+/** An Allow statement that makes a policy public (see `analyzePublicAccess`), and why. */
+export interface PublicStatement {
+    /** The Sid, or `Statement[i]` for a statement without one. */
+    key: string;
+    sid?: string;
+    /** Position in the document's `Statement` list (0-based; a single statement object is 0). */
+    index: number;
+    /** Why the statement is public: its principal first, then each condition that does not restrict it. */
+    reasons: string[];
+}
+
+/** Whether a policy is public by AWS's documented rule ("The meaning of 'public'"), statement by statement. */
+export interface PublicAccessAnalysis {
+    /** True when at least one statement is public. */
+    isPublic: boolean;
+    /** The public statements, in document order; empty when the policy is not public. */
+    statements: PublicStatement[];
+}

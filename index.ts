@@ -61,6 +61,7 @@ const connection: Partial<BucketPolicyArgs> = {
     region: config.get("region") || undefined,
     forcePathStyle: config.getBoolean("forcePathStyle") || undefined,
     adoptExisting: config.getBoolean("adoptExisting") || undefined,
+    allowPublicAccess: config.getBoolean("allowPublicAccess") || undefined,
 };
 
 const policies = sources.map(
@@ -73,10 +74,10 @@ const policies = sources.map(
         }),
 );
 
-/** What was applied, per bucket: the policy text as put and where it came from. */
+/** What was applied, per bucket: the policy text as put, where it came from, and whether S3 would call it public. */
 export const applied = Object.fromEntries(
     policies.map((policy, index) => [
         sources[index].bucket,
-        { origin: sources[index].origin, policy: policy.policy, expectedBucketOwner: policy.expectedBucketOwner },
+        { origin: sources[index].origin, policy: policy.policy, expectedBucketOwner: policy.expectedBucketOwner, publicAccess: policy.publicAccess },
     ]),
 );

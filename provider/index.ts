@@ -6,5 +6,14 @@ export { BucketPolicyProvider } from "./provider";
 export type { BucketPolicyInputs, BucketPolicyOutputs, ChecksumAlgorithm } from "./inputs";
 export { CHECKSUM_ALGORITHMS } from "./inputs";
 export { BucketPolicyError } from "./errors";
-export { canonicalizePolicy, policiesEquivalent, diffPolicies, describePolicyDiff, formatPolicy, parsePolicy, PolicyParseError } from "./policy";
-export type { PolicyDocument, PolicyStatement, PolicyDiff } from "./policy";
+export {
+    analyzePublicAccess,
+    canonicalizePolicy,
+    policiesEquivalent,
+    diffPolicies,
+    describePolicyDiff,
+    formatPolicy,
+    parsePolicy,
+    PolicyParseError,
+} from "./policy";
+export type { PolicyDocument, PolicyStatement, PolicyDiff, PublicAccessAnalysis, PublicStatement } from "./policy";

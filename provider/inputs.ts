@@ -24,6 +24,7 @@ export interface BucketPolicyInputs {
     policy: string;
     expectedBucketOwner?: string;
     confirmRemoveSelfBucketAccess?: boolean;
+    allowPublicAccess?: boolean;
     checksumAlgorithm?: ChecksumAlgorithm;
     adoptExisting?: boolean;
     region?: string;
@@ -33,10 +34,17 @@ export interface BucketPolicyInputs {
     retryTimeoutSeconds?: number;
 }
 
-/** What the resource stores in state: the inputs as applied, `policy` as put, and its canonical form. */
+/** What the resource stores in state: the inputs as applied, `policy` as put, and what is derived from it. */
 export interface BucketPolicyOutputs extends BucketPolicyInputs {
     canonicalPolicy: string;
+    /** Whether S3 would call the policy public (`analyzePublicAccess`); absent in state written by 0.1.0. */
+    isPublic?: boolean;
+    /** `not public`, or which statements make the policy public and why; absent in state written by 0.1.0. */
+    publicAccess?: string;
 }
+
+/** The outputs derived from `policy`: never inputs a user sets, never compared by `diff`. */
+export const DERIVED_OUTPUTS = ["canonicalPolicy", "isPublic", "publicAccess"] as const;
 
 /** Every input name the provider understands, in the order they are documented. */
 export const INPUT_NAMES: ReadonlyArray<keyof BucketPolicyInputs> = [
@@ -44,6 +52,7 @@ export const INPUT_NAMES: ReadonlyArray<keyof BucketPolicyInputs> = [
     "policy",
     "expectedBucketOwner",
     "confirmRemoveSelfBucketAccess",
+    "allowPublicAccess",
     "checksumAlgorithm",
     "adoptExisting",
     "region",
@@ -54,10 +63,10 @@ export const INPUT_NAMES: ReadonlyArray<keyof BucketPolicyInputs> = [
 ];
 
 /**
- * Not an input a user sets: `BucketPolicy` sends it, empty and secret, when `policy` is secret, so that the engine keeps
- * the `canonicalPolicy` output secret too (it marks an output secret only when the same-named input was).
+ * Not inputs a user sets: `BucketPolicy` sends them, empty and secret, when `policy` is secret, so that the engine keeps
+ * the outputs derived from the policy secret too (it marks an output secret only when the same-named input was).
  */
-export const SECRECY_MARKER = "canonicalPolicy";
+export const SECRECY_MARKERS: readonly string[] = DERIVED_OUTPUTS;
 
 /** Inputs that change where the policy lives: a change replaces the resource. */
 export const REPLACE_ON_CHANGE: ReadonlyArray<keyof BucketPolicyInputs> = ["bucket", "endpoint"];

@@ -5,10 +5,10 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { CallContext, deleteBucketPolicy, findBucketPolicy, putBucketPolicy } from "./calls";
-import { BucketPolicyInputs, BucketPolicyOutputs, REPLACE_ON_CHANGE, containsUnknown, withoutUndefined } from "./inputs";
-import { canonicalizePolicy, parsePolicy, policiesEquivalent } from "./policy";
+import { BucketPolicyInputs, BucketPolicyOutputs, DERIVED_OUTPUTS, REPLACE_ON_CHANGE, containsUnknown, withoutUndefined } from "./inputs";
+import { analyzePublicAccess, canonicalizePolicy, parsePolicy, policiesEquivalent } from "./policy";
 import { Connection, S3Sender, createS3Client } from "./s3";
-import { checkPolicy, validateSettings } from "./validate";
+import { checkPolicy, publicAccessSummary, publicPolicyWarning, validateSettings } from "./validate";
 
 /** The `pulumi.dynamic.Config` surface the provider reads. */
 interface StackConfig {
@@ -42,9 +42,17 @@ function describeStatements(policy: string): string {
     }
 }
 
+/** The state: the inputs as applied, the policy S3 holds, and what is derived from it. */
 function outputsFor(inputs: BucketPolicyInputs, policy: string): BucketPolicyOutputs {
     const { __provider: _ignored, ...rest } = inputs as BucketPolicyInputs & { __provider?: string };
-    return withoutUndefined({ ...rest, policy, canonicalPolicy: canonicalizePolicy(policy) });
+    const access = analyzePublicAccess(policy);
+    return withoutUndefined({
+        ...rest,
+        policy,
+        canonicalPolicy: canonicalizePolicy(policy),
+        isPublic: access.isPublic,
+        publicAccess: publicAccessSummary(access),
+    });
 }
 
 /** Implements {@link pulumi.dynamic.ResourceProvider} for an S3 bucket policy. */
@@ -65,10 +73,11 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
     /** Validates every input before any S3 call and returns the policy as the compact text that will be put (formatPolicy). */
     async check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
         const failures = validateSettings(news);
-        const policy = checkPolicy(news.policy, news.bucket, news.confirmRemoveSelfBucketAccess);
+        const policy = checkPolicy(news.policy, news);
         failures.push(...policy.failures);
         if (policy.lockout)
             console.warn(`warning: bucket ${String(news.bucket)}: ${policy.lockout}; confirmRemoveSelfBucketAccess is set, so it will be applied.`);
+        if (policy.publicAccess) console.warn(publicPolicyWarning(String(news.bucket), policy.publicAccess));
         return { inputs: failures.length ? news : { ...news, policy: policy.policy }, failures };
     }
 
@@ -76,7 +85,7 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
     async diff(_id: string, olds: BucketPolicyOutputs, news: BucketPolicyInputs): Promise<pulumi.dynamic.DiffResult> {
         const replaces = REPLACE_ON_CHANGE.filter((key) => containsUnknown(news[key]) || (olds[key] ?? "") !== (news[key] ?? ""));
         const changed = (Object.keys({ ...olds, ...news }) as Array<keyof BucketPolicyOutputs>).filter((key) => {
-            if (key === "canonicalPolicy" || (key as string) === "__provider") return false;
+            if ((DERIVED_OUTPUTS as readonly string[]).includes(key) || (key as string) === "__provider") return false;
             if (key === "policy") return containsUnknown(news.policy) || !sameMeaning(olds.policy, news.policy);
             return containsUnknown(news[key as keyof BucketPolicyInputs]) || olds[key] !== news[key as keyof BucketPolicyInputs];
         });
@@ -110,7 +119,7 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
         const policy = sameMeaning(state.policy, live) ? state.policy : live;
         const outs = outputsFor(state, policy);
         if (props?.policy === undefined) {
-            const { canonicalPolicy: _canonical, ...inputs } = outs;
+            const { canonicalPolicy: _canonical, isPublic: _isPublic, publicAccess: _publicAccess, ...inputs } = outs;
             return { id, props: outs, inputs };
         }
         return { id, props: outs };

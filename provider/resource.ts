@@ -3,7 +3,7 @@
  * registers a dynamic resource whose provider is one shared {@link LazyBucketPolicyProvider}, serialized once per process.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ChecksumAlgorithm, INPUT_NAMES } from "./inputs";
+import { ChecksumAlgorithm, DERIVED_OUTPUTS, INPUT_NAMES } from "./inputs";
 import { LazyBucketPolicyProvider } from "./lazyProvider";
 import type { PolicyDocumentArgs } from "./types";
 
@@ -17,6 +17,11 @@ export interface BucketPolicyArgs {
     expectedBucketOwner?: pulumi.Input<string>;
     /** Passed to `PutBucketPolicy`: allow a policy that denies the caller further changes to it. */
     confirmRemoveSelfBucketAccess?: pulumi.Input<boolean>;
+    /**
+     * Allow a policy that S3 would call public (see `isPublic`); without it, `check` refuses one at preview. It does not
+     * bypass S3 Block Public Access: where `BlockPublicPolicy` is on, S3 still refuses the put.
+     */
+    allowPublicAccess?: pulumi.Input<boolean>;
     /** Passed to `PutBucketPolicy` as the request checksum algorithm. */
     checksumAlgorithm?: pulumi.Input<ChecksumAlgorithm>;
     /** Replace a policy the bucket already has when the resource is created (default: refuse). */
@@ -43,11 +48,12 @@ function policyText(policy: pulumi.Input<string | PolicyDocumentArgs>): pulumi.O
 
 /**
  * The engine marks an output secret only when the input of the same name held a secret (`annotateSecrets` in
- * pulumi/pulumi's provider plugin), so `policy` alone would leave `canonicalPolicy`, its canonical copy, in plain text
- * in state. A secret policy therefore gets a secret, empty `canonicalPolicy` input (`check` keeps it; the provider
- * fills the output); a plain one gets none.
+ * pulumi/pulumi's provider plugin), so `policy` alone would leave the outputs derived from it (`canonicalPolicy`, its
+ * canonical copy; `isPublic` and `publicAccess`, which name its statements) in plain text in state. A secret policy
+ * therefore gets a secret, empty input of each name (`check` keeps them; the provider fills the outputs); a plain one
+ * gets none.
  */
-function canonicalPolicySecrecy(policy: pulumi.Output<string>): pulumi.Output<string | undefined> {
+function derivedOutputSecrecy(policy: pulumi.Output<string>): pulumi.Output<string | undefined> {
     return pulumi.output(pulumi.isSecret(policy).then((secret) => (secret ? pulumi.secret("") : undefined)));
 }
 
@@ -75,8 +81,13 @@ export class BucketPolicy extends pulumi.dynamic.Resource {
     declare public readonly policy: pulumi.Output<string>;
     /** The canonical form of `policy`: equal for any two policies that mean the same. */
     declare public readonly canonicalPolicy: pulumi.Output<string>;
+    /** Whether S3 would call `policy` public ("The meaning of public"), as `GetBucketPolicyStatus` reports it. */
+    declare public readonly isPublic: pulumi.Output<boolean>;
+    /** `not public`, or which statements make `policy` public and why. */
+    declare public readonly publicAccess: pulumi.Output<string>;
     declare public readonly expectedBucketOwner: pulumi.Output<string | undefined>;
     declare public readonly confirmRemoveSelfBucketAccess: pulumi.Output<boolean | undefined>;
+    declare public readonly allowPublicAccess: pulumi.Output<boolean | undefined>;
     declare public readonly checksumAlgorithm: pulumi.Output<ChecksumAlgorithm | undefined>;
     declare public readonly adoptExisting: pulumi.Output<boolean | undefined>;
     declare public readonly region: pulumi.Output<string | undefined>;
@@ -88,7 +99,7 @@ export class BucketPolicy extends pulumi.dynamic.Resource {
     /**
      * Reads the live policy of a bucket into a read-only resource: Pulumi never writes or deletes it (the engine's
      * `ReadResource`). The engine sends the properties registered here, `__provider` included, to the provider's `read`,
-     * which fills `policy` and `canonicalPolicy` from S3. A bucket without a policy fails the deployment
+     * which fills `policy` and the outputs derived from it from S3. A bucket without a policy fails the deployment
      * ("resource '<bucket>' does not exist").
      * @param name the resource name in this stack.
      * @param id the bucket's name.
@@ -114,12 +125,13 @@ export class BucketPolicy extends pulumi.dynamic.Resource {
             // Plain text cannot be secret: no Output chain to convert it or to ask whether it is secret (the common
             // case of a policy read from a file, and the cheaper one by about 2 ms a resource at scale).
             props.policy = args.policy;
-            props.canonicalPolicy = undefined;
+            for (const key of DERIVED_OUTPUTS) props[key] = undefined;
         } else {
             // Undefined for BucketPolicy.get: registered all the same, so that the outputs read from S3 surface.
             const policy = args.policy === undefined ? undefined : policyText(args.policy);
             props.policy = policy;
-            props.canonicalPolicy = policy === undefined ? undefined : canonicalPolicySecrecy(policy);
+            const secrecy = policy === undefined ? undefined : derivedOutputSecrecy(policy);
+            for (const key of DERIVED_OUTPUTS) props[key] = secrecy;
         }
         super(sharedProvider, name, props, opts, "s3", "BucketPolicy");
         // An unset input's output is undefined; it is made on first use instead of being registered.

@@ -1,6 +1,6 @@
 /**
  * Is a bucket policy public? AWS's documented rule (S3 User Guide, "The meaning of 'public'"), read conservatively:
- * S3 starts from "public" and a policy is non-public only when every Allow statement grants to fixed principals or is
+ * S3 assumes a policy is public; it is non-public only when every Allow statement grants to fixed principals or is
  * restricted by a condition that fixes one of the keys AWS lists. RULES.md ("Public access") gives each rule's source.
  * Pure: no I/O, no module state, no classes (the provider's closure serializer copies this module into state).
  */

@@ -4,19 +4,21 @@
  * settings.ts, the policy grammar in grammar.ts, the lock-out analysis in lockout.ts; this module puts them together
  * for the policy input.
  */
-import { parsePolicy } from "../policy";
+import { PublicAccessAnalysis, analyzePublicAccess, parsePolicy } from "../policy";
 import { formatModel } from "../policy/format";
 import { MAX_POLICY_DEPTH, describeValue, nestingDepth } from "../policy/json";
 import { readModel } from "../policy/model";
 import { UNKNOWN, containsUnknown } from "../inputs";
 import { policyProblems } from "./grammar";
 import { lockoutRisk } from "./lockout";
+import { publicPolicyFailure } from "./publicAccess";
 import type { Failure } from "./settings";
 
 export type { Failure } from "./settings";
 export { MAX_BUCKET_NAME_CHARS, bucketNameProblem, validateSettings } from "./settings";
 export { policyProblems } from "./grammar";
 export { lockoutRisk } from "./lockout";
+export { publicAccessSummary, publicPolicyWarning } from "./publicAccess";
 
 /** S3's documented limit for a bucket policy document, in bytes. */
 export const MAX_POLICY_BYTES = 20 * 1024;
@@ -25,7 +27,17 @@ export const MAX_POLICY_BYTES = 20 * 1024;
 export interface PolicyCheck {
     policy?: string;
     failures: Failure[];
+    /** A confirmed lock-out (`confirmRemoveSelfBucketAccess`), for a warning. */
     lockout?: string;
+    /** What makes an allowed public policy public (`allowPublicAccess`), for a warning. */
+    publicAccess?: PublicAccessAnalysis;
+}
+
+/** The inputs besides the policy that `checkPolicy` reads. */
+export interface PolicyCheckOptions {
+    bucket?: unknown;
+    confirmRemoveSelfBucketAccess?: unknown;
+    allowPublicAccess?: unknown;
 }
 
 function failed(reason: string): PolicyCheck {
@@ -33,7 +45,8 @@ function failed(reason: string): PolicyCheck {
 }
 
 /** Validates the policy input (JSON text or object) and returns the text that will be put (see `formatPolicy`). */
-export function checkPolicy(policy: unknown, bucket: unknown, confirmRemoveSelfBucketAccess: unknown): PolicyCheck {
+export function checkPolicy(policy: unknown, options: PolicyCheckOptions = {}): PolicyCheck {
+    const { bucket, confirmRemoveSelfBucketAccess, allowPublicAccess } = options;
     if (policy === undefined || policy === null || policy === "") return failed("policy is required: a policy document object or its JSON text");
     if (typeof policy !== "string" && (typeof policy !== "object" || Array.isArray(policy))) {
         return failed(`policy must be a JSON string or an object, got ${describeValue(policy)}`);
@@ -65,5 +78,10 @@ export function checkPolicy(policy: unknown, bucket: unknown, confirmRemoveSelfB
             `policy would lock every caller out of managing it: ${lockout}. Set confirmRemoveSelfBucketAccess: true if that is intended (only the account root user could then change it).`,
         );
     }
-    return { policy: text, failures: [], lockout };
+    const access = analyzePublicAccess(document);
+    if (access.isPublic && allowPublicAccess !== true) return failed(publicPolicyFailure(access));
+    const result: PolicyCheck = { policy: text, failures: [] };
+    if (lockout) result.lockout = lockout;
+    if (access.isPublic) result.publicAccess = access;
+    return result;
 }

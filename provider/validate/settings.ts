@@ -1,6 +1,6 @@
 /** `check`'s rules for the inputs other than the policy: each failure names the input and what is wrong with it. */
 import { describeValue } from "../policy/json";
-import { CHECKSUM_ALGORITHMS, INPUT_NAMES, SECRECY_MARKER, UNKNOWN } from "../inputs";
+import { CHECKSUM_ALGORITHMS, INPUT_NAMES, SECRECY_MARKERS, UNKNOWN } from "../inputs";
 
 /** One problem with one input, as the engine reports it. */
 export interface Failure {
@@ -53,7 +53,7 @@ function endpointProblem(endpoint: string): string | undefined {
 export function validateSettings(news: Record<string, unknown>): Failure[] {
     const failures: Failure[] = [];
     for (const key of Object.keys(news)) {
-        if (key === SECRECY_MARKER && (news[key] === "" || news[key] === UNKNOWN)) continue;
+        if (SECRECY_MARKERS.includes(key) && (news[key] === "" || news[key] === UNKNOWN)) continue;
         if (key !== "__provider" && !(INPUT_NAMES as readonly string[]).includes(key)) {
             failures.push({ property: key, reason: `${key} is not an input of BucketPolicy (known inputs: ${INPUT_NAMES.join(", ")})` });
         }
@@ -68,7 +68,8 @@ export function validateSettings(news: Record<string, unknown>): Failure[] {
         }
     }
     for (const property of ["region", "endpoint", "profile", "expectedBucketOwner", "checksumAlgorithm"]) optionalType(failures, news, property, "string");
-    for (const property of ["confirmRemoveSelfBucketAccess", "adoptExisting", "forcePathStyle"]) optionalType(failures, news, property, "boolean");
+    for (const property of ["confirmRemoveSelfBucketAccess", "allowPublicAccess", "adoptExisting", "forcePathStyle"])
+        optionalType(failures, news, property, "boolean");
     optionalType(failures, news, "retryTimeoutSeconds", "number");
 
     const known = (property: string): string | undefined => {

@@ -2,7 +2,7 @@ import { BucketPolicyProvider } from "../../provider/provider";
 import { UNKNOWN } from "../../provider/inputs";
 
 const bucket = "example-bucket";
-const statement = { Sid: "Read", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` };
+const statement = { Sid: "Read", Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` };
 const policy = { Version: "2012-10-17", Statement: [statement] };
 
 async function check(news: Record<string, unknown>) {
@@ -20,7 +20,7 @@ describe("BucketPolicyProvider.check", () => {
     it("gives reordered and reformatted documents the same text, so the engine's own preview shows no noise", async () => {
         const a = await check({ policy: JSON.stringify(policy) });
         const reordered = {
-            Statement: { Resource: [statement.Resource], Action: [statement.Action], Principal: "*", Effect: "Allow", Sid: "Read" },
+            Statement: { Resource: [statement.Resource], Action: [statement.Action], Principal: { AWS: ["111122223333"] }, Effect: "Allow", Sid: "Read" },
             Version: "2012-10-17",
         };
         const b = await check({ policy: JSON.stringify(reordered, null, 2) });
@@ -80,5 +80,67 @@ describe("BucketPolicyProvider.check", () => {
     it("reports an input name it does not know", async () => {
         const result = await check({ expectedBucketOwnr: "111122223333" });
         expect(result.failures).toEqual([expect.objectContaining({ property: "expectedBucketOwnr" })]);
+    });
+
+    describe("public access", () => {
+        const publicRead = {
+            Version: "2012-10-17",
+            Statement: [
+                { ...statement, Sid: "PublicRead", Principal: "*" },
+                { ...statement, Sid: "Own" },
+            ],
+        };
+
+        it("refuses a policy S3 would call public, naming the statement, the reason and the opt-in, before any S3 call", async () => {
+            const makeClient = jest.fn();
+            const result = await new BucketPolicyProvider(makeClient).check({}, { bucket, policy: JSON.stringify(publicRead) });
+            expect(result.failures).toHaveLength(1);
+            const { property, reason } = result.failures?.[0] ?? { property: "", reason: "" };
+            expect(property).toBe("policy");
+            expect(reason).toMatch(/public/);
+            expect(reason).toContain('Statement[0] (Sid "PublicRead")');
+            expect(reason).not.toContain('Sid "Own"');
+            expect(reason).toMatch(/Principal "\*"/);
+            expect(reason).toContain("allowPublicAccess: true");
+            expect(reason).toMatch(/Block Public Access/);
+            expect(makeClient).not.toHaveBeenCalled();
+        });
+
+        it("with allowPublicAccess: true, accepts it and warns in the preview that it is public", async () => {
+            const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+            try {
+                const result = await check({ policy: JSON.stringify(publicRead), allowPublicAccess: true });
+                expect(result.failures).toEqual([]);
+                expect(warn).toHaveBeenCalledTimes(1);
+                expect(warn.mock.calls[0][0]).toMatch(
+                    new RegExp(`^warning: bucket ${bucket}: the policy is public \\(Statement\\[0\\] \\(Sid "PublicRead"\\)`),
+                );
+                expect(warn.mock.calls[0][0]).toMatch(/BlockPublicPolicy/);
+            } finally {
+                warn.mockRestore();
+            }
+        });
+
+        it("neither refuses nor warns for a policy that is not public, or a Deny to everyone", async () => {
+            const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+            try {
+                const deny = { ...statement, Sid: "DenyHttp", Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } };
+                const result = await check({ policy: JSON.stringify({ ...policy, Statement: [statement, deny] }) });
+                expect(result.failures).toEqual([]);
+                expect(warn).not.toHaveBeenCalled();
+            } finally {
+                warn.mockRestore();
+            }
+        });
+
+        it("rejects an allowPublicAccess that is not a boolean", async () => {
+            const result = await check({ allowPublicAccess: "yes" });
+            expect(result.failures).toEqual([{ property: "allowPublicAccess", reason: 'allowPublicAccess must be a boolean, got a string ("yes")' }]);
+        });
+
+        it("leaves a policy not known yet (preview) for the real run", async () => {
+            const result = await check({ policy: UNKNOWN });
+            expect(result.failures).toEqual([]);
+        });
     });
 });

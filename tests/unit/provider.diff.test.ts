@@ -62,6 +62,12 @@ describe("BucketPolicyProvider.diff", () => {
         expect(await diff({ expectedBucketOwner: "444455556666" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     });
 
+    it("ignores the outputs derived from the policy (canonicalPolicy, isPublic, publicAccess), which are no inputs", async () => {
+        const stateWithDerived = { ...olds, isPublic: false, publicAccess: "not public" };
+        const result = await new BucketPolicyProvider().diff(bucket, stateWithDerived, { bucket, policy, expectedBucketOwner: "111122223333" } as never);
+        expect(result.changes).toBe(false);
+    });
+
     it("ignores the serialized provider, which changes with every release of this package", async () => {
         expect((await diff({ __provider: "exports.handler = () => ({})" })).changes).toBe(false);
     });

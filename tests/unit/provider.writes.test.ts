@@ -117,4 +117,18 @@ describe("BucketPolicyProvider writes (scripted S3 mock)", () => {
         await providerWith(s3).delete(bucket, { bucket, policy: doc("s3:GetObject"), canonicalPolicy: "" });
         expect(s3.calls).toEqual(["GetBucketPolicy"]);
     });
+
+    it("create and update record whether the policy is public, and why, beside the canonical form", async () => {
+        const s3 = new ScriptedS3();
+        const provider = providerWith(s3);
+        const created = await provider.create({ bucket, policy: doc("s3:GetObject"), allowPublicAccess: true });
+        expect(created.outs.isPublic).toBe(true);
+        expect(created.outs.publicAccess).toMatch(/^public: Statement\[0\] \(Sid "S"\): Principal "\*"/);
+        const own = JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }],
+        });
+        const updated = await provider.update(bucket, created.outs, { bucket, policy: own });
+        expect(updated.outs).toMatchObject({ isPublic: false, publicAccess: "not public" });
+    });
 });

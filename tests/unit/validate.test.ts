@@ -1,6 +1,5 @@
 /**
- * The rules added to `provider/validate.ts` for the reliability issue ("Reliability: retries, faults, clobbering, and
- * bad input, with nothing lost"): the lockout check as IAM matches actions and resources, a nesting limit that keeps
+ * Input validation rules: the lockout check as IAM matches actions and resources, a nesting limit that keeps
  * `check` from overflowing the stack, duplicate JSON keys, malformed AWS principals, and a bucket given as an ARN.
  */
 import { bucketNameProblem, checkPolicy, lockoutRisk } from "../../provider/validate";
@@ -45,14 +44,14 @@ describe(checkPolicy.name, () => {
 
     it("refuses a lockout through NotAction unless confirmRemoveSelfBucketAccess is set", () => {
         const lockout = deny({ NotAction: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}` });
-        expect(checkPolicy(lockout, bucket, undefined).failures[0]?.reason).toMatch(/lock every caller out.*confirmRemoveSelfBucketAccess/);
-        const confirmed = checkPolicy(lockout, bucket, true);
+        expect(checkPolicy(lockout, { bucket }).failures[0]?.reason).toMatch(/lock every caller out.*confirmRemoveSelfBucketAccess/);
+        const confirmed = checkPolicy(lockout, { bucket, confirmRemoveSelfBucketAccess: true });
         expect(confirmed.failures).toEqual([]);
         expect(confirmed.lockout).toMatch(/denies s3:PutBucketPolicy/);
     });
 
     it("accepts a Deny for everyone on the bucket's objects without confirmation (it cannot lock out the policy)", () => {
-        expect(checkPolicy(deny({ Action: "s3:*", Resource: `arn:aws:s3:::${bucket}/*` }), bucket, undefined)).toEqual({
+        expect(checkPolicy(deny({ Action: "s3:*", Resource: `arn:aws:s3:::${bucket}/*` }), { bucket })).toEqual({
             policy: expect.any(String),
             failures: [],
             lockout: undefined,
@@ -75,21 +74,19 @@ describe(checkPolicy.name, () => {
                 '{"a":'.repeat(20_000) + "1" + "}".repeat(20_000),
             );
         }
-        const result = checkPolicy(text, bucket, undefined);
+        const result = checkPolicy(text, { bucket });
         expect(result.failures).toEqual([{ property: "policy", reason: expect.stringMatching(new RegExp(`nests more than ${MAX_POLICY_DEPTH} levels`)) }]);
     });
 
     it("refuses duplicate keys in JSON text, naming the key and where it is", () => {
         const text = `{"Statement":[{"Sid":"Read","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Action":"s3:PutObject","Resource":"arn:aws:s3:::${bucket}/*"}]}`;
-        expect(checkPolicy(text, bucket, undefined).failures).toEqual([
-            { property: "policy", reason: expect.stringContaining('"Action" in Statement[0] twice') },
-        ]);
+        expect(checkPolicy(text, { bucket }).failures).toEqual([{ property: "policy", reason: expect.stringContaining('"Action" in Statement[0] twice') }]);
     });
 
     it.each(["bob", "11112222333", "alice@example.com", " 111122223333", "user/bob"])(
         "refuses the AWS principal %j (AWS: Invalid principal, which would be retried)",
         (principal) => {
-            const result = checkPolicy({ Statement: [{ ...statement, Principal: { AWS: principal } }] }, bucket, undefined);
+            const result = checkPolicy({ Statement: [{ ...statement, Principal: { AWS: principal } }] }, { bucket });
             expect(result.failures).toEqual([
                 { property: "policy", reason: expect.stringMatching(/Principal\.AWS .* is not "\*", a 12-digit account id or an ARN/) },
             ]);
@@ -106,7 +103,8 @@ describe(checkPolicy.name, () => {
         "arn:aws:sts::111122223333:assumed-role/reader/session",
         "AROAEXAMPLEID1234567",
     ])("accepts the AWS principal %j", (principal) => {
-        expect(checkPolicy({ Statement: [{ ...statement, Principal: { AWS: principal } }] }, bucket, undefined).failures).toEqual([]);
+        // "*" is public: accepted with the opt-in (the refusal without it is tested in provider.check.test.ts).
+        expect(checkPolicy({ Statement: [{ ...statement, Principal: { AWS: principal } }] }, { bucket, allowPublicAccess: true }).failures).toEqual([]);
     });
 });
 

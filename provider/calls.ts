@@ -4,6 +4,7 @@
  */
 import {
     BucketPolicyError,
+    ErrorContext,
     S3Operation,
     describeS3Error,
     errorCode,
@@ -24,6 +25,8 @@ import { BucketTarget, PutOptions, S3Sender, sendDeleteBucketPolicy, sendGetBuck
 export interface CallContext extends BucketTarget {
     client: S3Sender;
     retryTimeoutMs?: number;
+    /** The policy a put sends is public (`analyzePublicAccess`), which explains a 403 from Block Public Access. */
+    publicPolicy?: boolean;
     /** Test seams for the retry loop. */
     retry?: Pick<RetryOptions, "sleep" | "random" | "now">;
 }
@@ -64,13 +67,10 @@ function isNotFound(error: unknown, operation: S3Operation): boolean {
  */
 async function retried<T>(context: CallContext, operation: S3Operation, call: () => Promise<T>): Promise<T | undefined> {
     const timeoutMs = context.retryTimeoutMs ?? DEFAULT_RETRY_TIMEOUT_MS;
-    const explain = (error: unknown) =>
-        describeS3Error(
-            error,
-            context.expectedBucketOwner
-                ? { bucket: context.bucket, operation, expectedBucketOwner: context.expectedBucketOwner }
-                : { bucket: context.bucket, operation },
-        );
+    const facts: ErrorContext = { bucket: context.bucket, operation };
+    if (context.expectedBucketOwner) facts.expectedBucketOwner = context.expectedBucketOwner;
+    if (context.publicPolicy && operation === "PutBucketPolicy") facts.publicPolicy = true;
+    const explain = (error: unknown) => describeS3Error(error, facts);
     try {
         return await withRetries(call, {
             timeoutMs,

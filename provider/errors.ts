@@ -15,6 +15,8 @@ export interface ErrorContext {
     bucket: string;
     operation: S3Operation;
     expectedBucketOwner?: string;
+    /** The policy being put is public as S3 defines it (`analyzePublicAccess`): a 403 may be Block Public Access. */
+    publicPolicy?: boolean;
 }
 
 /**
@@ -158,62 +160,132 @@ const CREDENTIAL_CODES = new Set([
     "CredentialsProviderError",
 ]);
 
-function adviceFor(code: string, status: number | undefined, detail: string, context: ErrorContext): string {
-    const { bucket, operation, expectedBucketOwner } = context;
+/** What {@link S3ErrorExplanation.applies} looks at: the failed call's S3 code, HTTP status and server message. */
+export interface S3Answer {
+    code: string;
+    status: number | undefined;
+    /** The server's message ("" when it gave none). */
+    detail: string;
+}
+
+/** One explanation a failed S3 call can get: the likely cause, then the fix. */
+export interface S3ErrorExplanation {
+    /** Which failures it explains, for people (and docs/errors.md's "when" column). */
+    name: string;
+    applies(answer: S3Answer, context: ErrorContext): boolean;
+    /** The cause and the fix, as the message gives them after its head. */
+    text(context: ErrorContext): string;
+}
+
+const isDenied = ({ code, status }: S3Answer) => code === "AccessDenied" || status === 403;
+
+/**
+ * Every explanation {@link describeS3Error} gives, in the order they are tried: the first that applies is used (a
+ * failure no entry applies to gets the head alone). docs/errors.md has a row for each (tests/unit/docs.errors.test.ts).
+ */
+export const S3_ERROR_EXPLANATIONS: readonly S3ErrorExplanation[] = [
     // Before the 403 advice: S3 answers these with 403 too, and they are about the credentials, not the bucket.
-    if (code === "ExpiredToken" || code === "ExpiredTokenException" || code === "TokenRefreshRequired") {
-        return `The session credentials have expired. Refresh them (aws sso login, or assume the role again) and run the command again.`;
-    }
-    if (CLOCK_SKEW_CODES.has(code)) {
-        return (
+    {
+        name: "expired session credentials",
+        applies: ({ code }) => code === "ExpiredToken" || code === "ExpiredTokenException" || code === "TokenRefreshRequired",
+        text: () => `The session credentials have expired. Refresh them (aws sso login, or assume the role again) and run the command again.`,
+    },
+    {
+        name: "clock skew",
+        applies: ({ code }) => CLOCK_SKEW_CODES.has(code),
+        text: () =>
             `This machine's clock differs from S3's by more than S3 allows (15 minutes). The SDK corrects its clock offset ` +
-            `from S3's answer and the call is retried; if it still fails, set the machine's clock right (NTP).`
-        );
-    }
-    if (CREDENTIAL_CODES.has(code)) {
-        return `The AWS credentials were rejected or could not be loaded. Check AWS_PROFILE / AWS_ACCESS_KEY_ID or the profile input.`;
-    }
-    if (code === "AccessDenied" || status === 403) {
-        if (/public access|BlockPublicPolicy/i.test(detail)) {
-            return (
-                `The bucket's (or account's) S3 Block Public Access setting BlockPublicPolicy rejects policies that grant public access. ` +
-                `Narrow the policy's Principal/Condition, or turn BlockPublicPolicy off for this bucket if public access is intended.`
-            );
-        }
-        const owner = expectedBucketOwner
-            ? `Either bucket "${bucket}" is not owned by account ${expectedBucketOwner} (expectedBucketOwner), or the caller lacks s3:${operation}. `
-            : `The caller lacks s3:${operation} on bucket "${bucket}", or the bucket's policy denies it. `;
-        return `${owner}Check the bucket's owner, the caller's IAM permissions and the bucket policy's Deny statements.`;
-    }
-    if (code === "MethodNotAllowed" || status === 405) {
-        return `The caller is not in the account that owns bucket "${bucket}": only the bucket owner's account may manage its policy. Use credentials from the owner account.`;
-    }
-    if (code === "InvalidBucketName") {
-        return (
+            `from S3's answer and the call is retried; if it still fails, set the machine's clock right (NTP).`,
+    },
+    {
+        name: "rejected or missing credentials",
+        applies: ({ code }) => CREDENTIAL_CODES.has(code),
+        text: () => `The AWS credentials were rejected or could not be loaded. Check AWS_PROFILE / AWS_ACCESS_KEY_ID or the profile input.`,
+    },
+    {
+        name: "403 from Block Public Access",
+        applies: (answer) => isDenied(answer) && /public access|BlockPublicPolicy/i.test(answer.detail),
+        text: () =>
+            `The bucket's (or account's) S3 Block Public Access setting BlockPublicPolicy rejects policies that grant public access ` +
+            `(allowPublicAccess does not bypass it). ` +
+            `Narrow the policy's Principal/Condition, or turn BlockPublicPolicy off for this bucket if public access is intended.`,
+    },
+    {
+        // S3 compatibles (RadosGW) refuse with a bare "Access Denied"; the policy being public is the likely reason.
+        name: "403 on a put of a public policy",
+        applies: (answer, context) => isDenied(answer) && context.operation === "PutBucketPolicy" && context.publicPolicy === true,
+        text: ({ bucket }) =>
+            `The policy is public (isPublic), and S3 Block Public Access refuses public policies where BlockPublicPolicy is on for ` +
+            `bucket "${bucket}" or its account (allowPublicAccess does not bypass it). Narrow the policy's Principal/Condition, or turn ` +
+            `BlockPublicPolicy off for this bucket if public access is intended. If Block Public Access is off, the caller lacks ` +
+            `s3:PutBucketPolicy or the bucket's owner is not the expected one.`,
+    },
+    {
+        name: "403 with expectedBucketOwner",
+        applies: (answer, context) => isDenied(answer) && !!context.expectedBucketOwner,
+        text: ({ bucket, operation, expectedBucketOwner }) =>
+            `Either bucket "${bucket}" is not owned by account ${expectedBucketOwner} (expectedBucketOwner), or the caller lacks s3:${operation}. ` +
+            `Check the bucket's owner, the caller's IAM permissions and the bucket policy's Deny statements.`,
+    },
+    {
+        name: "403 without expectedBucketOwner",
+        applies: isDenied,
+        text: ({ bucket, operation }) =>
+            `The caller lacks s3:${operation} on bucket "${bucket}", or the bucket's policy denies it. ` +
+            `Check the bucket's owner, the caller's IAM permissions and the bucket policy's Deny statements.`,
+    },
+    {
+        name: "405 MethodNotAllowed",
+        applies: ({ code, status }) => code === "MethodNotAllowed" || status === 405,
+        text: ({ bucket }) =>
+            `The caller is not in the account that owns bucket "${bucket}": only the bucket owner's account may manage its policy. Use credentials from the owner account.`,
+    },
+    {
+        name: "InvalidBucketName",
+        applies: ({ code }) => code === "InvalidBucketName",
+        text: ({ bucket }) =>
             `S3 does not accept "${bucket}" as a bucket name. On AWS, buckets created since March 2018 have 3 to 63 lowercase letters, ` +
-            `digits, dots and hyphens, beginning and ending with a letter or digit; older us-east-1 buckets may differ. Check the bucket input.`
-        );
-    }
-    if (code === "NoSuchBucket") {
-        return `Bucket "${bucket}" does not exist (or is in another partition). Create it first, or fix the bucket name.`;
-    }
-    if (code === "MalformedPolicy" || code === "InvalidArgument" || code === "InvalidPolicyDocument") {
-        return `S3 rejected the policy document. Check each statement's Action, Resource (ARNs of this bucket), Principal and Condition.`;
-    }
-    if (code === "PermanentRedirect" || code === "AuthorizationHeaderMalformed" || status === 301) {
-        return `Bucket "${bucket}" is in another region: set the region input (or aws:region) to the bucket's region.`;
-    }
-    if (isThrottling({ name: code, $metadata: { httpStatusCode: status } })) {
-        return `S3 kept throttling requests. Run with less parallelism (pulumi up --parallel N), or raise retryTimeoutSeconds.`;
-    }
-    if (isTransientServerError({ name: code, $metadata: { httpStatusCode: status } })) {
-        return `S3 kept failing with a server-side or conflicting-operation error. Run the command again later, or raise retryTimeoutSeconds.`;
-    }
-    if (code === "TimeoutError" || code === "ETIMEDOUT") {
-        return `S3 did not answer within the request time-out. Check the endpoint/region inputs and the network; the time-out per request is 30 s (BUCKET_POLICY_REQUEST_TIMEOUT_MS in the provider's environment overrides it).`;
-    }
-    if (isNetworkError({ name: code, code, message: detail })) {
-        return `The S3 endpoint could not be reached. Check the endpoint/region inputs and the network.`;
-    }
-    return "";
+            `digits, dots and hyphens, beginning and ending with a letter or digit; older us-east-1 buckets may differ. Check the bucket input.`,
+    },
+    {
+        name: "NoSuchBucket",
+        applies: ({ code }) => code === "NoSuchBucket",
+        text: ({ bucket }) => `Bucket "${bucket}" does not exist (or is in another partition). Create it first, or fix the bucket name.`,
+    },
+    {
+        name: "a policy document S3 rejected",
+        applies: ({ code }) => code === "MalformedPolicy" || code === "InvalidArgument" || code === "InvalidPolicyDocument",
+        text: () => `S3 rejected the policy document. Check each statement's Action, Resource (ARNs of this bucket), Principal and Condition.`,
+    },
+    {
+        name: "the bucket is in another region",
+        applies: ({ code, status }) => code === "PermanentRedirect" || code === "AuthorizationHeaderMalformed" || status === 301,
+        text: ({ bucket }) => `Bucket "${bucket}" is in another region: set the region input (or aws:region) to the bucket's region.`,
+    },
+    {
+        name: "throttling",
+        applies: ({ code, status }) => isThrottling({ name: code, $metadata: { httpStatusCode: status } }),
+        text: () => `S3 kept throttling requests. Run with less parallelism (pulumi up --parallel N), or raise retryTimeoutSeconds.`,
+    },
+    {
+        name: "server-side or conflicting-operation errors",
+        applies: ({ code, status }) => isTransientServerError({ name: code, $metadata: { httpStatusCode: status } }),
+        text: () => `S3 kept failing with a server-side or conflicting-operation error. Run the command again later, or raise retryTimeoutSeconds.`,
+    },
+    {
+        name: "request time-out",
+        applies: ({ code }) => code === "TimeoutError" || code === "ETIMEDOUT",
+        text: () =>
+            `S3 did not answer within the request time-out. Check the endpoint/region inputs and the network; the time-out per request is 30 s (BUCKET_POLICY_REQUEST_TIMEOUT_MS in the provider's environment overrides it).`,
+    },
+    {
+        name: "unreachable endpoint",
+        applies: ({ code, detail }) => isNetworkError({ name: code, code, message: detail }),
+        text: () => `The S3 endpoint could not be reached. Check the endpoint/region inputs and the network.`,
+    },
+];
+
+function adviceFor(code: string, status: number | undefined, detail: string, context: ErrorContext): string {
+    const answer: S3Answer = { code, status, detail };
+    return S3_ERROR_EXPLANATIONS.find((explanation) => explanation.applies(answer, context))?.text(context) ?? "";
 }

@@ -146,7 +146,7 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
      */
     async putOrReconcile(context: CallContext, inputs: BucketPolicyInputs, outs: BucketPolicyOutputs, olds: BucketPolicyOutputs | undefined): Promise<void> {
         try {
-            await putBucketPolicy(context, inputs);
+            await putBucketPolicy({ ...context, publicPolicy: outs.isPublic === true }, inputs);
         } catch (error) {
             let live: string | undefined;
             try {

@@ -27,7 +27,6 @@ export interface RetrySummary {
     attempts: number;
     elapsedMs: number;
     reasons: string[];
-    timedOut: boolean;
 }
 
 /** Capped full-jitter backoff for attempt number `attempt` (0-based). */
@@ -56,7 +55,7 @@ export async function withRetries<T>(call: () => Promise<T>, options: RetryOptio
             const elapsedMs = now() - started;
             const delay = backoffDelayMs(attempt, random(), options.baseDelayMs, options.maxDelayMs);
             if (elapsedMs + delay >= options.timeoutMs) {
-                throw options.onGiveUp(error, { attempts: attempt + 1, elapsedMs, reasons, timedOut: true });
+                throw options.onGiveUp(error, { attempts: attempt + 1, elapsedMs, reasons });
             }
             await sleep(delay);
         }

@@ -193,7 +193,7 @@ function writeResources(cli: BenchCli, label: string, resources: DeclaredResourc
 }
 
 /**
- * Item 6: `pulumi preview` of `count` new resources, BucketPolicy beside the minimal dynamic resource. No S3 server is
+ * The cost of `pulumi preview` of `count` new resources, BucketPolicy beside the minimal dynamic resource. No S3 server is
  * needed: the BucketPolicy program's endpoint is a recording proxy that answers every request with AccessDenied
  * without forwarding it, so a call would be counted (the floor is 0) and fail at once instead of being retried.
  */
@@ -325,7 +325,7 @@ export interface CliUpFigures {
     destroy: CliPhase;
 }
 
-/** Item 7: `pulumi up`, then `pulumi destroy`, of `count` BucketPolicy resources on the local RadosGW. */
+/** The wall time of `pulumi up`, then `pulumi destroy`, of `count` BucketPolicy resources on the local RadosGW. */
 export async function runCliUp(context: CliS3Context, count: number, parallel: number, log: (line: string) => void): Promise<CliUpFigures> {
     const { cli, proxy } = context;
     const env = cli.env(context.env);

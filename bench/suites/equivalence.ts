@@ -1,5 +1,5 @@
 /**
- * Item 1: what equivalence costs, next to the cheapest possible comparison (JSON.parse of the same texts) and a naive
+ * What equivalence costs, next to the cheapest possible comparison (JSON.parse of the same texts) and a naive
  * one (deep-equal of the parsed documents), for realistic policies of 1 KB, 5 KB and 20 KB; then formatPolicy (what
  * `check` puts) and the provider's own `check` and `diff`, in-process.
  */

@@ -1,5 +1,5 @@
 /**
- * Item 3: the serialized provider (`__provider`, stored in every resource's state and sent with every engine call):
+ * The serialized provider (`__provider`, stored in every resource's state and sent with every engine call):
  * its size, and how long serialization takes in a fresh process (cold) and once the serializer is loaded (warm).
  */
 import { execFileSync } from "child_process";

@@ -50,7 +50,7 @@ function inputsFor(context: S3Context, bucket: string, policy: string): Props {
     return { bucket, policy, endpoint: context.proxy.endpoint, expectedBucketOwner: OWNER, __provider: context.providerText };
 }
 
-/** Item 2: one resource through preview → create → no-op → preview of a change → update → refresh → delete, `runs` times. */
+/** The S3 calls of each step of one resource's life (preview → create → no-op → preview of a change → update → refresh → delete), `runs` times. */
 export async function runLifecycleCalls(context: S3Context, runs: number, log: (line: string) => void): Promise<Record<LifecycleStep, OperationCalls>> {
     const { host, proxy, env } = context;
     const bob = env.users.bob.principalArn;
@@ -194,7 +194,7 @@ async function checkThenInParallel<T>(
     if (failures.length) throw failures[0];
 }
 
-/** Item 4, second half: up, no-op up, refresh and destroy of `count` policies on `count` new buckets. */
+/** The time per resource of up, no-op up, refresh and destroy of `count` policies on `count` new buckets. */
 export async function runUpAtScale(context: S3Context, count: number, parallel: number, log: (line: string) => void): Promise<ScaleFigures> {
     const { host } = context;
     const bob = context.env.users.bob.principalArn;

@@ -117,11 +117,16 @@ export function asciiLower(text: string): string {
 // eslint-disable-next-line no-control-regex -- every ASCII code, control characters included
 const NON_ASCII = /[^\u0000-\u007f]/;
 
+/** A string as a message shows it: quoted, cut after 40 characters. For a value known to be a string, in place of {@link describeValue}. */
+export function shownText(text: string): string {
+    return JSON.stringify(text.length > 40 ? text.slice(0, 40) + "…" : text);
+}
+
 /** A short description of a value's type for error messages, e.g. `an array`, `a number (42)`. */
 export function describeValue(value: unknown): string {
     if (value === null) return "null";
     if (Array.isArray(value)) return "an array";
-    if (typeof value === "string") return `a string (${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)})`;
+    if (typeof value === "string") return `a string (${shownText(value)})`;
     if (isJsonNumber(value)) return `a number (${value.text})`;
     if (typeof value === "object") return "an object";
     return `${typeof value === "undefined" ? "nothing" : `a ${typeof value}`}${typeof value === "number" || typeof value === "boolean" ? ` (${String(value)})` : ""}`;

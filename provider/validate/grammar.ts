@@ -57,7 +57,7 @@ function checkPrincipal(where: string, element: string, value: unknown, problems
         for (const id of names) {
             if (!isAwsPrincipalId(id)) {
                 problems.push(
-                    `${where}: ${element}.AWS ${describeValue(id)} is not "*", a 12-digit account id or an ARN such as "arn:aws:iam::111122223333:root"`,
+                    `${where}: ${element}.AWS ${JSON.stringify(id)} is not "*", a 12-digit account id or an ARN such as "arn:aws:iam::111122223333:root"`,
                 );
             }
         }

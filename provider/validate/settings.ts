@@ -1,5 +1,5 @@
 /** `check`'s rules for the inputs other than the policy: each failure names the input and what is wrong with it. */
-import { describeValue } from "../policy/json";
+import { describeValue, shownText } from "../policy/json";
 import { CHECKSUM_ALGORITHMS, INPUT_NAMES, SECRECY_MARKERS, UNKNOWN } from "../inputs";
 
 /** One problem with one input, as the engine reports it. */
@@ -46,7 +46,7 @@ function endpointProblem(endpoint: string): string | undefined {
     if (url && (url.protocol === "http:" || url.protocol === "https:")) return undefined;
     // Never echo what may be credentials (user:secret@host) into a message.
     const shown = endpoint.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@\s]*@/i, "$1…@");
-    return `endpoint must be an http:// or https:// URL, got ${describeValue(shown)}`;
+    return `endpoint must be an http:// or https:// URL, got ${shownText(shown)}`;
 }
 
 /** Validates the inputs other than `policy`; a value not known yet (preview) is left for the real run. */
@@ -78,13 +78,13 @@ export function validateSettings(news: Record<string, unknown>): Failure[] {
     };
     const owner = known("expectedBucketOwner");
     if (owner !== undefined && !/^\d{12}$/.test(owner)) {
-        failures.push({ property: "expectedBucketOwner", reason: `expectedBucketOwner must be a 12-digit AWS account id, got ${describeValue(owner)}` });
+        failures.push({ property: "expectedBucketOwner", reason: `expectedBucketOwner must be a 12-digit AWS account id, got ${shownText(owner)}` });
     }
     const checksum = known("checksumAlgorithm");
     if (checksum !== undefined && !(CHECKSUM_ALGORITHMS as readonly string[]).includes(checksum)) {
         failures.push({
             property: "checksumAlgorithm",
-            reason: `checksumAlgorithm must be one of ${CHECKSUM_ALGORITHMS.join(", ")}, got ${describeValue(checksum)}`,
+            reason: `checksumAlgorithm must be one of ${CHECKSUM_ALGORITHMS.join(", ")}, got ${shownText(checksum)}`,
         });
     }
     const endpoint = known("endpoint");
@@ -92,7 +92,7 @@ export function validateSettings(news: Record<string, unknown>): Failure[] {
     if (endpointFailure) failures.push({ property: "endpoint", reason: endpointFailure });
     const region = known("region");
     if (region && !/^[a-z]{2}(-[a-z0-9]+)+-\d+$|^[a-z0-9-]+$/.test(region)) {
-        failures.push({ property: "region", reason: `region must look like an AWS region such as us-east-1, got ${describeValue(region)}` });
+        failures.push({ property: "region", reason: `region must look like an AWS region such as us-east-1, got ${shownText(region)}` });
     }
     const timeout = news.retryTimeoutSeconds;
     if (typeof timeout === "number" && !(Number.isFinite(timeout) && timeout >= 0 && timeout <= 3600)) {

@@ -40,7 +40,7 @@ describe("the real engine: state, secrets, warnings and import", () => {
     const policyResources = async () =>
         (JSON.parse(await exportState()).deployment.resources as ExportedResource[]).filter((r) => r.type === "pulumi-nodejs:dynamic/s3:BucketPolicy");
 
-    it("stack export holds no credentials, and a secret policy is encrypted in policy and canonicalPolicy, inputs and outputs", async () => {
+    it("stack export holds no credentials, and a secret policy is encrypted in policy and every output derived from it, inputs and outputs", async () => {
         const secretBucket = await buckets.newBucket("cli-secret");
         const plainBucket = await buckets.newBucket("cli-plain");
         const marker = "TopSecretStatementSid";
@@ -64,11 +64,12 @@ describe("the real engine: state, secrets, warnings and import", () => {
         const resources = await policyResources();
         const byName = (name: string) => resources.find((r) => r.urn.endsWith(`::${name}`)) as ExportedResource;
         const [secretResource, plainResource] = [byName("secret"), byName("plain")];
-        for (const key of ["policy", "canonicalPolicy"]) expect(secretResource.outputs?.[key]).toMatchObject(SECRET_SIG);
+        for (const key of ["policy", "canonicalPolicy", "isPublic", "publicAccess"]) expect(secretResource.outputs?.[key]).toMatchObject(SECRET_SIG);
         expect(secretResource.inputs?.policy).toMatchObject(SECRET_SIG);
         expect(typeof plainResource.outputs?.policy).toBe("string");
         expect(typeof plainResource.outputs?.canonicalPolicy).toBe("string");
         expect(plainResource.outputs?.canonicalPolicy).toContain("PlainSid");
+        expect(plainResource.outputs).toMatchObject({ isPublic: false, publicAccess: "not public" });
 
         // An equivalent rewrite of the secret policy still plans nothing.
         scenario.declare([

@@ -6,66 +6,45 @@
  * value that is not an account id never leaves Check (LocalStack's own 400 for it is in tests/s3/s3proxy.s3.test.ts).
  * The host runs with LocalStack's alice credentials.
  */
-import { S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
-import { DynamicProviderHost, Props } from "../support/providerHost";
-import { checkAndCreate, checkNew, hostFailure, policyCalls, serializeProvider, startProviderHost } from "../support/hostFixture";
-import { BucketTracker, bobReads, bucketTracker, livePolicy, s3ClientFor } from "../support/localS3";
-import { LocalStackEnv, loadLocalStackEnv } from "../support/localStack";
-import { S3Proxy, startS3Proxy } from "../support/s3proxy";
+import { Props } from "../support/providerHost";
+import { checkAndCreate, checkNew, hostFailure, policyCalls, useHostFixture } from "../support/hostFixture";
+import { bobReads, livePolicy } from "../support/localS3";
 
 describe("expectedBucketOwner on LocalStack (the owner checked for real), through the real host", () => {
-    let env: LocalStackEnv;
-    let proxy: S3Proxy;
-    let host: DynamicProviderHost;
-    let alice: S3Client; // straight to LocalStack: set-up, checks and clean-up
-    let buckets: BucketTracker;
-    let serializedProvider: string;
+    const fx = useHostFixture({ server: "localstack" });
     let owner: string; // alice's account: the owner of her buckets
     let other: string; // bob's account
+    beforeAll(() => {
+        owner = fx.env.users.alice.accountId;
+        other = fx.env.users.bob.accountId;
+    });
 
     const policyFor = (bucket: string, actions: string[] = ["s3:GetObject"]) =>
-        JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, bucket, { action: actions })] });
+        JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(fx.env, bucket, { action: actions })] });
     const inputs = (bucket: string, extra: Props = {}): Props => ({
         bucket,
         policy: policyFor(bucket),
-        endpoint: proxy.endpoint,
+        endpoint: fx.proxy.endpoint,
         expectedBucketOwner: owner,
         retryTimeoutSeconds: 5,
-        __provider: serializedProvider,
+        __provider: fx.serializedProvider,
         ...extra,
     });
     /** Each bucket-policy call on the wire: operation, the owner header as sent, status, error code, and whether the proxy made it up. */
     const onWire = (bucket: string) =>
-        policyCalls(proxy, bucket).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"], r.status, r.errorCode ?? "-", r.injected ?? "-"]);
-
-    beforeAll(async () => {
-        env = loadLocalStackEnv();
-        owner = env.users.alice.accountId;
-        other = env.users.bob.accountId;
-        alice = s3ClientFor(env, "alice");
-        buckets = bucketTracker(alice);
-        proxy = await startS3Proxy({ target: env.endpoint });
-        serializedProvider = await serializeProvider();
-        host = await startProviderHost(env);
-    });
-    afterAll(async () => {
-        await host?.stop();
-        await proxy?.close();
-        await buckets?.destroyAll();
-    });
-    beforeEach(() => proxy.reset());
+        policyCalls(fx.proxy, bucket).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"], r.status, r.errorCode ?? "-", r.injected ?? "-"]);
 
     it("LocalStack: alice's account goes on every call, and create, refresh, update and delete all go through", async () => {
-        const bucket = await buckets.newBucket("owner-right");
-        const { checked, created } = await checkAndCreate(host, bucket, inputs(bucket));
+        const bucket = await fx.buckets.newBucket("owner-right");
+        const { checked, created } = await checkAndCreate(fx.host, bucket, inputs(bucket));
         expect(created.id).toBe(bucket);
-        expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, checked.policy as string)).toBe(true);
-        expect((await host.read(bucket, bucket, created.outputs, checked)).id).toBe(bucket);
-        const changed = await checkNew(host, bucket, inputs(bucket, { policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]) }));
-        const updated = await host.update(bucket, bucket, created.outputs, changed);
-        await host.delete(bucket, bucket, updated);
-        expect(await livePolicy(alice, bucket)).toBeUndefined();
+        expect(policiesEquivalent((await livePolicy(fx.alice, bucket)) as string, checked.policy as string)).toBe(true);
+        expect((await fx.host.read(bucket, bucket, created.outputs, checked)).id).toBe(bucket);
+        const changed = await checkNew(fx.host, bucket, inputs(bucket, { policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]) }));
+        const updated = await fx.host.update(bucket, bucket, created.outputs, changed);
+        await fx.host.delete(bucket, bucket, updated);
+        expect(await livePolicy(fx.alice, bucket)).toBeUndefined();
         expect(onWire(bucket)).toEqual([
             ["GetBucketPolicy", owner, 404, "NoSuchBucketPolicy", "-"], // create: no policy yet
             ["PutBucketPolicy", owner, 204, "-", "-"],
@@ -77,8 +56,8 @@ describe("expectedBucketOwner on LocalStack (the owner checked for real), throug
     });
 
     it("LocalStack: a create with bob's account fails at the first read with LocalStack's own 403 and the provider's owner error; nothing is put, nothing claimed", async () => {
-        const bucket = await buckets.newBucket("owner-wrong");
-        const error = await hostFailure(host.create(bucket, await checkNew(host, bucket, inputs(bucket, { expectedBucketOwner: other }))));
+        const bucket = await fx.buckets.newBucket("owner-wrong");
+        const error = await hostFailure(fx.host.create(bucket, await checkNew(fx.host, bucket, inputs(bucket, { expectedBucketOwner: other }))));
         expect(error.message).toMatch(
             new RegExp(
                 `^GetBucketPolicy on bucket "${bucket}" failed: AccessDenied \\(HTTP 403\\).* ` +
@@ -88,19 +67,19 @@ describe("expectedBucketOwner on LocalStack (the owner checked for real), throug
         expect(error.message).not.toMatch(/Gave up|Retried/); // not retried: exactly one call
         expect(error.initFailed).toBeUndefined(); // the engine records no resource
         expect(onWire(bucket)).toEqual([["GetBucketPolicy", other, 403, "AccessDenied", "-"]]);
-        expect(await livePolicy(alice, bucket)).toBeUndefined();
+        expect(await livePolicy(fx.alice, bucket)).toBeUndefined();
     });
 
     it("LocalStack: an update of the policy with bob's account is refused at the put (and at the read-back that follows); the old policy stays", async () => {
-        const bucket = await buckets.newBucket("owner-wrong-put");
-        const { created } = await checkAndCreate(host, bucket, inputs(bucket));
-        proxy.reset();
+        const bucket = await fx.buckets.newBucket("owner-wrong-put");
+        const { created } = await checkAndCreate(fx.host, bucket, inputs(bucket));
+        fx.proxy.reset();
         const changed = await checkNew(
-            host,
+            fx.host,
             bucket,
             inputs(bucket, { policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]), expectedBucketOwner: other }),
         );
-        const error = await hostFailure(host.update(bucket, bucket, created.outputs, changed));
+        const error = await hostFailure(fx.host.update(bucket, bucket, created.outputs, changed));
         // The put's error is what is reported; the read-back after a failed put is refused too, so nothing is claimed.
         expect(error.message).toMatch(new RegExp(`^PutBucketPolicy on bucket "${bucket}" failed: AccessDenied \\(HTTP 403\\).*not owned by account ${other}`));
         expect(error.initFailed).toBeUndefined();
@@ -108,30 +87,30 @@ describe("expectedBucketOwner on LocalStack (the owner checked for real), throug
             ["PutBucketPolicy", other, 403, "AccessDenied", "-"],
             ["GetBucketPolicy", other, 403, "AccessDenied", "-"],
         ]);
-        expect(await livePolicy(alice, bucket)).toBe(created.outputs.policy);
+        expect(await livePolicy(fx.alice, bucket)).toBe(created.outputs.policy);
     });
 
     it("LocalStack: an update that only changes expectedBucketOwner to bob's proves it with a read, which LocalStack refuses (403)", async () => {
-        const bucket = await buckets.newBucket("owner-moved");
-        const { checked, created } = await checkAndCreate(host, bucket, inputs(bucket));
-        proxy.reset();
-        const error = await hostFailure(host.update(bucket, bucket, created.outputs, { ...checked, expectedBucketOwner: other }));
+        const bucket = await fx.buckets.newBucket("owner-moved");
+        const { checked, created } = await checkAndCreate(fx.host, bucket, inputs(bucket));
+        fx.proxy.reset();
+        const error = await hostFailure(fx.host.update(bucket, bucket, created.outputs, { ...checked, expectedBucketOwner: other }));
         expect(error.message).toMatch(new RegExp(`^GetBucketPolicy on bucket "${bucket}" failed: AccessDenied \\(HTTP 403\\).*not owned by account ${other}`));
         expect(onWire(bucket)).toEqual([["GetBucketPolicy", other, 403, "AccessDenied", "-"]]);
-        expect(await livePolicy(alice, bucket)).toBe(created.outputs.policy);
+        expect(await livePolicy(fx.alice, bucket)).toBe(created.outputs.policy);
     });
 
     // The values tests/s3/s3proxy.s3.test.ts sends straight to LocalStack, which answers 400 InvalidBucketOwnerAWSAccountID.
     it.each(["alice", "11112222333", "1111222233334"])(
         "a malformed owner %j is refused by the provider's Check before any call: no request reaches LocalStack",
         async (malformed) => {
-            const bucket = await buckets.newBucket("owner-malformed");
-            proxy.reset();
-            const checked = await host.check(bucket, {}, inputs(bucket, { expectedBucketOwner: malformed }));
+            const bucket = await fx.buckets.newBucket("owner-malformed");
+            fx.proxy.reset();
+            const checked = await fx.host.check(bucket, {}, inputs(bucket, { expectedBucketOwner: malformed }));
             expect(checked.failures).toEqual([
                 { property: "expectedBucketOwner", reason: `expectedBucketOwner must be a 12-digit AWS account id, got ${JSON.stringify(malformed)}` },
             ]);
-            expect(proxy.requests).toHaveLength(0);
+            expect(fx.proxy.requests).toHaveLength(0);
         },
     );
 });

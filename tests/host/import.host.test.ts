@@ -12,13 +12,11 @@
  *   (pulumi/pulumi#3550, #16175). Adoption therefore goes through create with `adoptExisting`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { BucketPolicy } from "../../provider";
-import { DynamicProviderHost, Props } from "../support/providerHost";
-import { hostFailure, policyCalls, startProviderHost } from "../support/hostFixture";
-import { BucketTracker, bobReads, bucketTracker, s3ClientFor } from "../support/localS3";
-import { LocalStackEnv, loadLocalStackEnv } from "../support/localStack";
-import { S3Proxy, startS3Proxy } from "../support/s3proxy";
+import { Props } from "../support/providerHost";
+import { hostFailure, policyCalls, useHostFixture } from "../support/hostFixture";
+import { bobReads } from "../support/localS3";
 
 const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/s3:BucketPolicy";
 
@@ -29,15 +27,11 @@ interface Registration {
 }
 
 describe("import and adoption of an existing bucket policy, through the real dynamic-provider host, on LocalStack", () => {
-    let env: LocalStackEnv;
+    const fx = useHostFixture({ server: "localstack" });
     /** alice's account, which owns the test buckets. */
     let owner: string;
     /** bob's account: not the buckets' owner. */
     let otherAccount: string;
-    let proxy: S3Proxy;
-    let host: DynamicProviderHost;
-    let alice: S3Client;
-    let buckets: BucketTracker;
     /** The `__provider` text a program registers: the serialized lazy handle, taken from a registration. */
     let __provider: string;
     const registrations: Registration[] = [];
@@ -48,11 +42,11 @@ describe("import and adoption of an existing bucket policy, through the real dyn
             {
                 Version: "2012-10-17",
                 Statement: [
-                    bobReads(env, bucket),
+                    bobReads(fx.env, bucket),
                     {
                         Sid: "BobLists",
                         Effect: "Allow",
-                        Principal: { AWS: [env.users.bob.principalArn] },
+                        Principal: { AWS: [fx.env.users.bob.principalArn] },
                         Action: ["s3:ListBucket"],
                         Resource: [`arn:aws:s3:::${bucket}`],
                     },
@@ -68,14 +62,14 @@ describe("import and adoption of an existing bucket policy, through the real dyn
                 {
                     Resource: `arn:aws:s3:::${bucket}`,
                     Action: "S3:listbucket",
-                    Principal: { AWS: env.users.bob.principalArn },
+                    Principal: { AWS: fx.env.users.bob.principalArn },
                     Effect: "Allow",
                     Sid: "BobLists",
                 },
                 {
                     Resource: [`arn:aws:s3:::${bucket}/*`],
                     Action: extraAction ? ["s3:GetObject", extraAction] : ["s3:GetObject"],
-                    Principal: { AWS: env.users.bob.principalArn },
+                    Principal: { AWS: fx.env.users.bob.principalArn },
                     Effect: "Allow",
                     Sid: "BobReads",
                 },
@@ -83,21 +77,16 @@ describe("import and adoption of an existing bucket policy, through the real dyn
             Version: "2012-10-17",
         });
     const bucketWithPolicy = async (prefix: string) => {
-        const bucket = await buckets.newBucket(prefix);
-        await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: outOfBandPolicy(bucket) }));
-        proxy.reset();
+        const bucket = await fx.buckets.newBucket(prefix);
+        await fx.alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: outOfBandPolicy(bucket) }));
+        fx.proxy.reset();
         return bucket;
     };
     const valueOf = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 
     beforeAll(async () => {
-        env = loadLocalStackEnv();
-        owner = env.users.alice.accountId;
-        otherAccount = env.users.bob.accountId;
-        alice = s3ClientFor(env, "alice");
-        buckets = bucketTracker(alice);
-        proxy = await startS3Proxy({ target: env.endpoint });
-        host = await startProviderHost(env);
+        owner = fx.env.users.alice.accountId;
+        otherAccount = fx.env.users.bob.accountId;
         // The program side: what `BucketPolicy.get` registers goes to the host's Read as ReadStep sends it (the
         // registered properties as inputs and as state), and the outputs come back to the program.
         pulumi.runtime.setMocks(
@@ -105,7 +94,7 @@ describe("import and adoption of an existing bucket policy, through the real dyn
                 newResource: async (args) => {
                     registrations.push({ name: args.name, id: args.id, inputs: args.inputs });
                     if (args.type !== DYNAMIC_TYPE || !args.id) return { id: `${args.name}-id`, state: args.inputs };
-                    const read = await host.read(args.name, args.id, args.inputs, args.inputs);
+                    const read = await fx.host.read(args.name, args.id, args.inputs, args.inputs);
                     if (!read.id) throw new Error(`resource '${args.id}' does not exist`);
                     return { id: read.id, state: read.outputs };
                 },
@@ -119,16 +108,10 @@ describe("import and adoption of an existing bucket policy, through the real dyn
         __provider = registrations.find((r) => r.name === "provider-probe")!.inputs.__provider as string;
         expect(typeof __provider).toBe("string");
     });
-    afterAll(async () => {
-        await host?.stop();
-        await proxy?.close();
-        await buckets?.destroyAll();
-    });
-    beforeEach(() => proxy.reset());
 
     it("BucketPolicy.get reads the live policy through the host, with the expected owner on the wire, and writes nothing", async () => {
         const bucket = await bucketWithPolicy("import-get");
-        const resource = BucketPolicy.get("existing", bucket, { expectedBucketOwner: owner, endpoint: proxy.endpoint });
+        const resource = BucketPolicy.get("existing", bucket, { expectedBucketOwner: owner, endpoint: fx.proxy.endpoint });
 
         expect(await valueOf(resource.policy)).toBe(outOfBandPolicy(bucket));
         expect(await valueOf(resource.canonicalPolicy)).toEqual(expect.any(String));
@@ -136,42 +119,42 @@ describe("import and adoption of an existing bucket policy, through the real dyn
         const registered = registrations.find((r) => r.name === "existing")!;
         expect(registered.id).toBe(bucket);
         expect(Object.keys(registered.inputs).sort()).toEqual(["__provider", "bucket", "endpoint", "expectedBucketOwner"]);
-        expect(policyCalls(proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([["GetBucketPolicy", owner]]);
+        expect(policyCalls(fx.proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([["GetBucketPolicy", owner]]);
     });
 
     it("import: Read with only __provider, bucket and owner (what get sends, what an import needs) fills the state from the live policy and returns inputs; an equivalent declared policy then shows no diff", async () => {
         const bucket = await bucketWithPolicy("import-read");
-        const known: Props = { __provider, bucket, expectedBucketOwner: owner, endpoint: proxy.endpoint };
+        const known: Props = { __provider, bucket, expectedBucketOwner: owner, endpoint: fx.proxy.endpoint };
 
-        const read = await host.read(bucket, bucket, known, known);
+        const read = await fx.host.read(bucket, bucket, known, known);
         expect(read.id).toBe(bucket);
         expect(read.outputs.policy).toBe(outOfBandPolicy(bucket));
-        expect(read.outputs).toMatchObject({ bucket, expectedBucketOwner: owner, endpoint: proxy.endpoint, canonicalPolicy: expect.any(String) });
-        expect(read.inputs).toEqual({ __provider, bucket, expectedBucketOwner: owner, endpoint: proxy.endpoint, policy: outOfBandPolicy(bucket) });
+        expect(read.outputs).toMatchObject({ bucket, expectedBucketOwner: owner, endpoint: fx.proxy.endpoint, canonicalPolicy: expect.any(String) });
+        expect(read.inputs).toEqual({ __provider, bucket, expectedBucketOwner: owner, endpoint: fx.proxy.endpoint, policy: outOfBandPolicy(bucket) });
 
         // The next `up`: Check of the declared inputs against the read inputs, then Diff against the read outputs.
         const declared = { ...known, policy: declaredPolicy(bucket) };
-        const checked = await host.check(bucket, read.inputs!, declared);
+        const checked = await fx.host.check(bucket, read.inputs!, declared);
         expect(checked.failures).toEqual([]);
-        expect(await host.diff(bucket, bucket, read.outputs, checked.inputs, read.inputs)).toEqual({
+        expect(await fx.host.diff(bucket, bucket, read.outputs, checked.inputs, read.inputs)).toEqual({
             changes: "none",
             replaces: [],
             deleteBeforeReplace: false,
         });
-        const changed = await host.check(bucket, read.inputs!, { ...declared, policy: declaredPolicy(bucket, "s3:GetObjectTagging") });
-        expect((await host.diff(bucket, bucket, read.outputs, changed.inputs, read.inputs)).changes).toBe("some");
+        const changed = await fx.host.check(bucket, read.inputs!, { ...declared, policy: declaredPolicy(bucket, "s3:GetObjectTagging") });
+        expect((await fx.host.diff(bucket, bucket, read.outputs, changed.inputs, read.inputs)).changes).toBe("some");
 
-        expect(policyCalls(proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([["GetBucketPolicy", owner]]);
+        expect(policyCalls(fx.proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([["GetBucketPolicy", owner]]);
     });
 
     it("import: honours expectedBucketOwner: another account's id (bob's) fails the read with LocalStack's own 403, naming the bucket and that account", async () => {
         const bucket = await bucketWithPolicy("import-owner");
-        const known: Props = { __provider, bucket, expectedBucketOwner: otherAccount, endpoint: proxy.endpoint };
+        const known: Props = { __provider, bucket, expectedBucketOwner: otherAccount, endpoint: fx.proxy.endpoint };
 
-        const error = await hostFailure(host.read(bucket, bucket, known, known));
+        const error = await hostFailure(fx.host.read(bucket, bucket, known, known));
         expect(error.message).toContain(`GetBucketPolicy on bucket "${bucket}" failed: AccessDenied (HTTP 403)`);
         expect(error.message).toContain(`bucket "${bucket}" is not owned by account ${otherAccount}`);
-        expect(policyCalls(proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"], r.status, r.errorCode, r.injected])).toEqual([
+        expect(policyCalls(fx.proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"], r.status, r.errorCode, r.injected])).toEqual([
             ["GetBucketPolicy", otherAccount, 403, "AccessDenied", undefined],
         ]);
     });
@@ -179,9 +162,9 @@ describe("import and adoption of an existing bucket policy, through the real dyn
     it("import: the engine's ImportStep sends Read no properties, so the host cannot load any dynamic provider (pulumi/pulumi#3550)", async () => {
         const bucket = await bucketWithPolicy("import-step");
         // ImportStep.Apply: prov.Read(ReadRequest{URN, Name, Type, ID: ImportID}) — no Inputs, no State.
-        const error = await hostFailure(host.read(bucket, bucket, {}, {}));
+        const error = await hostFailure(fx.host.read(bucket, bucket, {}, {}));
         expect(error.message).toMatch(/code must be a string, not undefined/);
-        expect(policyCalls(proxy)).toHaveLength(0);
+        expect(policyCalls(fx.proxy)).toHaveLength(0);
     });
 
     it("import: the resource option is refused in the program with a message that says what works instead", () => {
@@ -196,31 +179,31 @@ describe("import and adoption of an existing bucket policy, through the real dyn
             __provider,
             bucket,
             expectedBucketOwner: owner,
-            endpoint: proxy.endpoint,
+            endpoint: fx.proxy.endpoint,
             adoptExisting: true,
             policy: declaredPolicy(bucket),
         };
 
-        const checked = await host.check(bucket, {}, declared);
+        const checked = await fx.host.check(bucket, {}, declared);
         expect(checked.failures).toEqual([]);
-        const created = await host.create(bucket, checked.inputs);
+        const created = await fx.host.create(bucket, checked.inputs);
         expect(created.id).toBe(bucket);
-        expect(policyCalls(proxy).map((r) => r.operation)).toEqual(["GetBucketPolicy"]);
+        expect(policyCalls(fx.proxy).map((r) => r.operation)).toEqual(["GetBucketPolicy"]);
         expect(created.outputs.policy).toBe(outOfBandPolicy(bucket));
 
-        const refreshed = await host.read(bucket, bucket, created.outputs, checked.inputs);
+        const refreshed = await fx.host.read(bucket, bucket, created.outputs, checked.inputs);
         expect(refreshed.outputs).toEqual(created.outputs);
-        const again = await host.check(bucket, checked.inputs, declared);
-        expect((await host.diff(bucket, bucket, refreshed.outputs, again.inputs, checked.inputs)).changes).toBe("none");
-        expect(policyCalls(proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([
+        const again = await fx.host.check(bucket, checked.inputs, declared);
+        expect((await fx.host.diff(bucket, bucket, refreshed.outputs, again.inputs, checked.inputs)).changes).toBe("none");
+        expect(policyCalls(fx.proxy).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"]])).toEqual([
             ["GetBucketPolicy", owner],
             ["GetBucketPolicy", owner],
         ]);
     });
 
     it("get of a bucket without a policy: Read returns no id, which the engine reports as 'resource does not exist'", async () => {
-        const bucket = await buckets.newBucket("import-none");
-        const known: Props = { __provider, bucket, endpoint: proxy.endpoint };
-        expect((await host.read(bucket, bucket, known, known)).id).toBe("");
+        const bucket = await fx.buckets.newBucket("import-none");
+        const known: Props = { __provider, bucket, endpoint: fx.proxy.endpoint };
+        expect((await fx.host.read(bucket, bucket, known, known)).id).toBe("");
     });
 });

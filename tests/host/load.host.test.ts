@@ -1,6 +1,4 @@
 /**
- * Issue "Reliability: retries, faults, clobbering, and bad input, with nothing lost" — part 7, load.
- *
  * 200 buckets: create, update and delete of 200 policies at once through one real dynamic-provider host, with about
  * 10% of the bucket-policy calls answered by an injected retryable fault (seeded probability rules). Afterwards every
  * bucket holds exactly the policy the state says (compared by meaning, read straight from RadosGW), and none after

@@ -1,6 +1,4 @@
 /**
- * Issue "Reliability: retries, faults, clobbering, and bad input, with nothing lost" — part 1, faults.
- *
  * Through the real dynamic-provider host, against RadosGW behind the fault-injecting proxy: each retryable fault class
  * is retried and then succeeds (the S3 calls counted on the wire); a fault that outlasts `retryTimeoutSeconds` ends in
  * an error that says what was retried and why it stopped; a non-retryable answer fails after exactly one call. Answers
@@ -8,52 +6,31 @@
  * stand-ins, and the tests say so in their names. The 403 of an owner mismatch is LocalStack's own, in
  * expectedBucketOwner.host.test.ts.
  */
-import { S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
 import { DynamicProviderHost, Props } from "../support/providerHost";
-import { checkAndCreate, checkNew, hostFailure, policyCalls, serializeProvider, startProviderHost } from "../support/hostFixture";
-import { BucketTracker, LocalS3Env, bobReads, bucketTracker, livePolicy, loadLocalS3Env, s3ClientFor, uniqueBucketName } from "../support/localS3";
-import { FaultRule, S3Proxy, methodNotAllowedTo, startS3Proxy } from "../support/s3proxy";
+import { checkAndCreate, checkNew, hostFailure, policyCalls, startProviderHost, useHostFixture } from "../support/hostFixture";
+import { bobReads, livePolicy, uniqueBucketName } from "../support/localS3";
+import { FaultRule, methodNotAllowedTo } from "../support/s3proxy";
 
 describe("reliability: faults through the real host", () => {
-    let env: LocalS3Env;
-    let proxy: S3Proxy;
-    let host: DynamicProviderHost;
-    let alice: S3Client; // straight to RadosGW: set-up, checks and clean-up never meet a fault
-    let buckets: BucketTracker;
-    let serializedProvider: string;
+    const fx = useHostFixture();
 
     const policyFor = (bucket: string, actions: string[] = ["s3:GetObject"]) =>
-        JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, bucket, { action: actions })] });
+        JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(fx.env, bucket, { action: actions })] });
     const inputs = (bucket: string, extra: Props = {}): Props => ({
         bucket,
         policy: policyFor(bucket),
-        endpoint: proxy.endpoint,
+        endpoint: fx.proxy.endpoint,
         retryTimeoutSeconds: 20,
-        __provider: serializedProvider,
+        __provider: fx.serializedProvider,
         ...extra,
     });
-    const calls = (bucket: string) => policyCalls(proxy, bucket);
+    const calls = (bucket: string) => policyCalls(fx.proxy, bucket);
     const ops = (bucket: string) => calls(bucket).map((r) => r.operation);
-    const newBucket = (prefix: string) => buckets.newBucket(prefix);
+    const newBucket = (prefix: string) => fx.buckets.newBucket(prefix);
     const create = (target: DynamicProviderHost, bucket: string, extra: Props = {}) => checkAndCreate(target, bucket, inputs(bucket, extra));
     const failedCreate = async (target: DynamicProviderHost, bucket: string, extra: Props = {}) =>
         hostFailure(target.create(bucket, await checkNew(target, bucket, inputs(bucket, extra))));
-
-    beforeAll(async () => {
-        env = loadLocalS3Env();
-        alice = s3ClientFor(env, "alice");
-        buckets = bucketTracker(alice);
-        proxy = await startS3Proxy({ target: env.endpoint });
-        serializedProvider = await serializeProvider();
-        host = await startProviderHost(env);
-    });
-    afterAll(async () => {
-        await host?.stop();
-        await proxy?.close();
-        await buckets?.destroyAll();
-    });
-    beforeEach(() => proxy.setRules([]));
 
     describe("each retryable fault is retried, then the call succeeds", () => {
         it.each<{ name: string; rule: Omit<FaultRule, "bucket">; expected: string[] }>([
@@ -95,27 +72,27 @@ describe("reliability: faults through the real host", () => {
             },
         ])("$name", async ({ rule, expected }) => {
             const bucket = await newBucket("rel-retry");
-            proxy.setRules([{ ...rule, bucket }]);
-            const { checked, created } = await create(host, bucket);
+            fx.proxy.setRules([{ ...rule, bucket }]);
+            const { checked, created } = await create(fx.host, bucket);
             expect(created.id).toBe(bucket);
             expect(ops(bucket)).toEqual(expected);
             const injected = calls(bucket).filter((r) => r.injected !== undefined);
             expect(injected).toHaveLength(rule.times as number);
             expect(calls(bucket).at(-1)?.status).toBe(204);
-            expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, checked.policy as string)).toBe(true);
+            expect(policiesEquivalent((await livePolicy(fx.alice, bucket)) as string, checked.policy as string)).toBe(true);
         });
 
         it("retries faults on the read, the put and the delete of one create → update → delete cycle", async () => {
             const bucket = await newBucket("rel-cycle");
-            proxy.setRules([
+            fx.proxy.setRules([
                 { bucket, operation: "GetBucketPolicy", fault: "InternalError", times: 1 },
                 { bucket, operation: "PutBucketPolicy", fault: "OperationAborted", times: 2 },
                 { bucket, operation: "DeleteBucketPolicy", fault: "SlowDown", times: 1 },
             ]);
-            const { created } = await create(host, bucket);
-            const changed = await host.check(bucket, {}, inputs(bucket, { policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]) }));
-            const updated = await host.update(bucket, bucket, created.outputs, changed.inputs);
-            await host.delete(bucket, bucket, updated);
+            const { created } = await create(fx.host, bucket);
+            const changed = await fx.host.check(bucket, {}, inputs(bucket, { policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]) }));
+            const updated = await fx.host.update(bucket, bucket, created.outputs, changed.inputs);
+            await fx.host.delete(bucket, bucket, updated);
             expect(ops(bucket)).toEqual([
                 "GetBucketPolicy", // InternalError
                 "GetBucketPolicy",
@@ -138,14 +115,14 @@ describe("reliability: faults through the real host", () => {
                 "SlowDown",
                 "-",
             ]);
-            expect(await livePolicy(alice, bucket)).toBeUndefined();
+            expect(await livePolicy(fx.alice, bucket)).toBeUndefined();
         });
 
         it("retries a request that outlasts the request time-out (BUCKET_POLICY_REQUEST_TIMEOUT_MS in the host's env)", async () => {
             const bucket = await newBucket("rel-timeout");
-            const timeoutHost = await startProviderHost(env, { env: { BUCKET_POLICY_REQUEST_TIMEOUT_MS: "800" } });
+            const timeoutHost = await startProviderHost(fx.env, { env: { BUCKET_POLICY_REQUEST_TIMEOUT_MS: "800" } });
             try {
-                proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: { delayMs: 2_500 }, times: 1 }]);
+                fx.proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: { delayMs: 2_500 }, times: 1 }]);
                 const started = Date.now();
                 const { checked } = await create(timeoutHost, bucket);
                 const elapsed = Date.now() - started;
@@ -154,10 +131,10 @@ describe("reliability: faults through the real host", () => {
                 // The first put was abandoned at the time-out, not waited for: the whole create took far less than the delay.
                 expect(elapsed).toBeGreaterThanOrEqual(800);
                 expect(elapsed).toBeLessThan(2_500);
-                expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, checked.policy as string)).toBe(true);
+                expect(policiesEquivalent((await livePolicy(fx.alice, bucket)) as string, checked.policy as string)).toBe(true);
                 // The delayed request still reaches RadosGW afterwards (the proxy forwards it late): the same policy, no harm.
                 await new Promise((resolve) => setTimeout(resolve, 2_600 - elapsed));
-                expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, checked.policy as string)).toBe(true);
+                expect(policiesEquivalent((await livePolicy(fx.alice, bucket)) as string, checked.policy as string)).toBe(true);
             } finally {
                 await timeoutHost.stop();
             }
@@ -167,9 +144,9 @@ describe("reliability: faults through the real host", () => {
     describe("giving up after the retry budget", () => {
         it("gives up on requests that time out, and says so; known limit: an abandoned put can still land later, and the next create then refuses to clobber it", async () => {
             const bucket = await newBucket("rel-timeout-giveup");
-            const timeoutHost = await startProviderHost(env, { env: { BUCKET_POLICY_REQUEST_TIMEOUT_MS: "500" } });
+            const timeoutHost = await startProviderHost(fx.env, { env: { BUCKET_POLICY_REQUEST_TIMEOUT_MS: "500" } });
             try {
-                proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: { delayMs: 1_500 } }]);
+                fx.proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: { delayMs: 1_500 } }]);
                 const error = await failedCreate(timeoutHost, bucket, { retryTimeoutSeconds: 1 });
                 const puts = calls(bucket).filter((r) => r.operation === "PutBucketPolicy").length;
                 expect(error.message).toMatch(
@@ -178,9 +155,9 @@ describe("reliability: faults through the real host", () => {
                 expect(error.message).toMatch(new RegExp(`Retried: ${puts} × ETIMEDOUT \\(network error\\)\\.$`));
                 expect(error.initFailed).toBeUndefined(); // the read-back right after giving up found no policy
                 // The proxy forwards each abandoned put after its delay: S3 ends up holding the policy after all.
-                proxy.setRules([]);
+                fx.proxy.setRules([]);
                 await new Promise((resolve) => setTimeout(resolve, 1_600));
-                expect(await livePolicy(alice, bucket)).toEqual(expect.any(String));
+                expect(await livePolicy(fx.alice, bucket)).toEqual(expect.any(String));
                 const again = await failedCreate(timeoutHost, bucket);
                 expect(again.message).toMatch(/already has a bucket policy \(1 statement\(s\): Sids "BobReads"\).*adoptExisting/);
             } finally {
@@ -190,9 +167,9 @@ describe("reliability: faults through the real host", () => {
 
         it("says what it retried, how often and why it stopped (throttled on every put; retryTimeoutSeconds: 1)", async () => {
             const bucket = await newBucket("rel-giveup");
-            proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "SlowDown" }]);
+            fx.proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "SlowDown" }]);
             const started = Date.now();
-            const error = await failedCreate(host, bucket, { retryTimeoutSeconds: 1 });
+            const error = await failedCreate(fx.host, bucket, { retryTimeoutSeconds: 1 });
             const elapsed = Date.now() - started;
             const puts = calls(bucket).filter((r) => r.operation === "PutBucketPolicy").length;
             expect(puts).toBeGreaterThan(1);
@@ -205,17 +182,17 @@ describe("reliability: faults through the real host", () => {
             );
             expect(error.initFailed).toBeUndefined(); // nothing was applied: the engine records no resource
             expect(elapsed).toBeLessThan(5_000);
-            expect(await livePolicy(alice, bucket)).toBeUndefined();
+            expect(await livePolicy(fx.alice, bucket)).toBeUndefined();
         });
 
         it("names every kind of fault it retried when they differ", async () => {
             const bucket = await newBucket("rel-giveup-mixed");
-            proxy.setRules([
+            fx.proxy.setRules([
                 { bucket, operation: "PutBucketPolicy", fault: "SlowDown", times: 1 },
                 { bucket, operation: "PutBucketPolicy", fault: "reset", times: 1 },
                 { bucket, operation: "PutBucketPolicy", fault: "InternalError" },
             ]);
-            const error = await failedCreate(host, bucket, { retryTimeoutSeconds: 2 });
+            const error = await failedCreate(fx.host, bucket, { retryTimeoutSeconds: 2 });
             const puts = calls(bucket).filter((r) => r.operation === "PutBucketPolicy").length;
             expect(error.message).toMatch(/failed: InternalError \(HTTP 500\)/);
             expect(error.message).toContain(
@@ -225,7 +202,7 @@ describe("reliability: faults through the real host", () => {
 
         it("gives up on a bucket that never appears (RadosGW's own NoSuchBucket), saying the bucket does not exist", async () => {
             const bucket = uniqueBucketName("rel-never-created");
-            const error = await failedCreate(host, bucket, { retryTimeoutSeconds: 1 });
+            const error = await failedCreate(fx.host, bucket, { retryTimeoutSeconds: 1 });
             const puts = calls(bucket).filter((r) => r.operation === "PutBucketPolicy");
             expect(puts.every((r) => r.injected === undefined && r.errorCode === "NoSuchBucket")).toBe(true);
             expect(error.message).toMatch(
@@ -235,8 +212,8 @@ describe("reliability: faults through the real host", () => {
 
         it("with retryTimeoutSeconds: 0 makes exactly one attempt", async () => {
             const bucket = await newBucket("rel-no-retry");
-            proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "SlowDown" }]);
-            const error = await failedCreate(host, bucket, { retryTimeoutSeconds: 0 });
+            fx.proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "SlowDown" }]);
+            const error = await failedCreate(fx.host, bucket, { retryTimeoutSeconds: 0 });
             expect(ops(bucket).filter((op) => op === "PutBucketPolicy")).toHaveLength(1);
             expect(error.message).toMatch(/Gave up after 1 attempt in [\d.]+ s: another wait would pass the retry budget of 0 s/);
         });
@@ -247,16 +224,16 @@ describe("reliability: faults through the real host", () => {
         it("405 MethodNotAllowed (AWS stand-in: the caller's account does not own the bucket)", async () => {
             const bucket = await newBucket("rel-405");
             // As if alice's key belonged to another account than the bucket's.
-            proxy.setRules([methodNotAllowedTo(env.users.alice.accessKeyId, bucket)]);
-            const error = await failedCreate(host, bucket);
+            fx.proxy.setRules([methodNotAllowedTo(fx.env.users.alice.accessKeyId, bucket)]);
+            const error = await failedCreate(fx.host, bucket);
             expect(calls(bucket).map((r) => `${r.operation} ${r.injected}`)).toEqual(["GetBucketPolicy MethodNotAllowed"]);
             expect(error.message).toMatch(/failed: MethodNotAllowed \(HTTP 405\).*only the bucket owner's account may manage its policy/);
         });
 
         it('400 MalformedPolicy "Policy has invalid action" (AWS stand-in: a really malformed policy)', async () => {
             const bucket = await newBucket("rel-400");
-            proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "MalformedPolicy" }]);
-            const error = await failedCreate(host, bucket);
+            fx.proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "MalformedPolicy" }]);
+            const error = await failedCreate(fx.host, bucket);
             expect(ops(bucket).filter((op) => op === "PutBucketPolicy")).toHaveLength(1);
             expect(error.message).toMatch(/failed: MalformedPolicy \(HTTP 400\): Policy has invalid action\. S3 rejected the policy document/);
             expect(error.initFailed).toBeUndefined();
@@ -276,7 +253,8 @@ describe("reliability: faults through the real host", () => {
                     },
                 ],
             });
-            const error = await failedCreate(host, bucket, { policy });
+            // Public by S3's rule (an unknown operator restricts nothing): allowed, so the put reaches RadosGW.
+            const error = await failedCreate(fx.host, bucket, { policy, allowPublicAccess: true });
             expect(calls(bucket).map((r) => `${r.operation} ${r.errorCode ?? r.status}`)).toEqual([
                 "GetBucketPolicy NoSuchBucketPolicy",
                 "PutBucketPolicy InvalidArgument",

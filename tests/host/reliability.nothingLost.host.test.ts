@@ -1,6 +1,4 @@
 /**
- * Issue "Reliability: retries, faults, clobbering, and bad input, with nothing lost" — part 3, nothing lost.
- *
  * Whatever fails, the engine's state and S3 agree afterwards: a failed update leaves the old policy in S3 and the
  * engine keeping the old state (a plain error); a put that S3 applied but whose answer was lost is reported as a
  * partial success (gRPC ErrorResourceInitFailed with the id and the properties S3 really holds), so the engine
@@ -9,12 +7,11 @@
  */
 import * as http from "http";
 import type { AddressInfo } from "net";
-import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
-import { DynamicProviderHost, HostCallError, Props } from "../support/providerHost";
-import { checkNew, hostFailure, policyCalls, serializeProvider, startProviderHost } from "../support/hostFixture";
-import { BucketTracker, LocalS3Env, bobReads, bucketTracker, livePolicy, loadLocalS3Env, s3ClientFor } from "../support/localS3";
-import { S3Proxy, startS3Proxy } from "../support/s3proxy";
+import { HostCallError, Props } from "../support/providerHost";
+import { checkNew, hostFailure, policyCalls, useHostFixture } from "../support/hostFixture";
+import { bobReads, livePolicy } from "../support/localS3";
 
 /** A pass-through HTTP proxy that, for the requests `drop` picks, forwards them, waits for the whole answer, then resets the client's connection. */
 interface AnswerDropper {
@@ -69,79 +66,64 @@ async function startAnswerDropper(target: string, drop: (method: string, url: st
 }
 
 describe("reliability: nothing lost, through the real host", () => {
-    let env: LocalS3Env;
-    let proxy: S3Proxy;
+    const fx = useHostFixture();
     let dropper: AnswerDropper;
-    let host: DynamicProviderHost;
-    let alice: S3Client; // straight to RadosGW
-    let buckets: BucketTracker;
-    let serializedProvider: string;
     /** Put answers to drop: bucket → how many more (Infinity: all). */
     const dropPuts = new Map<string, number>();
 
     const policyFor = (bucket: string, sid: string, actions: string[] = ["s3:GetObject"]) =>
-        JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, bucket, { sid, action: actions })] });
+        JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(fx.env, bucket, { sid, action: actions })] });
     const inputs = (bucket: string, policy: string, extra: Props = {}): Props => ({
         bucket,
         policy,
         endpoint: dropper.endpoint,
         retryTimeoutSeconds: 1,
-        __provider: serializedProvider,
+        __provider: fx.serializedProvider,
         ...extra,
     });
-    const ops = (bucket: string) => policyCalls(proxy, bucket).map((r) => `${r.operation} ${r.injected ?? r.status}`);
-    const newBucket = (prefix: string) => buckets.newBucket(prefix);
-    const checked = (bucket: string, policy: string, extra: Props = {}) => checkNew(host, bucket, inputs(bucket, policy, extra));
+    const ops = (bucket: string) => policyCalls(fx.proxy, bucket).map((r) => `${r.operation} ${r.injected ?? r.status}`);
+    const newBucket = (prefix: string) => fx.buckets.newBucket(prefix);
+    const checked = (bucket: string, policy: string, extra: Props = {}) => checkNew(fx.host, bucket, inputs(bucket, policy, extra));
 
     beforeAll(async () => {
-        env = loadLocalS3Env();
-        alice = s3ClientFor(env, "alice");
-        buckets = bucketTracker(alice);
-        proxy = await startS3Proxy({ target: env.endpoint });
-        dropper = await startAnswerDropper(proxy.endpoint, (method, url) => {
+        dropper = await startAnswerDropper(fx.proxy.endpoint, (method, url) => {
             const match = /^\/([^/?]+)\/?\?policy/.exec(url); // path-style: /bucket/?policy=
             const left = match && method === "PUT" ? (dropPuts.get(match[1]) ?? 0) : 0;
             if (left <= 0 || !match) return false;
             dropPuts.set(match[1], left - 1);
             return true;
         });
-        serializedProvider = await serializeProvider();
-        host = await startProviderHost(env);
     });
     afterAll(async () => {
-        await host?.stop();
         await dropper?.close();
-        await proxy?.close();
-        await buckets?.destroyAll();
     });
     beforeEach(() => {
-        proxy.setRules([]);
         dropPuts.clear();
     });
 
     it("a failed update leaves S3 holding the old policy, and the engine keeping the old state (no ErrorResourceInitFailed)", async () => {
         const bucket = await newBucket("lost-update");
-        const created = await host.create(bucket, await checked(bucket, policyFor(bucket, "Old")));
-        proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "InternalError" }]);
+        const created = await fx.host.create(bucket, await checked(bucket, policyFor(bucket, "Old")));
+        fx.proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "InternalError" }]);
         const next = await checked(bucket, policyFor(bucket, "New", ["s3:GetObject", "s3:GetObjectTagging"]));
-        const error = await hostFailure(host.update(bucket, bucket, created.outputs, next));
+        const error = await hostFailure(fx.host.update(bucket, bucket, created.outputs, next));
         expect(error.message).toMatch(/^PutBucketPolicy on bucket .* failed: InternalError \(HTTP 500\).*Gave up after/);
         // A plain error: the engine keeps the resource's old outputs as its state.
         expect(error.initFailed).toBeUndefined();
-        expect(await livePolicy(alice, bucket)).toBe(created.outputs.policy);
+        expect(await livePolicy(fx.alice, bucket)).toBe(created.outputs.policy);
         // The old state and S3 agree: a refresh from it reports no drift.
-        proxy.setRules([]);
-        expect((await host.read(bucket, bucket, created.outputs)).outputs.policy).toBe(created.outputs.policy);
+        fx.proxy.setRules([]);
+        expect((await fx.host.read(bucket, bucket, created.outputs)).outputs.policy).toBe(created.outputs.policy);
     });
 
     it("a put whose answer is lost once is retried and succeeds (putting a policy is idempotent)", async () => {
         const bucket = await newBucket("lost-once");
         dropPuts.set(bucket, 1);
-        const created = await host.create(bucket, await checked(bucket, policyFor(bucket, "Ours"), { retryTimeoutSeconds: 10 }));
+        const created = await fx.host.create(bucket, await checked(bucket, policyFor(bucket, "Ours"), { retryTimeoutSeconds: 10 }));
         expect(dropper.dropped).toBeGreaterThanOrEqual(1);
         // RadosGW answered both puts with 204: the first answer never reached the provider.
         expect(ops(bucket)).toEqual(["GetBucketPolicy 404", "PutBucketPolicy 204", "PutBucketPolicy 204"]);
-        expect(await livePolicy(alice, bucket)).toBe(created.outputs.policy);
+        expect(await livePolicy(fx.alice, bucket)).toBe(created.outputs.policy);
     });
 
     it("a create whose every put is applied but whose answers are lost is a partial create: ErrorResourceInitFailed with the id and the properties S3 holds", async () => {
@@ -149,9 +131,9 @@ describe("reliability: nothing lost, through the real host", () => {
         dropPuts.set(bucket, Infinity);
         const policy = policyFor(bucket, "Applied");
         const news = await checked(bucket, policy);
-        const error = await hostFailure(host.create(bucket, news));
+        const error = await hostFailure(fx.host.create(bucket, news));
         expect(
-            policyCalls(proxy, bucket)
+            policyCalls(fx.proxy, bucket)
                 .filter((r) => r.operation === "PutBucketPolicy")
                 .every((r) => r.status === 204),
         ).toBe(true);
@@ -165,47 +147,47 @@ describe("reliability: nothing lost, through the real host", () => {
         expect(initFailed.properties.bucket).toBe(bucket);
         expect(initFailed.properties.canonicalPolicy).toEqual(expect.any(String));
         // The engine stores these properties as the resource's state; refresh and delete load the provider from them.
-        expect(initFailed.properties.__provider).toBe(serializedProvider);
+        expect(initFailed.properties.__provider).toBe(fx.serializedProvider);
         expect(initFailed.reasons).toEqual([expect.stringMatching(/^the put reported an error but S3 holds the new policy: PutBucketPolicy on bucket/)]);
         // What the engine records is what S3 holds.
-        expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, initFailed.properties.policy as string)).toBe(true);
+        expect(policiesEquivalent((await livePolicy(fx.alice, bucket)) as string, initFailed.properties.policy as string)).toBe(true);
         // And the next up can carry on from it: a refresh finds the policy, a delete removes it.
         dropPuts.clear();
-        expect((await host.read(bucket, bucket, initFailed.properties)).outputs.policy).toBe(news.policy);
-        await host.delete(bucket, bucket, initFailed.properties);
-        expect(await livePolicy(alice, bucket)).toBeUndefined();
+        expect((await fx.host.read(bucket, bucket, initFailed.properties)).outputs.policy).toBe(news.policy);
+        await fx.host.delete(bucket, bucket, initFailed.properties);
+        expect(await livePolicy(fx.alice, bucket)).toBeUndefined();
     });
 
     it("an update whose put is applied but whose answer is lost is a partial update carrying the new properties", async () => {
         const bucket = await newBucket("lost-update-applied");
-        const created = await host.create(bucket, await checked(bucket, policyFor(bucket, "Old")));
+        const created = await fx.host.create(bucket, await checked(bucket, policyFor(bucket, "Old")));
         dropPuts.set(bucket, Infinity);
         const next = await checked(bucket, policyFor(bucket, "New", ["s3:GetObject", "s3:GetObjectTagging"]));
-        const error = await hostFailure(host.update(bucket, bucket, created.outputs, next));
+        const error = await hostFailure(fx.host.update(bucket, bucket, created.outputs, next));
         expect(error.initFailed?.properties.policy).toBe(next.policy);
-        expect(await livePolicy(alice, bucket)).toBe(next.policy);
+        expect(await livePolicy(fx.alice, bucket)).toBe(next.policy);
     });
 
     it("a failed update while someone else changed the policy records what S3 holds (a third policy), not the old one", async () => {
         const bucket = await newBucket("lost-third");
-        const created = await host.create(bucket, await checked(bucket, policyFor(bucket, "Old")));
+        const created = await fx.host.create(bucket, await checked(bucket, policyFor(bucket, "Old")));
         const third = policyFor(bucket, "SomeoneElses", ["s3:PutObject"]);
-        await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: third }));
-        proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "SlowDown" }]);
+        await fx.alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: third }));
+        fx.proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "SlowDown" }]);
         const error = await hostFailure(
-            host.update(bucket, bucket, created.outputs, await checked(bucket, policyFor(bucket, "New", ["s3:GetObject", "s3:GetObjectTagging"]))),
+            fx.host.update(bucket, bucket, created.outputs, await checked(bucket, policyFor(bucket, "New", ["s3:GetObject", "s3:GetObjectTagging"]))),
         );
         expect(error.initFailed?.properties.policy).toBe(third);
-        expect(error.initFailed?.properties.__provider).toBe(serializedProvider);
+        expect(error.initFailed?.properties.__provider).toBe(fx.serializedProvider);
         expect(error.initFailed?.reasons).toEqual([expect.stringMatching(/^the put failed and S3 holds a third policy/)]);
-        expect(await livePolicy(alice, bucket)).toBe(third);
+        expect(await livePolicy(fx.alice, bucket)).toBe(third);
     });
 
     it("a failed create of a policy that never landed records nothing (plain error) and leaves the bucket as it was", async () => {
         const bucket = await newBucket("lost-create-none");
-        proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "reset" }]);
-        const error = await hostFailure(host.create(bucket, await checked(bucket, policyFor(bucket, "Never"))));
+        fx.proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "reset" }]);
+        const error = await hostFailure(fx.host.create(bucket, await checked(bucket, policyFor(bucket, "Never"))));
         expect(error.initFailed).toBeUndefined();
-        expect(await livePolicy(alice, bucket)).toBeUndefined();
+        expect(await livePolicy(fx.alice, bucket)).toBeUndefined();
     });
 });

@@ -1,6 +1,4 @@
 /**
- * Issue "Reliability: retries, faults, clobbering, and bad input, with nothing lost" — part 6, secrets.
- *
  * Distinctive credentials (LocalStack's alice keys with a canary session token in the environment; the same through a
  * canary profile of a temporary shared-credentials file; and canary keys RadosGW rejects) must never show up in the
  * serialized provider, in any output or check result, in any error message, in the host's stderr, or in what the
@@ -12,11 +10,10 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { DynamicProviderHost, HostCallError, Props } from "../support/providerHost";
-import { hostEnvFor, serializeProvider, startProviderHost } from "../support/hostFixture";
+import { hostEnvFor, serializeProvider, startProviderHost, useHostFixture } from "../support/hostFixture";
 import { BucketTracker, LocalS3Env, bobReads, bucketTracker, loadLocalS3Env, s3ClientFor } from "../support/localS3";
-import { LocalStackEnv, loadLocalStackEnv } from "../support/localStack";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
 
 const CANARY = randomBytes(6).toString("hex");
@@ -48,10 +45,8 @@ class Seen {
 }
 
 describe("secrets: credentials never leak, through the real host (LocalStack, and RadosGW for rejected keys)", () => {
-    let env: LocalStackEnv;
-    let proxy: S3Proxy; // in front of LocalStack
-    let alice: S3Client; // straight to LocalStack
-    let buckets: BucketTracker;
+    /** LocalStack behind the recording proxy; the hosts are started per test, with the environment each test is about. */
+    const fx = useHostFixture({ server: "localstack", startHost: false });
     let rgw: LocalS3Env;
     let rgwProxy: S3Proxy;
     let rgwBuckets: BucketTracker;
@@ -59,8 +54,8 @@ describe("secrets: credentials never leak, through the real host (LocalStack, an
     let tempDir: string;
     const seen = new Seen();
     const secretsOf = () => [
-        env.users.alice.secretAccessKey,
-        env.users.alice.accessKeyId,
+        fx.env.users.alice.secretAccessKey,
+        fx.env.users.alice.accessKeyId,
         rgw.users.alice.secretAccessKey,
         rgw.users.alice.accessKeyId,
         SESSION_TOKEN,
@@ -69,18 +64,18 @@ describe("secrets: credentials never leak, through the real host (LocalStack, an
     ];
 
     const policyFor = (bucket: string, actions: string[] = ["s3:GetObject"]) =>
-        JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, bucket, { action: actions })] });
+        JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(fx.env, bucket, { action: actions })] });
     /** LocalStack's inputs: alice's account as the expected owner, which LocalStack checks. */
     const inputs = (bucket: string, extra: Props = {}): Props => ({
         bucket,
         policy: policyFor(bucket),
-        endpoint: proxy.endpoint,
-        expectedBucketOwner: env.users.alice.accountId,
+        endpoint: fx.proxy.endpoint,
+        expectedBucketOwner: fx.env.users.alice.accountId,
         retryTimeoutSeconds: 1,
         __provider: serializedProvider,
         ...extra,
     });
-    const newBucket = (prefix: string) => buckets.newBucket(prefix);
+    const newBucket = (prefix: string) => fx.buckets.newBucket(prefix);
     /**
      * No credential from the environment of the test process itself, nor alice's that {@link startProviderHost} gives
      * by default: only what each host is given after it.
@@ -103,25 +98,21 @@ describe("secrets: credentials never leak, through the real host (LocalStack, an
         const updated = (await seen.outcome(`${label} update`, host.update(bucket, bucket, created.outputs, changed.inputs))) as Props;
         // Failure paths: throttled until the budget is spent (injected); bob's account as the expected owner (LocalStack's
         // own 403); drift on delete.
-        proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "SlowDown" }]);
+        fx.proxy.setRules([{ bucket, operation: "PutBucketPolicy", fault: "SlowDown" }]);
         const failed = await seen.outcome(`${label} update throttled`, host.update(bucket, bucket, updated, checked.inputs));
         expect(failed).toBeInstanceOf(HostCallError);
-        proxy.setRules([]);
-        const notOwned = { ...updated, expectedBucketOwner: env.users.bob.accountId };
+        fx.proxy.setRules([]);
+        const notOwned = { ...updated, expectedBucketOwner: fx.env.users.bob.accountId };
         const refused = await seen.outcome(`${label} read refused`, host.read(bucket, bucket, notOwned));
         expect(refused).toBeInstanceOf(HostCallError);
         expect((refused as HostCallError).message).toMatch(/failed: AccessDenied \(HTTP 403\).*is not owned by account/);
         expect(await seen.outcome(`${label} delete refused`, host.delete(bucket, bucket, notOwned))).toBeInstanceOf(HostCallError);
-        await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policyFor(bucket, ["s3:PutObject"]) }));
+        await fx.alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policyFor(bucket, ["s3:PutObject"]) }));
         await seen.outcome(`${label} delete drifted`, host.delete(bucket, bucket, updated));
         await seen.outcome(`${label} delete`, host.delete(bucket, bucket, { ...updated, policy: policyFor(bucket, ["s3:PutObject"]) }));
     }
 
     beforeAll(async () => {
-        env = loadLocalStackEnv();
-        alice = s3ClientFor(env, "alice");
-        buckets = bucketTracker(alice);
-        proxy = await startS3Proxy({ target: env.endpoint });
         rgw = loadLocalS3Env();
         rgwBuckets = bucketTracker(s3ClientFor(rgw, "alice"));
         rgwProxy = await startS3Proxy({ target: rgw.endpoint });
@@ -129,8 +120,8 @@ describe("secrets: credentials never leak, through the real host (LocalStack, an
         // Serialize the provider the way a Pulumi program does, with the credentials in that process's environment.
         const saved = { ...process.env };
         Object.assign(process.env, {
-            AWS_ACCESS_KEY_ID: env.users.alice.accessKeyId,
-            AWS_SECRET_ACCESS_KEY: env.users.alice.secretAccessKey,
+            AWS_ACCESS_KEY_ID: fx.env.users.alice.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: fx.env.users.alice.secretAccessKey,
             AWS_SESSION_TOKEN: SESSION_TOKEN,
         });
         try {
@@ -144,16 +135,13 @@ describe("secrets: credentials never leak, through the real host (LocalStack, an
         seen.add("__provider", serializedProvider);
     });
     afterAll(async () => {
-        await proxy?.close();
         await rgwProxy?.close();
-        await buckets?.destroyAll();
         await rgwBuckets?.destroyAll();
         if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
     });
-    beforeEach(() => proxy.setRules([]));
 
     it("environment credentials with a session token: nothing leaks", async () => {
-        const host = await startProviderHost(env, { env: { ...noEnvCredentials, ...hostEnvFor(env, "alice"), AWS_SESSION_TOKEN: SESSION_TOKEN } });
+        const host = await startProviderHost(fx.env, { env: { ...noEnvCredentials, ...hostEnvFor(fx.env, "alice"), AWS_SESSION_TOKEN: SESSION_TOKEN } });
         try {
             await exercise(host, "env");
         } finally {
@@ -161,19 +149,19 @@ describe("secrets: credentials never leak, through the real host (LocalStack, an
             seen.add("env host stderr", host.stderr);
         }
         // The canary token really travelled: the proxy saw the header on the wire (and recorded it redacted).
-        expect(proxy.requests.some((r) => r.headers["x-amz-security-token"] === "REDACTED")).toBe(true);
+        expect(fx.proxy.requests.some((r) => r.headers["x-amz-security-token"] === "REDACTED")).toBe(true);
     });
 
     it("a profile in a shared credentials file (input profile): nothing leaks, the profile name is an ordinary input", async () => {
         const credentials = path.join(tempDir, "credentials");
         fs.writeFileSync(
             credentials,
-            `[${PROFILE}]\naws_access_key_id = ${env.users.alice.accessKeyId}\naws_secret_access_key = ${env.users.alice.secretAccessKey}\naws_session_token = ${SESSION_TOKEN}\n`,
+            `[${PROFILE}]\naws_access_key_id = ${fx.env.users.alice.accessKeyId}\naws_secret_access_key = ${fx.env.users.alice.secretAccessKey}\naws_session_token = ${SESSION_TOKEN}\n`,
             { mode: 0o600 },
         );
         fs.writeFileSync(path.join(tempDir, "config"), "");
-        const host = await startProviderHost(env, {
-            env: { ...noEnvCredentials, AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: path.join(tempDir, "config"), AWS_REGION: env.region },
+        const host = await startProviderHost(fx.env, {
+            env: { ...noEnvCredentials, AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: path.join(tempDir, "config"), AWS_REGION: fx.env.region },
         });
         try {
             await exercise(host, "profile", { profile: PROFILE });
@@ -215,7 +203,7 @@ describe("secrets: credentials never leak, through the real host (LocalStack, an
     });
 
     it("found none of the credentials in the serialized provider, outputs, errors, host stderr or the proxy's records", () => {
-        seen.add("proxy records", [...proxy.requests, ...rgwProxy.requests]);
+        seen.add("proxy records", [...fx.proxy.requests, ...rgwProxy.requests]);
         const everything = seen.all;
         // The searches are meaningful: the run produced outputs, errors and stderr (the failed reads and deletes log there).
         expect(everything).toMatch(/env create: .*"canonicalPolicy"/);
@@ -223,7 +211,7 @@ describe("secrets: credentials never leak, through the real host (LocalStack, an
         expect(everything).toMatch(/host stderr: .*\S/);
         for (const secret of secretsOf()) expect(everything).not.toContain(secret);
         // Nor a recognisable part of them (a truncated or re-encoded secret).
-        for (const secret of [env.users.alice.secretAccessKey, REJECTED_SECRET]) expect(everything).not.toContain(secret.slice(0, 16));
+        for (const secret of [fx.env.users.alice.secretAccessKey, REJECTED_SECRET]) expect(everything).not.toContain(secret.slice(0, 16));
         expect(everything).not.toContain(CANARY.toUpperCase());
         expect(everything).not.toContain(`CanarySessionToken${CANARY}`);
     });

@@ -52,7 +52,7 @@ async function runProgram(config: Record<string, string>): Promise<{ registratio
 
 const policyFor = (bucket: string) => ({
     Version: "2012-10-17",
-    Statement: [{ Sid: "Read", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }],
+    Statement: [{ Sid: "Read", Effect: "Allow", Principal: { AWS: "444455556666" }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }],
 });
 
 describe("index.ts", () => {

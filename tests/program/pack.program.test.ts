@@ -101,7 +101,7 @@ const text = JSON.stringify({
     Version: "2012-10-17",
     Statement: [{ Sid: "PublicRead", Effect: "Allow", Principal: { AWS: "*" }, Action: ["s3:GetObject"], Resource: "arn:aws:s3:::pack-test-json/*" }],
 });
-const args: BucketPolicyArgs = { bucket: "pack-test-json", policy: text, region: "eu-west-1", retryTimeoutSeconds: 30 };
+const args: BucketPolicyArgs = { bucket: "pack-test-json", policy: text, allowPublicAccess: true, region: "eu-west-1", retryTimeoutSeconds: 30 };
 export const fromJson = new BucketPolicy("json", args);
 
 export const canonical: string = canonicalizePolicy(text);

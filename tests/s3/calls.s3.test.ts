@@ -1,8 +1,7 @@
 /**
  * The S3 calls as the provider makes them (`provider/calls.ts` over `provider/s3.ts`'s client), against RadosGW behind
- * the fault proxy, without the host: the request time-out really ends a request that gets no answer (regression for
- * issue "Reliability: retries, faults, clobbering, and bad input, with nothing lost": since @smithy/node-http-handler
- * 4.x `requestTimeout` alone only logged a warning and the call waited without bound), the time-out is read from the
+ * the fault proxy, without the host: the request time-out really ends a request that gets no answer (since
+ * @smithy/node-http-handler 4.x `requestTimeout` alone only logs a warning, and the call would wait without bound), the time-out is read from the
  * environment at call time, and RadosGW's own errors are classified as the provider expects.
  */
 import { GetBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";

@@ -13,42 +13,22 @@ import {
     PutObjectCommand,
     S3Client,
 } from "@aws-sdk/client-s3";
-import * as path from "path";
-import { projectNames, reasonToSkip, runsCliTier } from "../support/globalSetup";
 import {
     BucketTracker,
     LocalS3Env,
+    alive,
     bobReads,
     bucketTracker,
     createTestBucket,
     destroyBucket,
     loadLocalS3Env,
     s3ClientFor,
+    s3Failure,
     startLocalS3,
     stopLocalS3,
     uniqueBucketName,
 } from "../support/localS3";
 
-/** Resolves to the SDK error a call throws (fails the test when it does not throw). */
-async function s3Failure(call: Promise<unknown>): Promise<{ name: string; status?: number }> {
-    const error = await call.then(
-        () => {
-            throw new Error("expected the S3 call to fail");
-        },
-        (e: { name: string; $metadata?: { httpStatusCode?: number } }) => e,
-    );
-    return { name: error.name, status: error.$metadata?.httpStatusCode };
-}
-
-const alive = (pid: number) => {
-    try {
-        process.kill(pid, 0);
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-    } catch {
-        return false;
-    }
-};
 const pidsOf = (dir: string) =>
     fs
         .readdirSync(`${dir}/run`)
@@ -185,50 +165,5 @@ describe("local RadosGW", () => {
             await expect(startLocalS3(tooLong)).rejects.toThrow(/ERROR: DIR .* characters; ceph admin sockets need at most 70/);
             fs.rmSync(tooLong, { recursive: true, force: true });
         });
-    });
-});
-
-describe(reasonToSkip.name, () => {
-    const rootDir = path.resolve(__dirname, "../..");
-    const config = (patterns: string[] = []) => ({ rootDir, testPathPatterns: { patterns } });
-    const jest = (...args: string[]) => ["node", "jest", ...args];
-
-    it.each([
-        { name: "a plain run", argv: jest(), patterns: [], start: true },
-        { name: "--selectProjects s3", argv: jest("--selectProjects", "s3"), patterns: [], start: true },
-        { name: "--selectProjects unit host", argv: jest("--selectProjects", "unit", "host"), patterns: [], start: true },
-        { name: "--selectProjects unit", argv: jest("--selectProjects", "unit"), patterns: [], start: false },
-        { name: "--selectProjects=unit --selectProjects=program", argv: jest("--selectProjects=unit", "--selectProjects=program"), patterns: [], start: false },
-        { name: "--ignoreProjects s3 host cli", argv: jest("--ignoreProjects", "s3", "host", "cli"), patterns: [], start: false },
-        { name: "--ignoreProjects s3 host (the cli tier needs it)", argv: jest("--ignoreProjects", "s3", "host"), patterns: [], start: true },
-        { name: "a path pattern matching a cli test", argv: jest("ownership"), patterns: ["ownership"], start: true },
-        {
-            name: "--selectProjects program tests/program/x (a path taken as a project name)",
-            argv: jest("--selectProjects", "program", "tests/program/x"),
-            patterns: [],
-            start: false,
-        },
-        { name: "a path pattern matching only unit tests", argv: jest("tests/unit/retry"), patterns: ["tests/unit/retry"], start: false },
-        { name: "a path pattern matching an s3 test", argv: jest("localS3.s3"), patterns: ["localS3.s3"], start: true },
-    ])("starts a server for $name: $start", ({ argv, patterns, start }) => {
-        expect(reasonToSkip(config(patterns), argv, {}) === undefined).toBe(start);
-    });
-
-    it("reads the project names from jest.config.js", () => {
-        expect(projectNames(rootDir).sort()).toEqual(["cli", "host", "program", "s3", "unit"]);
-    });
-
-    it.each([
-        { name: "a plain run", argv: jest(), patterns: [], cli: true },
-        { name: "--selectProjects unit host", argv: jest("--selectProjects", "unit", "host"), patterns: [], cli: false },
-        { name: "--selectProjects cli", argv: jest("--selectProjects", "cli"), patterns: [], cli: true },
-        { name: "a path pattern matching only host tests", argv: jest("tests/host"), patterns: ["tests/host"], cli: false },
-        { name: "a path pattern matching a cli test", argv: jest("tests/cli/state"), patterns: ["tests/cli/state"], cli: true },
-    ])("finds or builds the Pulumi CLI for $name: $cli", ({ argv, patterns, cli }) => {
-        expect(runsCliTier(config(patterns), argv)).toBe(cli);
-    });
-
-    it("starts nothing when LOCAL_S3=skip", () => {
-        expect(reasonToSkip(config(), jest("--selectProjects", "s3"), { LOCAL_S3: "skip" })).toBe("LOCAL_S3=skip");
     });
 });

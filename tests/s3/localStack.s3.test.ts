@@ -9,7 +9,17 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CreateBucketCommand, GetBucketPolicyCommand, ListBucketsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { BucketTracker, bucketTracker, destroyBucket, parseEnvLines, runServerScript, s3ClientFor, uniqueBucketName } from "../support/localS3";
+import {
+    BucketTracker,
+    alive,
+    bucketTracker,
+    destroyBucket,
+    parseEnvLines,
+    runServerScript,
+    s3ClientFor,
+    s3Failure,
+    uniqueBucketName,
+} from "../support/localS3";
 import {
     LOCALSTACK_ENV_FILE,
     LOCALSTACK_SCRIPT,
@@ -22,28 +32,6 @@ import {
 
 const ALICE_ACCOUNT = "111122223333";
 const BOB_ACCOUNT = "444455556666";
-
-/** Resolves to the SDK error a call throws (fails the test when it does not throw). */
-async function s3Failure(call: Promise<unknown>): Promise<{ name: string; status?: number }> {
-    const error = await call.then(
-        () => {
-            throw new Error("expected the S3 call to fail");
-        },
-        (e: { name: string; $metadata?: { httpStatusCode?: number } }) => e,
-    );
-    return { name: error.name, status: error.$metadata?.httpStatusCode };
-}
-
-/** Whether `pid` is a live process (a zombie is not). */
-const alive = (pid: number) => {
-    try {
-        process.kill(pid, 0);
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-    } catch {
-        return false;
-    }
-};
 
 /** What each open file descriptor of `pid` points at (`socket:[INODE]`, a path, `… (deleted)`), by fd number. */
 function openFiles(pid: number): Map<number, string> {

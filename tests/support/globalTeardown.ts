@@ -1,6 +1,11 @@
 /**
- * Jest global teardown: stops the local S3 servers that {@link globalSetup} started for this run, and nothing else (a
- * server reused through its env variable keeps running).
+ * Jest global teardown of the s3, host and cli projects: stops the local S3 servers that ./globalSetup (or
+ * ./globalSetup.cli) started for this run, and nothing else (a server reused through its env variable keeps running).
+ *
+ * Per-project teardown is safe here: jest 30 (`runJest` in @jest/core) runs the global teardowns only after
+ * `scheduleTests` has finished every selected test of every project (or, with `--bail`, after the run is cut short),
+ * never while a project still runs; and it runs each distinct module once, so the three projects share this one
+ * call. It is idempotent anyway: the state is taken off `globalThis` on the first call.
  */
 import { LocalS3RunState, STATE_KEY } from "./globalSetup";
 

@@ -4,15 +4,18 @@
  * that need no Pulumi (throw-away buckets, the live policy, the statement granting bob access) are in `localS3.ts`,
  * so the s3 tier does not load Pulumi.
  *
- * Each helper does one thing; what a test file is about (its policies, its inputs, extra host environment, proxy
+ * {@link useHostFixture} is the common set-up of a host suite (server, alice, buckets, proxy, provider, host). Each
+ * other helper does one thing; what a test file is about (its policies, its inputs, extra host environment, proxy
  * rules and AWS stand-ins) stays in that file.
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { LazyBucketPolicyProvider } from "../../provider/lazyProvider";
 import { DynamicProviderHost, HostCallError, Props } from "./providerHost";
-import { LocalS3Env, LocalS3UserName } from "./localS3";
-import { RecordedRequest, S3Proxy } from "./s3proxy";
+import { S3Client } from "@aws-sdk/client-s3";
+import { BucketTracker, LocalS3Env, LocalS3UserName, bucketTracker, loadLocalS3Env, s3ClientFor } from "./localS3";
+import { LocalStackEnv, loadLocalStackEnv } from "./localStack";
+import { FaultRule, RecordedRequest, S3Proxy, startS3Proxy } from "./s3proxy";
 
 /** The repository's root: the host's working directory, as the engine uses the program's directory (this repository is the program). */
 export const REPO_DIR = path.resolve(__dirname, "../..");
@@ -79,4 +82,60 @@ export function hostFailure(call: Promise<unknown>): Promise<HostCallError> {
             return e as HostCallError;
         },
     );
+}
+
+/** Options of {@link useHostFixture}; each suite's specifics. */
+export interface HostFixtureOptions {
+    /** The S3 server behind the proxy (default RadosGW; LocalStack checks the expected owner for real). */
+    server?: "radosgw" | "localstack";
+    /** Extra variables for the host's environment ({@link ProviderHostOptions.env}). */
+    hostEnv?: NodeJS.ProcessEnv;
+    /** The proxy's fault rules, set again before each test (default none). */
+    proxyRules?: FaultRule[];
+    /** Whether to start the shared host (default true; a suite that starts its own hosts says false). */
+    startHost?: boolean;
+}
+
+/** What {@link useHostFixture} provides; the fields are filled in `beforeAll`, so read them inside hooks and tests. */
+export interface HostFixture<E extends LocalS3Env = LocalS3Env> {
+    env: E;
+    /** alice's client straight to the server (set-up, checks and clean-up never meet a proxy fault). */
+    alice: S3Client;
+    buckets: BucketTracker;
+    /** The recording proxy in front of the server. */
+    proxy: S3Proxy;
+    /** The `__provider` input ({@link serializeProvider}). */
+    serializedProvider: string;
+    /** The dynamic-provider host (unless `startHost: false`). */
+    host: DynamicProviderHost;
+}
+
+/**
+ * The host tier's common set-up, as jest hooks: `beforeAll` loads the server's env, makes alice's client and a bucket
+ * tracker, starts the recording proxy, serializes the provider and starts the host; `beforeEach` forgets the recorded
+ * requests and restores the suite's proxy rules; `afterAll` stops the host and the proxy and destroys the buckets.
+ * Call it at the top of a `describe`; hooks the suite registers after it run after these.
+ */
+export function useHostFixture(options: HostFixtureOptions & { server: "localstack" }): HostFixture<LocalStackEnv>;
+export function useHostFixture(options?: HostFixtureOptions): HostFixture<LocalS3Env>;
+export function useHostFixture(options: HostFixtureOptions = {}): HostFixture<LocalS3Env> {
+    const fixture = {} as HostFixture<LocalS3Env>;
+    beforeAll(async () => {
+        fixture.env = options.server === "localstack" ? loadLocalStackEnv() : loadLocalS3Env();
+        fixture.alice = s3ClientFor(fixture.env, "alice");
+        fixture.buckets = bucketTracker(fixture.alice);
+        fixture.proxy = await startS3Proxy({ target: fixture.env.endpoint, rules: options.proxyRules });
+        fixture.serializedProvider = await serializeProvider();
+        if (options.startHost !== false) fixture.host = await startProviderHost(fixture.env, { env: options.hostEnv });
+    });
+    afterAll(async () => {
+        await fixture.host?.stop();
+        await fixture.proxy?.close();
+        await fixture.buckets?.destroyAll();
+    });
+    beforeEach(() => {
+        fixture.proxy.reset();
+        fixture.proxy.setRules(options.proxyRules ?? []);
+    });
+    return fixture;
 }

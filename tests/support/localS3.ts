@@ -359,3 +359,25 @@ export function bobReads(env: LocalS3Env, bucket: string, options: { sid?: strin
     const { sid = "BobReads", action = "s3:GetObject" } = options;
     return { Sid: sid, Effect: "Allow", Principal: { AWS: env.users.bob.principalArn }, Action: action, Resource: `arn:aws:s3:::${bucket}/*` };
 }
+
+/** Resolves to the SDK error a call throws (fails the test when it does not throw). */
+export async function s3Failure(call: Promise<unknown>): Promise<{ name: string; status?: number }> {
+    const error = await call.then(
+        () => {
+            throw new Error("expected the S3 call to fail");
+        },
+        (e: { name: string; $metadata?: { httpStatusCode?: number } }) => e,
+    );
+    return { name: error.name, status: error.$metadata?.httpStatusCode };
+}
+
+/** Whether `pid` is a live process (a zombie is not). */
+export const alive = (pid: number) => {
+    try {
+        process.kill(pid, 0);
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+    } catch {
+        return false;
+    }
+};

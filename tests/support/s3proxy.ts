@@ -22,6 +22,7 @@ import * as http from "http";
 import { randomBytes } from "crypto";
 import type { AddressInfo } from "net";
 import type { Socket } from "net";
+import { seededRandom } from "./seededRandom";
 
 /** The S3 errors a rule can answer with by name, with AWS's status and message for each. */
 export const S3_FAULTS = {
@@ -125,18 +126,6 @@ const SECRET_QUERY = new Set(["x-amz-signature", "x-amz-credential", "x-amz-secu
 export const BUCKET_POLICY_OPERATIONS = ["GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy"] as const;
 const IS_BUCKET_POLICY_OPERATION = new Set<string>(BUCKET_POLICY_OPERATIONS);
 const MAX_ERROR_BODY_BYTES = 16 * 1024;
-
-/** A small seeded generator (mulberry32): reproducible fault sequences for `probability` rules. */
-export function seededRandom(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 /** Bucket-level subresources and the operation each names, per method. */
 const BUCKET_SUBRESOURCES: Record<string, Record<string, string>> = {

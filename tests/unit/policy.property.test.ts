@@ -4,6 +4,7 @@
  */
 import fc from "fast-check";
 import { canonicalizePolicy, formatPolicy, policiesEquivalent } from "../../provider/policy";
+import { seededRandom } from "../support/seededRandom";
 
 type Json = Record<string, unknown>;
 /** 150 runs keep the file at a few seconds; set POLICY_PROPERTY_RUNS for a deeper search. */
@@ -65,16 +66,7 @@ const policy: fc.Arbitrary<Json> = fc
 // ---- meaning-preserving rewrites, driven by a seeded PRNG -------------------------------------------------------------
 
 type Random = () => number;
-function prng(seed: number): Random {
-    let state = seed >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
+const prng: (seed: number) => Random = seededRandom;
 const chance = (random: Random, p = 0.5) => random() < p;
 function shuffle<T>(items: T[], random: Random): T[] {
     const out = [...items];

@@ -19,6 +19,7 @@ export interface ScenarioResource {
     expectedBucketOwner?: string;
     adoptExisting?: boolean;
     confirmRemoveSelfBucketAccess?: boolean;
+    allowPublicAccess?: boolean;
     /** Old names of this resource (`aliases: [{ name }]`). */
     aliases?: string[];
     deleteBeforeReplace?: boolean;
@@ -46,6 +47,7 @@ const declared = scenario.resources.map((resource) => {
         expectedBucketOwner: resource.expectedBucketOwner,
         adoptExisting: resource.adoptExisting,
         confirmRemoveSelfBucketAccess: resource.confirmRemoveSelfBucketAccess,
+        allowPublicAccess: resource.allowPublicAccess,
     };
     if (resource.get) return BucketPolicy.get(resource.name, resource.bucket, { endpoint: connection.endpoint });
     return new BucketPolicy(resource.name, args, {
@@ -57,3 +59,8 @@ const declared = scenario.resources.map((resource) => {
 
 /** Each resource's policy as put, by resource name. */
 export const policies = Object.fromEntries(declared.map((resource, index) => [scenario.resources[index].name, resource.policy]));
+
+/** Whether each resource's policy is public, and why, by resource name. */
+export const publicAccess = Object.fromEntries(
+    declared.map((resource, index) => [scenario.resources[index].name, { isPublic: resource.isPublic, summary: resource.publicAccess }]),
+);

@@ -1,0 +1,64 @@
+/**
+ * Public access through the real engine on RadosGW: `pulumi preview` refuses a public policy before anything is
+ * written; with `allowPublicAccess` the preview warns and `pulumi up` records `isPublic`; with S3 Block Public Access
+ * (`BlockPublicPolicy`) on the bucket, the put is refused and the error says why.
+ */
+import { PutPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
+import { BucketTracker, livePolicy } from "../support/localS3";
+import { useCliSuite } from "../support/pulumiCli";
+
+jest.setTimeout(240_000);
+
+describe("the real engine: public access known at preview", () => {
+    const cli = useCliSuite();
+    let alice: S3Client;
+    let buckets: BucketTracker;
+    beforeAll(() => ({ alice, buckets } = cli));
+    const publicRead = (bucket: string) => ({
+        Version: "2012-10-17",
+        Statement: [{ Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }],
+    });
+
+    it("preview refuses a public policy, naming the statement and the opt-in; nothing is written", async () => {
+        const scenario = await cli.stack("refused");
+        const bucket = await buckets.newBucket("cli-public-refused");
+        scenario.declare([{ name: "site", bucket, policy: publicRead(bucket) }]);
+        const failure = await scenario.stack.preview().then(
+            () => "",
+            (error: Error) => error.message,
+        );
+        expect(failure).toContain('Statement[0] (Sid "PublicRead")');
+        expect(failure).toMatch(/Principal "\*"/);
+        expect(failure).toContain("allowPublicAccess: true");
+        expect(await livePolicy(alice, bucket)).toBeUndefined();
+    });
+
+    it("with allowPublicAccess the preview warns, and up puts it and records isPublic", async () => {
+        const scenario = await cli.stack("allowed");
+        const bucket = await buckets.newBucket("cli-public-allowed");
+        scenario.declare([{ name: "site", bucket, policy: publicRead(bucket), allowPublicAccess: true }]);
+        let previewOutput = "";
+        await scenario.stack.preview({ onOutput: (text) => (previewOutput += text) });
+        expect(previewOutput).toContain(`warning: bucket ${bucket}: the policy is public (Statement[0] (Sid "PublicRead")`);
+        const up = await scenario.stack.up();
+        expect(up.outputs.publicAccess.value).toEqual({
+            site: { isPublic: true, summary: expect.stringMatching(/^public: Statement\[0\] \(Sid "PublicRead"\)/) },
+        });
+        expect(await livePolicy(alice, bucket)).toBeDefined();
+    });
+
+    it("with BlockPublicPolicy on the bucket, up fails with the Block Public Access explanation and S3 keeps no policy", async () => {
+        const scenario = await cli.stack("blocked");
+        const bucket = await buckets.newBucket("cli-public-blocked");
+        await alice.send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { BlockPublicPolicy: true } }));
+        scenario.declare([{ name: "site", bucket, policy: publicRead(bucket), allowPublicAccess: true }]);
+        const failure = await scenario.stack.up().then(
+            () => "",
+            (error: Error) => error.message,
+        );
+        expect(failure).toMatch(/PutBucketPolicy on bucket "cli-public-blocked[^"]*" failed: AccessDenied \(HTTP 403\)/);
+        expect(failure).toMatch(/Block Public Access/);
+        expect(failure).toMatch(/BlockPublicPolicy/);
+        expect(await livePolicy(alice, bucket)).toBeUndefined();
+    });
+});

@@ -39,6 +39,12 @@ export interface EquivalenceSize {
     providerDiffRewrittenUs: Sample;
     /** `check` then `diff` of the rewritten policy against the state: what a preview of one unchanged resource costs. */
     providerCheckDiffUs: Sample;
+    /** formatPolicy of the compact text, measured with canonicalizePolicy of the same text (interleaved). */
+    formatOneUs: Sample;
+    /** The provider's `check` of the compact text (validation, public access, format), measured with JSON.parse of it. */
+    checkOneUs: Sample;
+    /** analyzePublicAccess of the compact text (parse included). */
+    publicAccessUs: Sample;
     /** Ratios of medians, except those of figures measured together: median over interleaved rounds of the per-round ratio. */
     ratios: {
         /** equivalentPair / parsePair: the goal is at most 5. */
@@ -50,6 +56,12 @@ export interface EquivalenceSize {
         naiveVsEquivalent: number;
         naiveNodeVsEquivalent: number;
         checkDiffVsParseOne: number;
+        /** The provider's check / JSON.parse of its text: the goal is at most 5. */
+        checkVsParseOne: number;
+        /** formatPolicy / canonicalizePolicy of the same text: the goal is at most 1. */
+        formatVsCanonicalize: number;
+        /** analyzePublicAccess / JSON.parse of its text. */
+        publicAccessVsParseOne: number;
     };
 }
 
@@ -66,7 +78,7 @@ const PROVIDER_PLACEHOLDER = "exports.handler = /* serialized provider, ~5 KB */
 
 /** Runs item 1 for each size. */
 export async function runEquivalence(options: MeasureOptions, log: (line: string) => void): Promise<Record<string, EquivalenceSize>> {
-    const { canonicalizePolicy, diffPolicies, formatPolicy, policiesEquivalent } = distPolicy();
+    const { analyzePublicAccess, canonicalizePolicy, diffPolicies, formatPolicy, policiesEquivalent } = distPolicy();
     const provider = distProvider();
     await provider.configure({ config: { get: () => undefined } });
     const results: Record<string, EquivalenceSize> = {};
@@ -110,6 +122,10 @@ export async function runEquivalence(options: MeasureOptions, log: (line: string
                 naiveNode: () => isDeepStrictEqual(JSON.parse(a), JSON.parse(b)),
                 canonicalizeOne: () => canonicalizePolicy(a),
                 equivalentPair: () => policiesEquivalent(a, b),
+                formatOne: () => formatPolicy(a),
+                // check's body runs to its end synchronously (it awaits nothing), so the promise adds no wait.
+                checkOne: () => provider.check({}, news(a)),
+                publicAccess: () => analyzePublicAccess(a),
             },
             options,
         );
@@ -119,6 +135,9 @@ export async function runEquivalence(options: MeasureOptions, log: (line: string
             naiveNode: naiveNodeDeepEqualPairUs,
             canonicalizeOne: canonicalizeOneUs,
             equivalentPair: equivalentPairUs,
+            formatOne: formatOneUs,
+            checkOne: checkOneUs,
+            publicAccess: publicAccessUs,
         } = core.samples;
         const naiveDeepEqualPairUs = measureMicros(() => deepEqual(JSON.parse(a), JSON.parse(b), { strict: true }), options);
         const equivalentRewrittenUs = measureMicros(() => policiesEquivalent(a, c), options);
@@ -149,6 +168,9 @@ export async function runEquivalence(options: MeasureOptions, log: (line: string
             providerDiffSameTextUs: rounded(providerDiffSameTextUs),
             providerDiffRewrittenUs: rounded(providerDiffRewrittenUs),
             providerCheckDiffUs: rounded(providerCheckDiffUs),
+            formatOneUs: rounded(formatOneUs),
+            checkOneUs: rounded(checkOneUs),
+            publicAccessUs: rounded(publicAccessUs),
             ratios: {
                 equivalentVsParsePair: pairedRatio("equivalentPair", "parsePair"),
                 equivalentVsParseOne: pairedRatio("equivalentPair", "parseOne"),
@@ -156,6 +178,9 @@ export async function runEquivalence(options: MeasureOptions, log: (line: string
                 naiveVsEquivalent: ratio(naiveDeepEqualPairUs, equivalentPairUs),
                 naiveNodeVsEquivalent: pairedRatio("naiveNode", "equivalentPair"),
                 checkDiffVsParseOne: ratio(providerCheckDiffUs, parseOneUs),
+                checkVsParseOne: pairedRatio("checkOne", "parseOne"),
+                formatVsCanonicalize: pairedRatio("formatOne", "canonicalizeOne"),
+                publicAccessVsParseOne: pairedRatio("publicAccess", "parseOne"),
             },
         };
     }

@@ -1,6 +1,6 @@
 /** The structured difference between two policies, and its lines for previews. Read from the model (model.ts). */
 import { canonicalJson } from "./json";
-import { ModelElement, ModelStatement, PolicyModel, STATEMENT_ELEMENTS, readModel } from "./model";
+import { ModelElement, ModelStatement, PolicyModel, STATEMENT_ELEMENTS, canonicalText, readModel } from "./model";
 import { parsePolicy } from "./parse";
 import type { DocumentChange, ElementChange, PolicyDiff, StatementChange, StatementRef } from "./types";
 
@@ -153,7 +153,7 @@ function diffUnnamed(olds: ModelStatement[], news: ModelStatement[], diff: Polic
 export function diffPolicies(before: string | object, after: string | object): PolicyDiff {
     const olds = readModel(parsePolicy(before) as Record<string, unknown>);
     const news = readModel(parsePolicy(after) as Record<string, unknown>);
-    const equivalent = olds.canonical === news.canonical;
+    const equivalent = canonicalText(olds) === canonicalText(news);
     const diff: PolicyDiff = { equivalent, document: [], added: [], removed: [], changed: [] };
     if (equivalent) return diff;
     diff.document = documentChanges(olds, news);

@@ -27,14 +27,14 @@ function repeatsEarlier(keys: string[], index: number, seen: Set<string> | undef
  * which would change its meaning.
  */
 function formatList(list: ModelList): string {
-    const { values, keys } = list;
-    if (!list.isList) return spell(values[0]);
+    const { values, keys, spelled } = list;
+    if (!list.isList) return spelled ? keys[0] : spell(values[0]);
     const seen = keys.length > 8 ? new Set<string>() : undefined;
     let text = "";
     let count = 0;
     for (let i = 0; i < values.length; i++) {
         if (repeatsEarlier(keys, i, seen)) continue;
-        text += (count++ ? "," : "") + spell(values[i]);
+        text += (count++ ? "," : "") + (spelled ? keys[i] : spell(values[i]));
     }
     return count === 1 && text.charCodeAt(0) !== 91 ? text : "[" + text + "]";
 }

@@ -37,6 +37,8 @@ export interface ModelList {
     values: unknown[];
     /** The canonical text of each item, in written order. */
     keys: string[];
+    /** Whether each key is also its item's JSON text as written (nothing was normalized), so it can be written as is. */
+    spelled: boolean;
     /** The canonical text of the whole list: keys sorted, without repeats (rule 4). */
     canonical: string;
 }
@@ -94,21 +96,28 @@ export interface PolicyModel {
     document: Record<string, unknown>;
     /** The top-level elements other than `Statement`: Version, Id, then unknown ones sorted. */
     elements: ModelElement[];
-    /** Absent when the document has no `Statement`. */
-    statements?: ModelStatement[];
-    /** The canonical text of the whole document (see `canonicalizePolicy`). */
-    canonical: string;
+    /** Undefined when the document has no `Statement`. */
+    statements: ModelStatement[] | undefined;
+    /** The canonical text of the whole document once {@link canonicalText} has made it. */
+    canonical: string | undefined;
 }
 
 function modelList(value: unknown, normalize: (item: string) => string): ModelList {
     const values = listOf(value);
     const keys: string[] = new Array(values.length);
+    let spelled = true;
     for (let i = 0; i < values.length; i++) {
         const item = values[i];
         // Rule 24: only strings are normalized; a value of another type is kept as written.
-        keys[i] = typeof item === "string" ? quote(normalize(item)) : canonicalJson(item);
+        if (typeof item !== "string") {
+            keys[i] = canonicalJson(item);
+            continue;
+        }
+        const normalized = normalize(item);
+        if (normalized !== item) spelled = false;
+        keys[i] = quote(normalized);
     }
-    return { isList: values === value, values, keys, canonical: canonicalListText(keys) };
+    return { isList: values === value, values, keys, spelled, canonical: canonicalListText(keys) };
 }
 
 /** Rule 4: the canonical text of a list from its items' canonical texts, sorted, without repeats. */
@@ -119,8 +128,13 @@ function canonicalListText(keys: string[]): string {
 function conditionValues(value: unknown, ignoreCase: boolean, numeric: boolean): ModelList {
     const values = listOf(value);
     const keys: string[] = new Array(values.length);
-    for (let i = 0; i < values.length; i++) keys[i] = conditionValueText(values[i], ignoreCase, numeric);
-    return { isList: values === value, values, keys, canonical: canonicalListText(keys) };
+    let spelled = !ignoreCase && !numeric;
+    for (let i = 0; i < values.length; i++) {
+        keys[i] = conditionValueText(values[i], ignoreCase, numeric);
+        // A number or Boolean is written without quotes but compared as a string (rule 18).
+        if (typeof values[i] !== "string") spelled = false;
+    }
+    return { isList: values === value, values, keys, spelled, canonical: canonicalListText(keys) };
 }
 
 /** Principal or NotPrincipal (rules 10–15): types sorted, ids as canonical lists, types without ids dropped. */
@@ -273,11 +287,11 @@ function readStatement(statement: Record<string, unknown>, index: number): Model
 }
 
 /**
- * @internal Reads a parsed document (see `parsePolicy`) into its model: one walk, every rule applied once.
+ * @internal Reads a parsed document (see `parsePolicy`) into its model: one walk, every rule applied once. The
+ * document's canonical text is made by {@link canonicalText} when asked for: `formatPolicy` needs the statements' only.
  */
 export function readModel(document: Record<string, unknown>): PolicyModel {
     const elements: ModelElement[] = [];
-    const parts: string[] = [];
     if (document.Version !== undefined) elements.push(jsonElement("Version", document.Version));
     if (document.Id !== undefined) {
         const id = identifierOf(document.Id);
@@ -290,15 +304,22 @@ export function readModel(document: Record<string, unknown>): PolicyModel {
         statements = new Array(written.length);
         for (let i = 0; i < written.length; i++) statements[i] = readStatement(written[i], i);
     }
-    // Version, Id, Statement (rule 5: sorted, without repeats), then unknown elements.
-    for (const element of elements) {
+    return { document, elements, statements, canonical: undefined };
+}
+
+/**
+ * @internal The document's canonical text (see `canonicalizePolicy`), made once per model: Version, Id, Statement
+ * (rule 5: sorted, without repeats), then unknown elements.
+ */
+export function canonicalText(model: PolicyModel): string {
+    if (model.canonical !== undefined) return model.canonical;
+    const parts: string[] = [];
+    for (const element of model.elements) {
         if (DOCUMENT_ELEMENTS.includes(element.name) && element.canonical !== "") parts.push('"' + element.name + '":' + element.canonical);
     }
-    if (statements) parts.push('"Statement":[' + sortedUnique(statements.map((statement) => statement.canonical)).join(",") + "]");
-    for (const element of elements) {
+    if (model.statements) parts.push('"Statement":[' + sortedUnique(model.statements.map((statement) => statement.canonical)).join(",") + "]");
+    for (const element of model.elements) {
         if (!DOCUMENT_ELEMENTS.includes(element.name)) parts.push(quote(element.name) + ":" + element.canonical);
     }
-    const model: PolicyModel = { document, elements, canonical: objectText(parts) };
-    if (statements) model.statements = statements;
-    return model;
+    return (model.canonical = objectText(parts));
 }

@@ -245,7 +245,11 @@ function principalReason(statement: Record<string, unknown>): string | undefined
  * @throws {@link PolicyParseError} when the policy cannot be read (see `parsePolicy`)
  */
 export function analyzePublicAccess(policy: string | object): PublicAccessAnalysis {
-    const document = parsePolicy(policy) as Record<string, unknown>;
+    return publicAccessOf(parsePolicy(policy) as Record<string, unknown>);
+}
+
+/** @internal {@link analyzePublicAccess} of a document `parsePolicy` has read already (as `check` has). */
+export function publicAccessOf(document: Record<string, unknown>): PublicAccessAnalysis {
     const written = statementList(document.Statement) as Array<Record<string, unknown>>;
     const statements: PublicStatement[] = [];
     for (let index = 0; index < written.length; index++) {

@@ -83,6 +83,7 @@ export function scanJsonText(text: string, maxDepth = Infinity): JsonTextScan {
     const length = text.length;
     for (let i = 0; i < length; i++) {
         const code = text.charCodeAt(i);
+        if (code <= 32) continue; // white space, the most common character of a pretty-printed text
         if (code === 34) {
             const end = stringEnd(text, i);
             if (expectingKey) {

@@ -4,10 +4,11 @@
  * settings.ts, the policy grammar in grammar.ts, the lock-out analysis in lockout.ts; this module puts them together
  * for the policy input.
  */
-import { PublicAccessAnalysis, analyzePublicAccess, parsePolicy } from "../policy";
+import { PublicAccessAnalysis, parsePolicy } from "../policy";
 import { formatModel } from "../policy/format";
 import { MAX_POLICY_DEPTH, describeValue, nestingDepth } from "../policy/json";
 import { readModel } from "../policy/model";
+import { publicAccessOf } from "../policy/publicAccess";
 import { UNKNOWN, containsUnknown } from "../inputs";
 import { policyProblems } from "./grammar";
 import { lockoutRisk } from "./lockout";
@@ -78,7 +79,7 @@ export function checkPolicy(policy: unknown, options: PolicyCheckOptions = {}): 
             `policy would lock every caller out of managing it: ${lockout}. Set confirmRemoveSelfBucketAccess: true if that is intended (only the account root user could then change it).`,
         );
     }
-    const access = analyzePublicAccess(document);
+    const access = publicAccessOf(document);
     if (access.isPublic && allowPublicAccess !== true) return failed(publicPolicyFailure(access));
     const result: PolicyCheck = { policy: text, failures: [] };
     if (lockout) result.lockout = lockout;

@@ -214,6 +214,35 @@ async function main(): Promise<void> {
         console.log(s3Calls(proxy));
         await tryRequest("bob GET private/secret.txt (denied again)", () => bob.send(new GetObjectCommand({ Bucket: bucket, Key: "private/secret.txt" })));
 
+        banner("A statement that opens public/ to everyone: preview refuses it, allowPublicAccess applies it");
+        const v3 = {
+            ...v2,
+            Statement: [
+                ...v2.Statement,
+                { Sid: "PublicReadPublic", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/public/*` },
+            ],
+        };
+        fs.writeFileSync(policyFile, JSON.stringify(v3, null, 2));
+        proxy.reset();
+        run = await pulumi(["preview"], { expectFailure: true });
+        expectOutput(
+            run.output,
+            /grants public access as S3 defines it .*Statement\[3\] \(Sid "PublicReadPublic"\): Principal "\*"/,
+            "the public statement named",
+        );
+        expectOutput(run.output, /allowPublicAccess: true/, "the opt-in named");
+        console.log(s3Calls(proxy));
+        await pulumi(["config", "set", "allowPublicAccess", "true"]);
+        run = await pulumi(["up", "--yes", "--skip-preview"]);
+        expectOutput(run.output, /warning: bucket [^:]+: the policy is public \(Statement\[3\] \(Sid "PublicReadPublic"\)/, "the public policy still reported");
+        expectOutput(run.output, /~ 1 updated/, "one resource updated");
+        console.log(s3Calls(proxy));
+        const outputs = (await pulumi(["stack", "output", "applied", "--json"], { quiet: true })).output;
+        const access = (JSON.parse(outputs) as Record<string, { publicAccess?: string }>)[bucket]?.publicAccess ?? "";
+        console.log(`  output publicAccess: ${access}`);
+        if (!access.startsWith('public: Statement[3] (Sid "PublicReadPublic")'))
+            throw new Error("demo: the publicAccess output does not name the public statement");
+
         banner("The state: no credentials in it");
         const exported = (await pulumi(["stack", "export"], { quiet: true })).output;
         const leaked = [env.users.alice.secretAccessKey, env.users.alice.accessKeyId].some((secret) => exported.includes(secret));

@@ -6,7 +6,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { CallContext, deleteBucketPolicy, findBucketPolicy, putBucketPolicy } from "./calls";
 import { BucketPolicyInputs, BucketPolicyOutputs, DERIVED_OUTPUTS, REPLACE_ON_CHANGE, containsUnknown, withoutUndefined } from "./inputs";
-import { analyzePublicAccess, canonicalizePolicy, parsePolicy, policiesEquivalent } from "./policy";
+import { parsePolicy, policiesEquivalent } from "./policy";
+import { canonicalText, readModel } from "./policy/model";
+import { publicAccessOf } from "./policy/publicAccess";
 import { Connection, S3Sender, createS3Client } from "./s3";
 import { checkPolicy, publicAccessSummary, publicPolicyWarning, validateSettings } from "./validate";
 
@@ -45,11 +47,13 @@ function describeStatements(policy: string): string {
 /** The state: the inputs as applied, the policy S3 holds, and what is derived from it. */
 function outputsFor(inputs: BucketPolicyInputs, policy: string): BucketPolicyOutputs {
     const { __provider: _ignored, ...rest } = inputs as BucketPolicyInputs & { __provider?: string };
-    const access = analyzePublicAccess(policy);
+    // One parse for both: the canonical form and the public-access analysis read the same document.
+    const document = parsePolicy(policy) as Record<string, unknown>;
+    const access = publicAccessOf(document);
     return withoutUndefined({
         ...rest,
         policy,
-        canonicalPolicy: canonicalizePolicy(policy),
+        canonicalPolicy: canonicalText(readModel(document)),
         isPublic: access.isPublic,
         publicAccess: publicAccessSummary(access),
     });

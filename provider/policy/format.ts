@@ -7,11 +7,6 @@ import { canonicalJson, isPlainObject, objectText, quote } from "./json";
 import { ModelElement, ModelList, ModelOperator, ModelPrincipalType, ModelStatement, PolicyModel, readModel } from "./model";
 import { parsePolicy } from "./parse";
 
-/** The JSON text of a value as written. */
-function spell(value: unknown): string {
-    return typeof value === "string" ? quote(value) : canonicalJson(value);
-}
-
 /** Whether the item at `index` repeats an earlier one (by canonical text). */
 function repeatsEarlier(keys: string[], index: number, seen: Set<string> | undefined): boolean {
     if (seen) return seen.size === seen.add(keys[index]).size;
@@ -28,13 +23,13 @@ function repeatsEarlier(keys: string[], index: number, seen: Set<string> | undef
  */
 function formatList(list: ModelList): string {
     const { values, keys, spelled } = list;
-    if (!list.isList) return spelled ? keys[0] : spell(values[0]);
+    if (!list.isList) return spelled ? keys[0] : canonicalJson(values[0]);
     const seen = keys.length > 8 ? new Set<string>() : undefined;
     let text = "";
     let count = 0;
     for (let i = 0; i < values.length; i++) {
         if (repeatsEarlier(keys, i, seen)) continue;
-        text += (count++ ? "," : "") + (spelled ? keys[i] : spell(values[i]));
+        text += (count++ ? "," : "") + (spelled ? keys[i] : canonicalJson(values[i]));
     }
     return count === 1 && text.charCodeAt(0) !== 91 ? text : "[" + text + "]";
 }
@@ -65,7 +60,7 @@ function formatElement(element: ModelElement): string {
     if (element.list) return formatList(element.list);
     if (element.principal && isPlainObject(element.value)) return formatPrincipal(element.principal);
     if (element.condition) return formatCondition(element.condition, element.value as Record<string, unknown>);
-    return spell(element.value);
+    return canonicalJson(element.value);
 }
 
 /** One statement as written, elements in grammar order, unknown ones after. */

@@ -25,8 +25,8 @@ function jsonErrorMessage(text: string, error: unknown): string {
     return `${message} (${atEnd ? "the text ends at " : ""}line ${line}, column ${column})`;
 }
 
-/** Every walk of a document recurses; a nesting no policy has (7 levels at most) is refused before any walk. */
-function deepNestingError(): PolicyParseError {
+/** @internal Every walk of a document recurses; a nesting no policy has (7 levels at most) is refused before any walk. */
+export function deepNestingError(): PolicyParseError {
     return new PolicyParseError(
         `policy nests more than ${MAX_POLICY_DEPTH} levels deep; a policy document nests 7 at most (document, Statement, statement, Condition, operator, key, values)`,
     );

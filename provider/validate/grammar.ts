@@ -3,6 +3,7 @@
  * names the statement and the element.
  */
 import { describeValue, isJsonNumber, isPlainObject } from "../policy/json";
+import { listOf } from "../policy/rules";
 import { wildcardMatches } from "./patterns";
 
 const VERSIONS = ["2012-10-17", "2008-10-17"];
@@ -12,17 +13,13 @@ const PRINCIPAL_TYPES = ["AWS", "Service", "Federated", "CanonicalUser"];
 const S3_ACTION = /^s3(express)?:[A-Za-z0-9*?]+$/i;
 const S3_ARN = /^arn:([^:]+):s3:::/;
 
-function asList(value: unknown): unknown[] {
-    return Array.isArray(value) ? value : [value];
-}
-
 /** How problems name a statement: `Statement[2]`, with its Sid when it has one. */
 export function statementLabel(index: number, statement: Record<string, unknown>): string {
     return typeof statement.Sid === "string" && statement.Sid !== "" ? `Statement[${index}] (Sid "${statement.Sid}")` : `Statement[${index}]`;
 }
 
 function checkStringList(where: string, element: string, value: unknown, problems: string[]): string[] {
-    const items = asList(value);
+    const items = listOf(value);
     if (items.length === 0) problems.push(`${where}: ${element} must not be an empty array`);
     const strings: string[] = [];
     for (const item of items) {
@@ -76,7 +73,7 @@ function checkCondition(where: string, value: unknown, problems: string[]): void
             continue;
         }
         for (const key of Object.keys(block)) {
-            const items = asList(block[key]);
+            const items = listOf(block[key]);
             if (items.length === 0) problems.push(`${where}: Condition.${operator}.${key} must not be an empty array`);
             for (const item of items) {
                 const type = typeof item;
@@ -165,7 +162,7 @@ export function policyProblems(document: Record<string, unknown>, bucket: string
         problems.push("Statement is required");
         return problems;
     }
-    const list = asList(statements);
+    const list = listOf(statements);
     if (list.length === 0) problems.push("Statement must contain at least one statement");
     const sids = new Map<string, number>();
     const repeatedSids: string[] = [];

@@ -6,6 +6,7 @@
  */
 import { PublicAccessAnalysis, parsePolicy } from "../policy";
 import { formatModel } from "../policy/format";
+import { deepNestingError } from "../policy/parse";
 import { MAX_POLICY_DEPTH, describeValue, nestingDepth } from "../policy/json";
 import { readModel } from "../policy/model";
 import { publicAccessOf } from "../policy/publicAccess";
@@ -54,9 +55,7 @@ export function checkPolicy(policy: unknown, options: PolicyCheckOptions = {}): 
     }
     // Before anything recurses into a program's object: the parser says the same of a text.
     if (typeof policy === "object" && nestingDepth(policy) > MAX_POLICY_DEPTH) {
-        return failed(
-            `policy nests more than ${MAX_POLICY_DEPTH} levels deep; a policy document nests 7 at most (document, Statement, statement, Condition, operator, key, values)`,
-        );
+        return failed(deepNestingError().message);
     }
     if (containsUnknown(policy)) return { policy: policy as string, failures: [] };
     let document: Record<string, unknown>;

@@ -2,14 +2,11 @@
  * The one policy `check` refuses although S3 would accept it: a Deny that locks every caller out of managing the
  * bucket's policy (only the account's root user could then change it).
  */
+import { listOf } from "../policy/rules";
 import { statementLabel } from "./grammar";
 import { wildcardMatches } from "./patterns";
 
 const POLICY_OPERATIONS = ["s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"];
-
-function asList(value: unknown): unknown[] {
-    return Array.isArray(value) ? value : [value];
-}
 
 /** True when a Resource pattern matches the bucket's own ARN, the resource of the bucket-policy operations. */
 function resourceIsBucketItself(resource: string, bucket: string): boolean {
@@ -26,15 +23,15 @@ function resourceIsBucketItself(resource: string, bucket: string): boolean {
  * `arn:aws:s3:::bucket/*` covers objects, never the policy.
  */
 export function lockoutRisk(document: Record<string, unknown>, bucket?: string): string | undefined {
-    const statements = asList(document.Statement);
+    const statements = listOf(document.Statement);
     for (let index = 0; index < statements.length; index++) {
         const statement = statements[index] as Record<string, unknown>;
         if (!statement || typeof statement !== "object" || statement.Effect !== "Deny" || statement.Condition !== undefined) continue;
         const principal = statement.Principal as unknown;
         const everyone =
-            principal === "*" || (typeof principal === "object" && principal !== null && asList((principal as Record<string, unknown>).AWS).includes("*"));
+            principal === "*" || (typeof principal === "object" && principal !== null && listOf((principal as Record<string, unknown>).AWS).includes("*"));
         if (!everyone) continue;
-        const listed = (element: string) => asList(statement[element]).filter((item): item is string => typeof item === "string");
+        const listed = (element: string) => listOf(statement[element]).filter((item): item is string => typeof item === "string");
         let denied: string[];
         if (statement.Action !== undefined) denied = POLICY_OPERATIONS.filter((op) => listed("Action").some((pattern) => wildcardMatches(pattern, op, true)));
         else if (statement.NotAction !== undefined)

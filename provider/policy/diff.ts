@@ -1,6 +1,6 @@
 /** The structured difference between two policies, and its lines for previews. Read from the model (model.ts). */
 import { canonicalJson } from "./json";
-import { ModelElement, ModelStatement, PolicyModel, STATEMENT_ELEMENTS, canonicalText, readModel } from "./model";
+import { ModelElement, ModelStatement, PolicyModel, STATEMENT_ELEMENTS, canonicalText, elementCanonical, readModel, statementCanonical } from "./model";
 import { parsePolicy } from "./parse";
 import type { DocumentChange, ElementChange, PolicyDiff, StatementChange, StatementRef } from "./types";
 
@@ -47,7 +47,7 @@ function elementItems(element: ModelElement | undefined): Map<string, string> {
                 values.keys.forEach((text, i) => add(`${operator} ${name} ${text}`, `${operator} ${key}=${spelling(values.values[i])}`));
         }
     } else {
-        add(element.canonical, spelling(element.value));
+        add(elementCanonical(element), spelling(element.value));
     }
     return items;
 }
@@ -64,14 +64,15 @@ function elementChange(field: string, before: ModelElement | undefined, after: M
 
 /** The elements of a statement that are not the same as absent, by name. */
 function presentElements(entry: ModelStatement): Map<string, ModelElement> {
-    return new Map(entry.elements.filter((element) => element.canonical !== "").map((element) => [element.name, element]));
+    return new Map(entry.elements.filter((element) => elementCanonical(element) !== "").map((element) => [element.name, element]));
 }
 
 function changeOf(key: string, before: ModelStatement, after: ModelStatement): StatementChange {
     const olds = presentElements(before);
     const news = presentElements(after);
     const names = [...STATEMENT_ELEMENTS, ...[...new Set([...olds.keys(), ...news.keys()])].filter((name) => !STATEMENT_ELEMENTS.includes(name)).sort()];
-    const fields = names.filter((name) => olds.get(name)?.canonical !== news.get(name)?.canonical);
+    const canonical = (element: ModelElement | undefined) => (element ? elementCanonical(element) : undefined);
+    const fields = names.filter((name) => canonical(olds.get(name)) !== canonical(news.get(name)));
     const change: StatementChange = {
         key,
         fields,
@@ -84,7 +85,8 @@ function changeOf(key: string, before: ModelStatement, after: ModelStatement): S
 }
 
 function documentChanges(before: PolicyModel, after: PolicyModel): DocumentChange[] {
-    const present = (model: PolicyModel) => new Map(model.elements.filter((element) => element.canonical !== "").map((element) => [element.name, element]));
+    const present = (model: PolicyModel) =>
+        new Map(model.elements.filter((element) => elementCanonical(element) !== "").map((element) => [element.name, element]));
     const olds = present(before);
     const news = present(after);
     const names = [...new Set([...olds.keys(), ...news.keys()])];
@@ -94,7 +96,7 @@ function documentChanges(before: PolicyModel, after: PolicyModel): DocumentChang
     for (const field of names) {
         const old = olds.get(field);
         const now = news.get(field);
-        if (old?.canonical === now?.canonical) continue;
+        if (old && now && elementCanonical(old) === elementCanonical(now)) continue;
         const change: DocumentChange = { field };
         if (old) change.old = spelling(old.value);
         if (now) change.new = spelling(now.value);
@@ -106,7 +108,7 @@ function documentChanges(before: PolicyModel, after: PolicyModel): DocumentChang
 /** The first statement of each canonical content: exact repeats collapse, as in the canonical form. */
 function uniqueTexts(entries: ModelStatement[]): ModelStatement[] {
     const seen = new Set<string>();
-    return entries.filter((entry) => !seen.has(entry.canonical) && seen.add(entry.canonical) !== undefined);
+    return entries.filter((entry) => !seen.has(statementCanonical(entry)) && seen.add(statementCanonical(entry)) !== undefined);
 }
 
 /** Pairs the statements that share a Sid: identical ones match; the rest pair up in order as changes. */
@@ -120,10 +122,10 @@ function diffNamed(olds: ModelStatement[], news: ModelStatement[], diff: PolicyD
     const newGroups = bySid(news);
     for (const [sid, newGroup] of newGroups) {
         const oldGroup = oldGroups.get(sid) ?? [];
-        const oldTexts = new Set(oldGroup.map((entry) => entry.canonical));
-        const newTexts = new Set(newGroup.map((entry) => entry.canonical));
-        const oldRest = uniqueTexts(oldGroup.filter((entry) => !newTexts.has(entry.canonical)));
-        const newRest = uniqueTexts(newGroup.filter((entry) => !oldTexts.has(entry.canonical)));
+        const oldTexts = new Set(oldGroup.map(statementCanonical));
+        const newTexts = new Set(newGroup.map(statementCanonical));
+        const oldRest = uniqueTexts(oldGroup.filter((entry) => !newTexts.has(statementCanonical(entry))));
+        const newRest = uniqueTexts(newGroup.filter((entry) => !oldTexts.has(statementCanonical(entry))));
         newRest.forEach((entry, i) => (i < oldRest.length ? diff.changed.push(changeOf(sid, oldRest[i], entry)) : diff.added.push(refOf(entry))));
         oldRest.slice(newRest.length).forEach((entry) => diff.removed.push(refOf(entry)));
     }
@@ -133,8 +135,8 @@ function diffNamed(olds: ModelStatement[], news: ModelStatement[], diff: PolicyD
 /** Statements without a Sid match by canonical content; the unmatched ones were added or removed. */
 function diffUnnamed(olds: ModelStatement[], news: ModelStatement[], diff: PolicyDiff): void {
     const unmatched = (entries: ModelStatement[], others: ModelStatement[]) => {
-        const matched = new Set(others.map((entry) => entry.canonical));
-        return uniqueTexts(entries.filter((entry) => entry.sid === undefined && !matched.has(entry.canonical)));
+        const matched = new Set(others.map(statementCanonical));
+        return uniqueTexts(entries.filter((entry) => entry.sid === undefined && !matched.has(statementCanonical(entry))));
     };
     unmatched(news, olds).forEach((entry) => diff.added.push(refOf(entry)));
     unmatched(olds, news).forEach((entry) => diff.removed.push(refOf(entry)));

@@ -4,7 +4,7 @@
  * (model.ts): the items' canonical texts decide what is a repeat, their own texts are what is written.
  */
 import { canonicalJson, isPlainObject, objectText, quote } from "./json";
-import { ModelElement, ModelList, ModelOperator, ModelPrincipalType, ModelStatement, PolicyModel, readModel } from "./model";
+import { ModelElement, ModelList, ModelOperator, ModelPrincipalType, ModelStatement, PolicyModel, readModel, statementCanonical } from "./model";
 import { parsePolicy } from "./parse";
 
 /** Whether the item at `index` repeats an earlier one (by canonical text). */
@@ -40,13 +40,13 @@ function formatPrincipal(types: ModelPrincipalType[]): string {
     return text + "}";
 }
 
-function formatCondition(operators: ModelOperator[], block: Record<string, unknown>): string {
+function formatCondition(operators: ModelOperator[]): string {
     let text = "{";
     for (let i = 0; i < operators.length; i++) {
-        const { operator, keys } = operators[i];
+        const { operator, block, keys } = operators[i];
         text += (i ? "," : "") + quote(operator) + ":";
         if (!keys) {
-            text += canonicalJson(block[operator]);
+            text += canonicalJson(block);
             continue;
         }
         text += "{";
@@ -59,7 +59,7 @@ function formatCondition(operators: ModelOperator[], block: Record<string, unkno
 function formatElement(element: ModelElement): string {
     if (element.list) return formatList(element.list);
     if (element.principal && isPlainObject(element.value)) return formatPrincipal(element.principal);
-    if (element.condition) return formatCondition(element.condition, element.value as Record<string, unknown>);
+    if (element.condition) return formatCondition(element.condition);
     return canonicalJson(element.value);
 }
 
@@ -73,6 +73,19 @@ function formatStatement(statement: ModelStatement): string {
     return text + "}";
 }
 
+/**
+ * Whether two statements could be repeats. Not when every statement has its own Sid: a Sid is part of the canonical
+ * text, so statements with different Sids never repeat, and their canonical texts need not be made.
+ */
+function canRepeat(statements: ModelStatement[]): boolean {
+    const sids = new Set<string>();
+    for (let i = 0; i < statements.length; i++) {
+        const sid = statements[i].sid;
+        if (sid === undefined || sids.size === sids.add(sid).size) return true;
+    }
+    return false;
+}
+
 /** @internal The formatted text of a model (see {@link formatPolicy}). */
 export function formatModel(model: PolicyModel): string {
     const parts: string[] = [];
@@ -83,10 +96,10 @@ export function formatModel(model: PolicyModel): string {
     }
     if (model.statements) {
         // A single statement object becomes a list of one; repeats (by canonical text) are dropped.
-        const seen = new Set<string>();
+        const seen = canRepeat(model.statements) ? new Set<string>() : undefined;
         let text = "";
         for (const statement of model.statements) {
-            if (seen.size === seen.add(statement.canonical).size) continue;
+            if (seen && seen.size === seen.add(statementCanonical(statement)).size) continue;
             text += (text ? "," : "") + formatStatement(statement);
         }
         parts.push('"Statement":[' + text + "]");

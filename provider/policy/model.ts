@@ -1,8 +1,10 @@
 /**
- * The one walk of the policy grammar. `readModel` reads a parsed document into a model where every element carries
- * its canonical text (the rules of RULES.md, each applied here and only here) next to the value as written.
- * `canonicalizePolicy`, `policiesEquivalent`, `formatPolicy` and `diffPolicies` all read this model and never walk the
- * grammar themselves.
+ * The one walk of the policy grammar. `readModel` reads a parsed document into a model where every item of every list
+ * carries its canonical text (the rules of RULES.md, each applied here and only here) next to the value as written.
+ * The canonical texts of whole lists, elements and statements are assembled from those the first time they are asked
+ * for (`listCanonical`, `elementCanonical`, `statementCanonical`, `canonicalText`): `formatPolicy` needs the items'
+ * texts only, so it does not pay for sorting and joining them. `canonicalizePolicy`, `policiesEquivalent`,
+ * `formatPolicy` and `diffPolicies` all read this model and never walk the grammar themselves.
  */
 import { canonicalJson, definedKeys, isPlainObject, listText, objectText, quote, sortTexts, sortedUnique } from "./json";
 import {
@@ -39,8 +41,8 @@ export interface ModelList {
     keys: string[];
     /** Whether each key is also its item's JSON text as written (nothing was normalized), so it can be written as is. */
     spelled: boolean;
-    /** The canonical text of the whole list: keys sorted, without repeats (rule 4). */
-    canonical: string;
+    /** The canonical text of the whole list once {@link listCanonical} has made it. */
+    canonical: string | undefined;
 }
 
 /** @internal One principal type (`AWS`, `Service`, …) and its ids. */
@@ -61,7 +63,12 @@ export interface ModelConditionKey {
 /** @internal One condition operator; `keys` is absent when its block is not an object (kept as written). */
 export interface ModelOperator {
     operator: string;
+    /** As written. */
+    block: unknown;
+    /** Sorted by canonical name, then spelling. */
     keys?: ModelConditionKey[];
+    /** The canonical text of the block once {@link elementCanonical} has made it. */
+    canonical: string | undefined;
 }
 
 /** @internal One element of a statement or of the document. */
@@ -69,8 +76,11 @@ export interface ModelElement {
     name: string;
     /** As written. */
     value: unknown;
-    /** The canonical text; `""` when the element is the same as absent (an empty Sid or Principal). */
-    canonical: string;
+    /**
+     * The canonical text; `""` when the element is the same as absent (an empty Sid or Principal). Made by
+     * {@link elementCanonical} when the element has a list, principal types or a condition.
+     */
+    canonical: string | undefined;
     /** For Action, NotAction, Resource and NotResource. */
     list?: ModelList;
     /** For a Principal or NotPrincipal that is `"*"` or an object: types sorted. */
@@ -88,7 +98,8 @@ export interface ModelStatement {
     statement: Record<string, unknown>;
     /** The elements it has, known ones in {@link STATEMENT_ELEMENTS} order, then unknown ones sorted. */
     elements: ModelElement[];
-    canonical: string;
+    /** The statement's canonical text once {@link statementCanonical} has made it. */
+    canonical: string | undefined;
 }
 
 /** @internal A document read once. */
@@ -117,12 +128,13 @@ function modelList(value: unknown, normalize: (item: string) => string): ModelLi
         if (normalized !== item) spelled = false;
         keys[i] = quote(normalized);
     }
-    return { isList: values === value, values, keys, spelled, canonical: canonicalListText(keys) };
+    return { isList: values === value, values, keys, spelled, canonical: undefined };
 }
 
-/** Rule 4: the canonical text of a list from its items' canonical texts, sorted, without repeats. */
-function canonicalListText(keys: string[]): string {
-    return keys.length === 1 ? "[" + keys[0] + "]" : listText(keys.slice());
+/** @internal Rule 4: the canonical text of a list, its items' canonical texts sorted, without repeats. */
+export function listCanonical(list: ModelList): string {
+    if (list.canonical === undefined) list.canonical = list.keys.length === 1 ? "[" + list.keys[0] + "]" : listText(list.keys.slice());
+    return list.canonical;
 }
 
 function conditionValues(value: unknown, ignoreCase: boolean, numeric: boolean): ModelList {
@@ -134,7 +146,7 @@ function conditionValues(value: unknown, ignoreCase: boolean, numeric: boolean):
         // A number or Boolean is written without quotes but compared as a string (rule 18).
         if (typeof values[i] !== "string") spelled = false;
     }
-    return { isList: values === value, values, keys, spelled, canonical: canonicalListText(keys) };
+    return { isList: values === value, values, keys, spelled, canonical: undefined };
 }
 
 /** Principal or NotPrincipal (rules 10–15): types sorted, ids as canonical lists, types without ids dropped. */
@@ -144,14 +156,18 @@ function principalElement(name: string, value: unknown): ModelElement {
     if (!isPlainObject(principal)) return { name, value, canonical: canonicalJson(principal) };
     const types = sortTexts(definedKeys(principal));
     const model: ModelPrincipalType[] = new Array(types.length);
+    for (let i = 0; i < types.length; i++) model[i] = { type: types[i], ids: modelList(principal[types[i]], principalIdNormalizer(types[i])) };
+    return { name, value, canonical: undefined, principal: model };
+}
+
+/** Principal types with their ids' canonical lists; a type without ids is dropped, and so is an empty `Principal`. */
+function principalCanonical(name: string, types: ModelPrincipalType[]): string {
     const parts: string[] = [];
     for (let i = 0; i < types.length; i++) {
-        const ids = modelList(principal[types[i]], principalIdNormalizer(types[i]));
-        model[i] = { type: types[i], ids };
-        if (ids.values.length > 0) parts.push(quote(types[i]) + ":" + ids.canonical);
+        if (types[i].ids.values.length > 0) parts.push(quote(types[i].type) + ":" + listCanonical(types[i].ids));
     }
     const canonical = objectText(parts);
-    return { name, value, canonical: name === "Principal" && principalIsEmpty(canonical) ? "" : canonical, principal: model };
+    return name === "Principal" && principalIsEmpty(canonical) ? "" : canonical;
 }
 
 /** Condition keys by canonical name, then by spelling. */
@@ -159,12 +175,8 @@ function compareConditionKeys(a: ModelConditionKey, b: ModelConditionKey): numbe
     return a.name < b.name ? -1 : a.name > b.name ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
-/**
- * One operator's keys (rules 17–19). Canonically, keys that fold to the same name but hold different values keep
- * their own spelling: merging them would need an AND of value sets that the grammar cannot write, and keeping them
- * apart can only over-report a change, never hide one.
- */
-function conditionOperator(operator: string, block: Record<string, unknown>): { model: ModelOperator; canonical: string } {
+/** One operator's keys (rules 17–19), sorted by canonical name, then spelling. */
+function conditionOperator(operator: string, block: Record<string, unknown>): ModelOperator {
     const ignoreCase = isIgnoreCaseOperator(operator);
     const numeric = isNumericOperator(operator);
     const written = definedKeys(block);
@@ -173,12 +185,21 @@ function conditionOperator(operator: string, block: Record<string, unknown>): { 
         keys[i] = { key: written[i], name: foldConditionKey(written[i]), values: conditionValues(block[written[i]], ignoreCase, numeric) };
     }
     if (keys.length > 1) keys.sort(compareConditionKeys);
+    return { operator, block, keys, canonical: undefined };
+}
+
+/**
+ * The canonical text of one operator's keys (`keys` sorted by name). Keys that fold to the same name but hold
+ * different values keep their own spelling: merging them would need an AND of value sets that the grammar cannot
+ * write, and keeping them apart can only over-report a change, never hide one.
+ */
+function operatorKeysText(keys: ModelConditionKey[]): string {
     let canonical = "{";
     for (let i = 0; i < keys.length; i++) {
-        if (i > 0 && keys[i].name === keys[i - 1].name) return { model: { operator, keys }, canonical: foldedKeysText(keys) };
-        canonical += (i ? "," : "") + quote(keys[i].name) + ":" + keys[i].values.canonical;
+        if (i > 0 && keys[i].name === keys[i - 1].name) return foldedKeysText(keys);
+        canonical += (i ? "," : "") + quote(keys[i].name) + ":" + listCanonical(keys[i].values);
     }
-    return { model: { operator, keys }, canonical: canonical + "}" };
+    return canonical + "}";
 }
 
 /**
@@ -190,11 +211,12 @@ function foldedKeysText(keys: ModelConditionKey[]): string {
     for (let i = 0; i < keys.length; i++) {
         const { key, name, values } = keys[i];
         const sameName = (j: number) => j >= 0 && j < keys.length && keys[j].name === name;
+        const text = listCanonical(values);
         let clash = false;
-        for (let j = i - 1; sameName(j) && !clash; j--) clash = keys[j].values.canonical !== values.canonical;
-        for (let j = i + 1; sameName(j) && !clash; j++) clash = keys[j].values.canonical !== values.canonical;
-        if (clash) entries.push([key, values.canonical]);
-        else if (!sameName(i - 1)) entries.push([name, values.canonical]);
+        for (let j = i - 1; sameName(j) && !clash; j--) clash = listCanonical(keys[j].values) !== text;
+        for (let j = i + 1; sameName(j) && !clash; j++) clash = listCanonical(keys[j].values) !== text;
+        if (clash) entries.push([key, text]);
+        else if (!sameName(i - 1)) entries.push([name, text]);
     }
     entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     let canonical = "{";
@@ -207,24 +229,25 @@ function conditionElement(value: unknown): ModelElement {
     if (!isPlainObject(value)) return { name: "Condition", value, canonical: canonicalJson(value) };
     const operators = sortTexts(definedKeys(value));
     const model: ModelOperator[] = new Array(operators.length);
-    const parts: string[] = new Array(operators.length);
     for (let i = 0; i < operators.length; i++) {
         const block = value[operators[i]];
-        if (isPlainObject(block)) {
-            const read = conditionOperator(operators[i], block);
-            model[i] = read.model;
-            parts[i] = quote(operators[i]) + ":" + read.canonical;
-        } else {
-            model[i] = { operator: operators[i] };
-            parts[i] = quote(operators[i]) + ":" + canonicalJson(block);
-        }
+        model[i] = isPlainObject(block) ? conditionOperator(operators[i], block) : { operator: operators[i], block, canonical: canonicalJson(block) };
     }
-    return { name: "Condition", value, canonical: objectText(parts), condition: model };
+    return { name: "Condition", value, canonical: undefined, condition: model };
+}
+
+function conditionCanonical(operators: ModelOperator[]): string {
+    const parts: string[] = new Array(operators.length);
+    for (let i = 0; i < operators.length; i++) {
+        const operator = operators[i];
+        if (operator.canonical === undefined) operator.canonical = operatorKeysText(operator.keys as ModelConditionKey[]);
+        parts[i] = quote(operator.operator) + ":" + operator.canonical;
+    }
+    return objectText(parts);
 }
 
 function listElement(name: string, value: unknown, normalize: (item: string) => string): ModelElement {
-    const list = modelList(value, normalize);
-    return { name, value, canonical: list.canonical, list };
+    return { name, value, canonical: undefined, list: modelList(value, normalize) };
 }
 
 /** An element whose meaning only its JSON carries (unknown elements, rule 24). */
@@ -267,23 +290,44 @@ export function unknownKeys(object: Record<string, unknown>, known: string[]): s
 
 function readStatement(statement: Record<string, unknown>, index: number): ModelStatement {
     const elements: ModelElement[] = [];
-    let canonical = "";
     for (let i = 0; i < STATEMENT_ELEMENTS.length; i++) {
         const name = STATEMENT_ELEMENTS[i];
-        if (statement[name] === undefined) continue;
-        const element = statementElement(name, statement[name]);
-        elements.push(element);
-        if (element.canonical !== "") canonical += (canonical ? ',"' : '{"') + name + '":' + element.canonical;
+        if (statement[name] !== undefined) elements.push(statementElement(name, statement[name]));
     }
-    for (const name of unknownKeys(statement, STATEMENT_ELEMENTS)) {
-        const element = jsonElement(name, statement[name]);
-        elements.push(element);
-        canonical += (canonical ? "," : "{") + quote(name) + ":" + element.canonical;
-    }
+    for (const name of unknownKeys(statement, STATEMENT_ELEMENTS)) elements.push(jsonElement(name, statement[name]));
     const sid = identifierOf(statement.Sid);
-    const model: ModelStatement = { index, statement, elements, canonical: canonical ? canonical + "}" : "{}" };
+    const model: ModelStatement = { index, statement, elements, canonical: undefined };
     if (typeof sid === "string") model.sid = sid;
     return model;
+}
+
+/**
+ * @internal An element's canonical text (`""` when it is the same as absent), made from its items' texts the first
+ * time it is asked for.
+ */
+export function elementCanonical(element: ModelElement): string {
+    if (element.canonical !== undefined) return element.canonical;
+    if (element.list) element.canonical = listCanonical(element.list);
+    else if (element.principal) element.canonical = principalCanonical(element.name, element.principal);
+    else element.canonical = conditionCanonical(element.condition as ModelOperator[]);
+    return element.canonical;
+}
+
+/** The `"Name":` that starts each known statement element's text, in {@link STATEMENT_ELEMENTS} order (no Map: the closure serializer cannot copy one). */
+const ELEMENT_PREFIXES = STATEMENT_ELEMENTS.map((name) => '"' + name + '":');
+
+/** @internal A statement's canonical text: its elements in grammar order, those the same as absent left out. */
+export function statementCanonical(statement: ModelStatement): string {
+    if (statement.canonical !== undefined) return statement.canonical;
+    let canonical = "";
+    const { elements } = statement;
+    for (let i = 0; i < elements.length; i++) {
+        const text = elementCanonical(elements[i]);
+        if (text === "") continue;
+        const known = STATEMENT_ELEMENTS.indexOf(elements[i].name);
+        canonical += (canonical ? "," : "{") + (known >= 0 ? ELEMENT_PREFIXES[known] : quote(elements[i].name) + ":") + text;
+    }
+    return (statement.canonical = canonical ? canonical + "}" : "{}");
 }
 
 /**
@@ -315,11 +359,11 @@ export function canonicalText(model: PolicyModel): string {
     if (model.canonical !== undefined) return model.canonical;
     const parts: string[] = [];
     for (const element of model.elements) {
-        if (DOCUMENT_ELEMENTS.includes(element.name) && element.canonical !== "") parts.push('"' + element.name + '":' + element.canonical);
+        if (DOCUMENT_ELEMENTS.includes(element.name) && elementCanonical(element) !== "") parts.push('"' + element.name + '":' + elementCanonical(element));
     }
-    if (model.statements) parts.push('"Statement":[' + sortedUnique(model.statements.map((statement) => statement.canonical)).join(",") + "]");
+    if (model.statements) parts.push('"Statement":[' + sortedUnique(model.statements.map(statementCanonical)).join(",") + "]");
     for (const element of model.elements) {
-        if (!DOCUMENT_ELEMENTS.includes(element.name)) parts.push(quote(element.name) + ":" + element.canonical);
+        if (!DOCUMENT_ELEMENTS.includes(element.name)) parts.push(quote(element.name) + ":" + elementCanonical(element));
     }
     return (model.canonical = objectText(parts));
 }

@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { CallContext, deleteBucketPolicy, findBucketPolicy, putBucketPolicy } from "./calls";
 import { BucketPolicyInputs, BucketPolicyOutputs, DERIVED_OUTPUTS, REPLACE_ON_CHANGE, containsUnknown, withoutUndefined } from "./inputs";
 import { parsePolicy, policiesEquivalent } from "./policy";
+import { quoteFor } from "./policy/json";
 import { canonicalText, readModel } from "./policy/model";
 import { publicAccessOf } from "./policy/publicAccess";
 import { Connection, S3Sender, createS3Client } from "./s3";
@@ -53,7 +54,7 @@ function outputsFor(inputs: BucketPolicyInputs, policy: string): BucketPolicyOut
     return withoutUndefined({
         ...rest,
         policy,
-        canonicalPolicy: canonicalText(readModel(document)),
+        canonicalPolicy: canonicalText(readModel(document, quoteFor(policy))),
         isPublic: access.isPublic,
         publicAccess: publicAccessSummary(access),
     });

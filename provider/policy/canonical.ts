@@ -2,7 +2,7 @@
  * The canonical form: one JSON text per meaning. Two policies AWS treats the same give byte-identical text, and the
  * text is itself a policy whose canonical form is itself. The text is built as the model is read (model.ts).
  */
-import { canonicalText, readModel } from "./model";
+import { canonicalText, modelOf } from "./model";
 import { parsePolicy } from "./parse";
 
 /**
@@ -14,7 +14,7 @@ import { parsePolicy } from "./parse";
  * @throws {@link PolicyParseError} when the policy cannot be read (see {@link parsePolicy})
  */
 export function canonicalizePolicy(policy: string | object): string {
-    return canonicalText(readModel(parsePolicy(policy) as Record<string, unknown>));
+    return canonicalText(modelOf(policy));
 }
 
 /**

@@ -1,7 +1,6 @@
 /** The structured difference between two policies, and its lines for previews. Read from the model (model.ts). */
 import { canonicalJson } from "./json";
-import { ModelElement, ModelStatement, PolicyModel, STATEMENT_ELEMENTS, canonicalText, elementCanonical, readModel, statementCanonical } from "./model";
-import { parsePolicy } from "./parse";
+import { ModelElement, ModelStatement, PolicyModel, STATEMENT_ELEMENTS, canonicalText, elementCanonical, modelOf, statementCanonical } from "./model";
 import type { DocumentChange, ElementChange, PolicyDiff, StatementChange, StatementRef } from "./types";
 
 function spelling(value: unknown): string {
@@ -153,8 +152,8 @@ function diffUnnamed(olds: ModelStatement[], news: ModelStatement[], diff: Polic
  * @throws {@link PolicyParseError} when either cannot be read
  */
 export function diffPolicies(before: string | object, after: string | object): PolicyDiff {
-    const olds = readModel(parsePolicy(before) as Record<string, unknown>);
-    const news = readModel(parsePolicy(after) as Record<string, unknown>);
+    const olds = modelOf(before);
+    const news = modelOf(after);
     const equivalent = canonicalText(olds) === canonicalText(news);
     const diff: PolicyDiff = { equivalent, document: [], added: [], removed: [], changed: [] };
     if (equivalent) return diff;

@@ -3,9 +3,8 @@
  * items in the user's order without repeats, every value in the user's own spelling. Written from the model
  * (model.ts): the items' canonical texts decide what is a repeat, their own texts are what is written.
  */
-import { canonicalJson, isPlainObject, objectText, quote } from "./json";
-import { ModelElement, ModelList, ModelOperator, ModelPrincipalType, ModelStatement, PolicyModel, readModel, statementCanonical } from "./model";
-import { parsePolicy } from "./parse";
+import { Quote, canonicalJson, isPlainObject, objectText } from "./json";
+import { ModelElement, ModelList, ModelOperator, ModelPrincipalType, ModelStatement, PolicyModel, elementPrefix, modelOf, statementCanonical } from "./model";
 
 /** Whether the item at `index` repeats an earlier one (by canonical text). */
 function repeatsEarlier(keys: string[], index: number, seen: Set<string> | undefined): boolean {
@@ -34,23 +33,23 @@ function formatList(list: ModelList): string {
     return count === 1 && text.charCodeAt(0) !== 91 ? text : "[" + text + "]";
 }
 
-function formatPrincipal(types: ModelPrincipalType[]): string {
+function formatPrincipal(types: ModelPrincipalType[], quoteText: Quote): string {
     let text = "{";
-    for (let i = 0; i < types.length; i++) text += (i ? "," : "") + quote(types[i].type) + ":" + formatList(types[i].ids);
+    for (let i = 0; i < types.length; i++) text += (i ? "," : "") + quoteText(types[i].type) + ":" + formatList(types[i].ids);
     return text + "}";
 }
 
-function formatCondition(operators: ModelOperator[]): string {
+function formatCondition(operators: ModelOperator[], quoteText: Quote): string {
     let text = "{";
     for (let i = 0; i < operators.length; i++) {
         const { operator, block, keys } = operators[i];
-        text += (i ? "," : "") + quote(operator) + ":";
+        text += (i ? "," : "") + quoteText(operator) + ":";
         if (!keys) {
             text += canonicalJson(block);
             continue;
         }
         text += "{";
-        for (let j = 0; j < keys.length; j++) text += (j ? "," : "") + quote(keys[j].key) + ":" + formatList(keys[j].values);
+        for (let j = 0; j < keys.length; j++) text += (j ? "," : "") + quoteText(keys[j].key) + ":" + formatList(keys[j].values);
         text += "}";
     }
     return text + "}";
@@ -58,8 +57,8 @@ function formatCondition(operators: ModelOperator[]): string {
 
 function formatElement(element: ModelElement): string {
     if (element.list) return formatList(element.list);
-    if (element.principal && isPlainObject(element.value)) return formatPrincipal(element.principal);
-    if (element.condition) return formatCondition(element.condition);
+    if (element.principal && isPlainObject(element.value)) return formatPrincipal(element.principal, element.quote as Quote);
+    if (element.condition) return formatCondition(element.condition, element.quote as Quote);
     return canonicalJson(element.value);
 }
 
@@ -68,7 +67,7 @@ function formatStatement(statement: ModelStatement): string {
     let text = "{";
     for (let i = 0; i < statement.elements.length; i++) {
         const element = statement.elements[i];
-        text += (i ? "," : "") + quote(element.name) + ":" + formatElement(element);
+        text += (i ? "," : "") + elementPrefix(element.name) + formatElement(element);
     }
     return text + "}";
 }
@@ -126,5 +125,5 @@ export function formatModel(model: PolicyModel): string {
  * @throws {@link PolicyParseError} when the policy cannot be read (see {@link parsePolicy})
  */
 export function formatPolicy(policy: string | object): string {
-    return formatModel(readModel(parsePolicy(policy) as Record<string, unknown>));
+    return formatModel(modelOf(policy));
 }

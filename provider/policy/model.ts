@@ -6,7 +6,8 @@
  * texts only, so it does not pay for sorting and joining them. `canonicalizePolicy`, `policiesEquivalent`,
  * `formatPolicy` and `diffPolicies` all read this model and never walk the grammar themselves.
  */
-import { canonicalJson, definedKeys, isPlainObject, listText, objectText, quote, sortTexts, sortedUnique } from "./json";
+import { Quote, canonicalJson, definedKeys, isPlainObject, listText, objectText, quote, quoteFor, sortTexts, sortedUnique } from "./json";
+import { parsePolicy } from "./parse";
 import {
     conditionValueText,
     exactString,
@@ -87,6 +88,8 @@ export interface ModelElement {
     principal?: ModelPrincipalType[];
     /** For a Condition that is an object: operators sorted. */
     condition?: ModelOperator[];
+    /** How the names in `principal` and `condition` are written as JSON (see `quoteFor`). */
+    quote?: Quote;
 }
 
 /** @internal One statement. */
@@ -113,7 +116,7 @@ export interface PolicyModel {
     canonical: string | undefined;
 }
 
-function modelList(value: unknown, normalize: (item: string) => string): ModelList {
+function modelList(value: unknown, normalize: (item: string) => string, quoteText: Quote): ModelList {
     const values = listOf(value);
     const keys: string[] = new Array(values.length);
     let spelled = true;
@@ -126,7 +129,7 @@ function modelList(value: unknown, normalize: (item: string) => string): ModelLi
         }
         const normalized = normalize(item);
         if (normalized !== item) spelled = false;
-        keys[i] = quote(normalized);
+        keys[i] = quoteText(normalized);
     }
     return { isList: values === value, values, keys, spelled, canonical: undefined };
 }
@@ -137,12 +140,12 @@ export function listCanonical(list: ModelList): string {
     return list.canonical;
 }
 
-function conditionValues(value: unknown, ignoreCase: boolean, numeric: boolean): ModelList {
+function conditionValues(value: unknown, ignoreCase: boolean, numeric: boolean, quoteText: Quote): ModelList {
     const values = listOf(value);
     const keys: string[] = new Array(values.length);
     let spelled = !ignoreCase && !numeric;
     for (let i = 0; i < values.length; i++) {
-        keys[i] = conditionValueText(values[i], ignoreCase, numeric);
+        keys[i] = conditionValueText(values[i], ignoreCase, numeric, quoteText);
         // A number or Boolean is written without quotes but compared as a string (rule 18).
         if (typeof values[i] !== "string") spelled = false;
     }
@@ -150,21 +153,21 @@ function conditionValues(value: unknown, ignoreCase: boolean, numeric: boolean):
 }
 
 /** Principal or NotPrincipal (rules 10–15): types sorted, ids as canonical lists, types without ids dropped. */
-function principalElement(name: string, value: unknown): ModelElement {
+function principalElement(name: string, value: unknown, quoteText: Quote): ModelElement {
     const principal = principalObject(value);
-    if (typeof principal === "string") return { name, value, canonical: quote(principalIdNormalizer("AWS")(principal)) };
+    if (typeof principal === "string") return { name, value, canonical: quoteText(principalIdNormalizer("AWS")(principal)) };
     if (!isPlainObject(principal)) return { name, value, canonical: canonicalJson(principal) };
     const types = sortTexts(definedKeys(principal));
     const model: ModelPrincipalType[] = new Array(types.length);
-    for (let i = 0; i < types.length; i++) model[i] = { type: types[i], ids: modelList(principal[types[i]], principalIdNormalizer(types[i])) };
-    return { name, value, canonical: undefined, principal: model };
+    for (let i = 0; i < types.length; i++) model[i] = { type: types[i], ids: modelList(principal[types[i]], principalIdNormalizer(types[i]), quoteText) };
+    return { name, value, canonical: undefined, principal: model, quote: quoteText };
 }
 
 /** Principal types with their ids' canonical lists; a type without ids is dropped, and so is an empty `Principal`. */
-function principalCanonical(name: string, types: ModelPrincipalType[]): string {
+function principalCanonical(name: string, types: ModelPrincipalType[], quoteText: Quote): string {
     const parts: string[] = [];
     for (let i = 0; i < types.length; i++) {
-        if (types[i].ids.values.length > 0) parts.push(quote(types[i].type) + ":" + listCanonical(types[i].ids));
+        if (types[i].ids.values.length > 0) parts.push(quoteText(types[i].type) + ":" + listCanonical(types[i].ids));
     }
     const canonical = objectText(parts);
     return name === "Principal" && principalIsEmpty(canonical) ? "" : canonical;
@@ -176,13 +179,13 @@ function compareConditionKeys(a: ModelConditionKey, b: ModelConditionKey): numbe
 }
 
 /** One operator's keys (rules 17–19), sorted by canonical name, then spelling. */
-function conditionOperator(operator: string, block: Record<string, unknown>): ModelOperator {
+function conditionOperator(operator: string, block: Record<string, unknown>, quoteText: Quote): ModelOperator {
     const ignoreCase = isIgnoreCaseOperator(operator);
     const numeric = isNumericOperator(operator);
     const written = definedKeys(block);
     const keys: ModelConditionKey[] = new Array(written.length);
     for (let i = 0; i < written.length; i++) {
-        keys[i] = { key: written[i], name: foldConditionKey(written[i]), values: conditionValues(block[written[i]], ignoreCase, numeric) };
+        keys[i] = { key: written[i], name: foldConditionKey(written[i]), values: conditionValues(block[written[i]], ignoreCase, numeric, quoteText) };
     }
     if (keys.length > 1) keys.sort(compareConditionKeys);
     return { operator, block, keys, canonical: undefined };
@@ -193,11 +196,11 @@ function conditionOperator(operator: string, block: Record<string, unknown>): Mo
  * different values keep their own spelling: merging them would need an AND of value sets that the grammar cannot
  * write, and keeping them apart can only over-report a change, never hide one.
  */
-function operatorKeysText(keys: ModelConditionKey[]): string {
+function operatorKeysText(keys: ModelConditionKey[], quoteText: Quote): string {
     let canonical = "{";
     for (let i = 0; i < keys.length; i++) {
-        if (i > 0 && keys[i].name === keys[i - 1].name) return foldedKeysText(keys);
-        canonical += (i ? "," : "") + quote(keys[i].name) + ":" + listCanonical(keys[i].values);
+        if (i > 0 && keys[i].name === keys[i - 1].name) return foldedKeysText(keys, quoteText);
+        canonical += (i ? "," : "") + quoteText(keys[i].name) + ":" + listCanonical(keys[i].values);
     }
     return canonical + "}";
 }
@@ -206,7 +209,7 @@ function operatorKeysText(keys: ModelConditionKey[]): string {
  * The canonical text of an operator's keys when two of them fold to the same name (`keys` sorted by name): equal
  * values collapse into one entry under the name; different values keep each key's own spelling.
  */
-function foldedKeysText(keys: ModelConditionKey[]): string {
+function foldedKeysText(keys: ModelConditionKey[], quoteText: Quote): string {
     const entries: Array<[string, string]> = [];
     for (let i = 0; i < keys.length; i++) {
         const { key, name, values } = keys[i];
@@ -220,34 +223,36 @@ function foldedKeysText(keys: ModelConditionKey[]): string {
     }
     entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     let canonical = "{";
-    for (let i = 0; i < entries.length; i++) canonical += (i ? "," : "") + quote(entries[i][0]) + ":" + entries[i][1];
+    for (let i = 0; i < entries.length; i++) canonical += (i ? "," : "") + quoteText(entries[i][0]) + ":" + entries[i][1];
     return canonical + "}";
 }
 
 /** Condition (rules 16–20): operators exact and sorted; a value of the wrong shape is kept as written. */
-function conditionElement(value: unknown): ModelElement {
+function conditionElement(value: unknown, quoteText: Quote): ModelElement {
     if (!isPlainObject(value)) return { name: "Condition", value, canonical: canonicalJson(value) };
     const operators = sortTexts(definedKeys(value));
     const model: ModelOperator[] = new Array(operators.length);
     for (let i = 0; i < operators.length; i++) {
         const block = value[operators[i]];
-        model[i] = isPlainObject(block) ? conditionOperator(operators[i], block) : { operator: operators[i], block, canonical: canonicalJson(block) };
+        model[i] = isPlainObject(block)
+            ? conditionOperator(operators[i], block, quoteText)
+            : { operator: operators[i], block, canonical: canonicalJson(block) };
     }
-    return { name: "Condition", value, canonical: undefined, condition: model };
+    return { name: "Condition", value, canonical: undefined, condition: model, quote: quoteText };
 }
 
-function conditionCanonical(operators: ModelOperator[]): string {
+function conditionCanonical(operators: ModelOperator[], quoteText: Quote): string {
     const parts: string[] = new Array(operators.length);
     for (let i = 0; i < operators.length; i++) {
         const operator = operators[i];
-        if (operator.canonical === undefined) operator.canonical = operatorKeysText(operator.keys as ModelConditionKey[]);
-        parts[i] = quote(operator.operator) + ":" + operator.canonical;
+        if (operator.canonical === undefined) operator.canonical = operatorKeysText(operator.keys as ModelConditionKey[], quoteText);
+        parts[i] = quoteText(operator.operator) + ":" + operator.canonical;
     }
     return objectText(parts);
 }
 
-function listElement(name: string, value: unknown, normalize: (item: string) => string): ModelElement {
-    return { name, value, canonical: undefined, list: modelList(value, normalize) };
+function listElement(name: string, value: unknown, normalize: (item: string) => string, quoteText: Quote): ModelElement {
+    return { name, value, canonical: undefined, list: modelList(value, normalize, quoteText) };
 }
 
 /** An element whose meaning only its JSON carries (unknown elements, rule 24). */
@@ -255,7 +260,7 @@ function jsonElement(name: string, value: unknown): ModelElement {
     return { name, value, canonical: canonicalJson(value) };
 }
 
-function statementElement(name: string, value: unknown): ModelElement {
+function statementElement(name: string, value: unknown, quoteText: Quote): ModelElement {
     switch (name) {
         case "Sid": {
             const sid = identifierOf(value);
@@ -265,15 +270,15 @@ function statementElement(name: string, value: unknown): ModelElement {
             return { name, value, canonical: canonicalJson(normalizeEffect(value)) };
         case "Principal":
         case "NotPrincipal":
-            return principalElement(name, value);
+            return principalElement(name, value, quoteText);
         case "Action":
         case "NotAction":
-            return listElement(name, value, normalizeAction);
+            return listElement(name, value, normalizeAction, quoteText);
         case "Resource":
         case "NotResource":
-            return listElement(name, value, exactString);
+            return listElement(name, value, exactString, quoteText);
         case "Condition":
-            return conditionElement(value);
+            return conditionElement(value, quoteText);
         default:
             return jsonElement(name, value);
     }
@@ -288,11 +293,11 @@ export function unknownKeys(object: Record<string, unknown>, known: string[]): s
     return [];
 }
 
-function readStatement(statement: Record<string, unknown>, index: number): ModelStatement {
+function readStatement(statement: Record<string, unknown>, index: number, quoteText: Quote): ModelStatement {
     const elements: ModelElement[] = [];
     for (let i = 0; i < STATEMENT_ELEMENTS.length; i++) {
         const name = STATEMENT_ELEMENTS[i];
-        if (statement[name] !== undefined) elements.push(statementElement(name, statement[name]));
+        if (statement[name] !== undefined) elements.push(statementElement(name, statement[name], quoteText));
     }
     for (const name of unknownKeys(statement, STATEMENT_ELEMENTS)) elements.push(jsonElement(name, statement[name]));
     const sid = identifierOf(statement.Sid);
@@ -308,13 +313,19 @@ function readStatement(statement: Record<string, unknown>, index: number): Model
 export function elementCanonical(element: ModelElement): string {
     if (element.canonical !== undefined) return element.canonical;
     if (element.list) element.canonical = listCanonical(element.list);
-    else if (element.principal) element.canonical = principalCanonical(element.name, element.principal);
-    else element.canonical = conditionCanonical(element.condition as ModelOperator[]);
+    else if (element.principal) element.canonical = principalCanonical(element.name, element.principal, element.quote as Quote);
+    else element.canonical = conditionCanonical(element.condition as ModelOperator[], element.quote as Quote);
     return element.canonical;
 }
 
 /** The `"Name":` that starts each known statement element's text, in {@link STATEMENT_ELEMENTS} order (no Map: the closure serializer cannot copy one). */
 const ELEMENT_PREFIXES = STATEMENT_ELEMENTS.map((name) => '"' + name + '":');
+
+/** @internal `"Name":`, the start of a statement element's text. */
+export function elementPrefix(name: string): string {
+    const known = STATEMENT_ELEMENTS.indexOf(name);
+    return known >= 0 ? ELEMENT_PREFIXES[known] : quote(name) + ":";
+}
 
 /** @internal A statement's canonical text: its elements in grammar order, those the same as absent left out. */
 export function statementCanonical(statement: ModelStatement): string {
@@ -324,17 +335,17 @@ export function statementCanonical(statement: ModelStatement): string {
     for (let i = 0; i < elements.length; i++) {
         const text = elementCanonical(elements[i]);
         if (text === "") continue;
-        const known = STATEMENT_ELEMENTS.indexOf(elements[i].name);
-        canonical += (canonical ? "," : "{") + (known >= 0 ? ELEMENT_PREFIXES[known] : quote(elements[i].name) + ":") + text;
+        canonical += (canonical ? "," : "{") + elementPrefix(elements[i].name) + text;
     }
     return (statement.canonical = canonical ? canonical + "}" : "{}");
 }
 
 /**
- * @internal Reads a parsed document (see `parsePolicy`) into its model: one walk, every rule applied once. The
- * document's canonical text is made by {@link canonicalText} when asked for: `formatPolicy` needs the statements' only.
+ * @internal Reads a parsed document (see `parsePolicy`) into its model: one walk, every rule applied once. Strings are
+ * written with `quoteText` (`quoteFor` the text the document was parsed from). Canonical texts beyond the items' are
+ * made when asked for.
  */
-export function readModel(document: Record<string, unknown>): PolicyModel {
+export function readModel(document: Record<string, unknown>, quoteText: Quote = quote): PolicyModel {
     const elements: ModelElement[] = [];
     if (document.Version !== undefined) elements.push(jsonElement("Version", document.Version));
     if (document.Id !== undefined) {
@@ -346,7 +357,7 @@ export function readModel(document: Record<string, unknown>): PolicyModel {
     if (document.Statement !== undefined) {
         const written = statementList(document.Statement) as Array<Record<string, unknown>>;
         statements = new Array(written.length);
-        for (let i = 0; i < written.length; i++) statements[i] = readStatement(written[i], i);
+        for (let i = 0; i < written.length; i++) statements[i] = readStatement(written[i], i, quoteText);
     }
     return { document, elements, statements, canonical: undefined };
 }
@@ -366,4 +377,9 @@ export function canonicalText(model: PolicyModel): string {
         if (!DOCUMENT_ELEMENTS.includes(element.name)) parts.push(quote(element.name) + ":" + elementCanonical(element));
     }
     return (model.canonical = objectText(parts));
+}
+
+/** @internal The model of a policy given as text or as a document (see `parsePolicy`, which throws on what it cannot read). */
+export function modelOf(policy: string | object): PolicyModel {
+    return readModel(parsePolicy(policy) as Record<string, unknown>, quoteFor(policy));
 }

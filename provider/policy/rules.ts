@@ -2,7 +2,7 @@
  * The equivalence rules, one small named function each. RULES.md gives the AWS behaviour behind every one. Each returns
  * a normalized value (or its canonical text); none mutates its input.
  */
-import { asciiLower, canonicalJson, isJsonNumber, quote } from "./json";
+import { Quote, asciiLower, canonicalJson, isJsonNumber, quote, quotePlain } from "./json";
 
 /** Rule "single value = one-element list": `"s3:GetObject"` and `["s3:GetObject"]` are the same list. */
 export function listOf(value: unknown): unknown[] {
@@ -153,9 +153,10 @@ export function exactDecimal(text: string): string | undefined {
  * Rule "condition values are strings": quotes are optional for numbers and Booleans, so `true` = `"true"` and
  * `1` = `"1"`; a number is its text as written (`1.0` ≠ `1` under a String operator). Values keep their case unless
  * the operator ignores case; under a `Numeric…` operator, decimals compare by exact value (`1.0` = `1`, `-0` = `0`,
- * `1e2` = `100`, `9007199254740993` ≠ `9007199254740992`). Returns the value's canonical JSON text.
+ * `1e2` = `100`, `9007199254740993` ≠ `9007199254740992`). Returns the value's canonical JSON text, a string written
+ * with `quoteText`.
  */
-export function conditionValueText(value: unknown, ignoreCase: boolean, numeric = false): string {
+export function conditionValueText(value: unknown, ignoreCase: boolean, numeric = false, quoteText: Quote = quote): string {
     let text: string;
     if (typeof value === "string") text = value;
     else if (typeof value === "number" || typeof value === "boolean") text = String(value);
@@ -163,7 +164,7 @@ export function conditionValueText(value: unknown, ignoreCase: boolean, numeric 
     else return canonicalJson(value);
     if (numeric) {
         const decimal = exactDecimal(text);
-        if (decimal !== undefined) return quote(decimal);
+        if (decimal !== undefined) return quotePlain(decimal);
     }
-    return quote(ignoreCase ? asciiLower(text) : text);
+    return quoteText(ignoreCase ? asciiLower(text) : text);
 }

@@ -2,7 +2,7 @@
  * `check`'s rules for the policy document: the IAM policy grammar and what S3 accepts in a bucket policy. Each problem
  * names the statement and the element.
  */
-import { describeValue, isJsonNumber, isPlainObject } from "../policy/json";
+import { asciiLower, describeValue, isJsonNumber, isPlainObject } from "../policy/json";
 import { listOf } from "../policy/rules";
 import { wildcardMatches } from "./patterns";
 
@@ -10,23 +10,33 @@ const VERSIONS = ["2012-10-17", "2008-10-17"];
 const STATEMENT_KEYS = ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
 const DOCUMENT_KEYS = ["Version", "Id", "Statement"];
 const PRINCIPAL_TYPES = ["AWS", "Service", "Federated", "CanonicalUser"];
-const S3_ACTION = /^s3(express)?:[A-Za-z0-9*?]+$/i;
-const S3_ARN = /^arn:([^:]+):s3:::/;
 
 /** How problems name a statement: `Statement[2]`, with its Sid when it has one. */
 export function statementLabel(index: number, statement: Record<string, unknown>): string {
     return typeof statement.Sid === "string" && statement.Sid !== "" ? `Statement[${index}] (Sid "${statement.Sid}")` : `Statement[${index}]`;
 }
 
-function checkStringList(where: string, element: string, value: unknown, problems: string[]): string[] {
+/** The problems of one statement, each without the statement's label, which is added only when there is one. */
+type Problems = string[];
+
+function checkStringList(element: string, value: unknown, problems: Problems): string[] {
     const items = listOf(value);
-    if (items.length === 0) problems.push(`${where}: ${element} must not be an empty array`);
+    if (items.length === 0) problems.push(`${element} must not be an empty array`);
     const strings: string[] = [];
-    for (const item of items) {
-        if (typeof item !== "string" || item === "") problems.push(`${where}: each ${element} must be a non-empty string, got ${describeValue(item)}`);
+    for (let i = 0; i < items.length; i++) {
+        const item = items[i];
+        if (typeof item !== "string" || item === "") problems.push(`each ${element} must be a non-empty string, got ${describeValue(item)}`);
         else strings.push(item);
     }
     return strings;
+}
+
+function isDigits(text: string, from: number, to: number): boolean {
+    for (let i = from; i < to; i++) {
+        const code = text.charCodeAt(i);
+        if (code < 48 || code > 57) return false;
+    }
+    return true;
 }
 
 /**
@@ -36,70 +46,147 @@ function checkStringList(where: string, element: string, value: unknown, problem
  * retries as a principal not propagated yet: refusing it here saves the whole retry budget.
  */
 function isAwsPrincipalId(id: string): boolean {
-    return id === "*" || /^\d{12}$/.test(id) || /^arn:[^:\s]+:[^:\s]+:/.test(id) || /^A[A-Z0-9]{15,127}$/.test(id);
+    return id === "*" || (id.length === 12 && isDigits(id, 0, 12)) || /^arn:[^:\s]+:[^:\s]+:/.test(id) || /^A[A-Z0-9]{15,127}$/.test(id);
 }
 
-function checkPrincipal(where: string, element: string, value: unknown, problems: string[]): void {
+function checkPrincipal(element: string, value: unknown, problems: Problems): void {
     if (value === "*") return;
     if (!isPlainObject(value)) {
-        problems.push(`${where}: ${element} must be "*" or an object such as {"AWS": "arn:aws:iam::111122223333:root"}, got ${describeValue(value)}`);
+        problems.push(`${element} must be "*" or an object such as {"AWS": "arn:aws:iam::111122223333:root"}, got ${describeValue(value)}`);
         return;
     }
-    const entries = Object.entries(value);
-    if (entries.length === 0) problems.push(`${where}: ${element} must name at least one principal`);
-    for (const [type, ids] of entries) {
-        if (!PRINCIPAL_TYPES.includes(type)) problems.push(`${where}: ${element} type "${type}" is not one of ${PRINCIPAL_TYPES.join(", ")}`);
-        const names = checkStringList(where, `${element}.${type}`, ids, problems);
+    const types = Object.keys(value);
+    if (types.length === 0) problems.push(`${element} must name at least one principal`);
+    for (let i = 0; i < types.length; i++) {
+        const type = types[i];
+        if (!PRINCIPAL_TYPES.includes(type)) problems.push(`${element} type "${type}" is not one of ${PRINCIPAL_TYPES.join(", ")}`);
+        const names = checkStringList(element + "." + type, value[type], problems);
         if (type !== "AWS") continue;
-        for (const id of names) {
-            if (!isAwsPrincipalId(id)) {
+        for (let j = 0; j < names.length; j++) {
+            if (!isAwsPrincipalId(names[j])) {
                 problems.push(
-                    `${where}: ${element}.AWS ${JSON.stringify(id)} is not "*", a 12-digit account id or an ARN such as "arn:aws:iam::111122223333:root"`,
+                    `${element}.AWS ${JSON.stringify(names[j])} is not "*", a 12-digit account id or an ARN such as "arn:aws:iam::111122223333:root"`,
                 );
             }
         }
     }
 }
 
-function checkCondition(where: string, value: unknown, problems: string[]): void {
+function checkCondition(value: unknown, problems: Problems): void {
     if (!isPlainObject(value)) {
-        problems.push(`${where}: Condition must be an object of operators, got ${describeValue(value)}`);
+        problems.push(`Condition must be an object of operators, got ${describeValue(value)}`);
         return;
     }
     for (const operator of Object.keys(value)) {
         const block = value[operator];
         if (!isPlainObject(block)) {
-            problems.push(`${where}: Condition.${operator} must be an object of condition keys, got ${describeValue(block)}`);
+            problems.push(`Condition.${operator} must be an object of condition keys, got ${describeValue(block)}`);
             continue;
         }
         for (const key of Object.keys(block)) {
             const items = listOf(block[key]);
-            if (items.length === 0) problems.push(`${where}: Condition.${operator}.${key} must not be an empty array`);
-            for (const item of items) {
-                const type = typeof item;
-                if (type !== "string" && type !== "number" && type !== "boolean" && !isJsonNumber(item)) {
-                    problems.push(`${where}: Condition.${operator}.${key} values must be strings, numbers or booleans, got ${describeValue(item)}`);
+            if (items.length === 0) problems.push(`Condition.${operator}.${key} must not be an empty array`);
+            for (let i = 0; i < items.length; i++) {
+                const type = typeof items[i];
+                if (type !== "string" && type !== "number" && type !== "boolean" && !isJsonNumber(items[i])) {
+                    problems.push(`Condition.${operator}.${key} values must be strings, numbers or booleans, got ${describeValue(items[i])}`);
                 }
             }
         }
     }
 }
 
-function exactlyOne(where: string, statement: Record<string, unknown>, a: string, b: string, problems: string[]): void {
-    const hasA = statement[a] !== undefined;
-    const hasB = statement[b] !== undefined;
-    if (hasA && hasB) problems.push(`${where}: has both ${a} and ${b}; use exactly one`);
-    if (!hasA && !hasB) problems.push(`${where}: must have ${a} or ${b}`);
+function exactlyOne(a: string, aValue: unknown, b: string, bValue: unknown, problems: Problems): void {
+    if (aValue !== undefined && bValue !== undefined) problems.push(`has both ${a} and ${b}; use exactly one`);
+    if (aValue === undefined && bValue === undefined) problems.push(`must have ${a} or ${b}`);
 }
 
-/** True when an S3 ARN resource (possibly with wildcards) can name `bucket` or its objects. */
-function resourceNamesBucket(resource: string, bucket: string): boolean {
+/** True for `s3:<Action>` or `s3express:<Action>` (any case), the action name letters, digits and wildcards. */
+function isS3Action(action: string): boolean {
+    const colon = action.indexOf(":");
+    if (colon < 0) return false;
+    const service = asciiLower(action.slice(0, colon));
+    if ((service !== "s3" && service !== "s3express") || colon === action.length - 1) return false;
+    for (let i = colon + 1; i < action.length; i++) {
+        const code = action.charCodeAt(i);
+        const letter = (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+        if (!letter && !(code >= 48 && code <= 57) && code !== 42 && code !== 63) return false; // digits, * and ?
+    }
+    return true;
+}
+
+/** The length of an S3 ARN's `arn:<partition>:s3:::` prefix, or 0 when `resource` is not an S3 ARN. */
+function s3ArnPrefix(resource: string): number {
+    if (!resource.startsWith("arn:")) return 0;
+    const partitionEnd = resource.indexOf(":", 4);
+    return partitionEnd > 4 && resource.startsWith(":s3:::", partitionEnd) ? partitionEnd + 6 : 0;
+}
+
+/** True when an S3 ARN resource (possibly with wildcards) after its `arn:…:s3:::` prefix can name `bucket` or its objects. */
+function resourceNamesBucket(resource: string, prefix: number, bucket: string): boolean {
     if (resource === "*") return true;
-    const match = S3_ARN.exec(resource);
-    if (!match) return false;
-    const path = resource.slice(match[0].length);
-    const slash = path.indexOf("/");
-    return wildcardMatches(slash < 0 ? path : path.slice(0, slash), bucket);
+    const slash = resource.indexOf("/", prefix);
+    return wildcardMatches(resource.slice(prefix, slash < 0 ? resource.length : slash), bucket);
+}
+
+function isStatementKey(key: string): boolean {
+    switch (key) {
+        case "Sid":
+        case "Effect":
+        case "Principal":
+        case "NotPrincipal":
+        case "Action":
+        case "NotAction":
+        case "Resource":
+        case "NotResource":
+        case "Condition":
+            return true;
+        default:
+            return false;
+    }
+}
+
+function checkActions(element: string, value: unknown, problems: Problems): void {
+    const actions = checkStringList(element, value, problems);
+    for (let i = 0; i < actions.length; i++) {
+        if (actions[i] !== "*" && !isS3Action(actions[i])) {
+            problems.push(`${element} "${actions[i]}" is not an S3 action (bucket policies accept "s3:<Action>" or "*")`);
+        }
+    }
+}
+
+function checkResources(element: string, value: unknown, bucket: string | undefined, problems: Problems): void {
+    const resources = checkStringList(element, value, problems);
+    for (let i = 0; i < resources.length; i++) {
+        const resource = resources[i];
+        const prefix = resource === "*" ? 0 : s3ArnPrefix(resource);
+        if (resource !== "*" && prefix === 0) {
+            problems.push(`${element} "${resource}" is not an S3 ARN (arn:aws:s3:::bucket or arn:aws:s3:::bucket/key)`);
+        } else if (element === "Resource" && bucket !== undefined && !resourceNamesBucket(resource, prefix, bucket)) {
+            problems.push(`Resource "${resource}" does not name bucket "${bucket}" (a bucket policy can only grant access to its own bucket)`);
+        }
+    }
+}
+
+/** The problems of one statement object, without its label. */
+function statementProblems(statement: Record<string, unknown>, bucket: string | undefined, problems: Problems): void {
+    const keys = Object.keys(statement);
+    for (let i = 0; i < keys.length; i++) {
+        if (!isStatementKey(keys[i])) problems.push(`unknown element "${keys[i]}" (allowed: ${STATEMENT_KEYS.join(", ")})`);
+    }
+    const { Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition } = statement;
+    if (Sid !== undefined && typeof Sid !== "string") problems.push(`Sid must be a string, got ${describeValue(Sid)}`);
+    if (Effect !== "Allow" && Effect !== "Deny") problems.push(`Effect must be "Allow" or "Deny", got ${describeValue(Effect)}`);
+    exactlyOne("Principal", Principal, "NotPrincipal", NotPrincipal, problems);
+    exactlyOne("Action", Action, "NotAction", NotAction, problems);
+    exactlyOne("Resource", Resource, "NotResource", NotResource, problems);
+    if (Principal !== undefined) checkPrincipal("Principal", Principal, problems);
+    if (NotPrincipal !== undefined) checkPrincipal("NotPrincipal", NotPrincipal, problems);
+    if (Action !== undefined) checkActions("Action", Action, problems);
+    if (NotAction !== undefined) checkActions("NotAction", NotAction, problems);
+    if (Resource !== undefined) checkResources("Resource", Resource, bucket, problems);
+    if (NotResource !== undefined) checkResources("NotResource", NotResource, bucket, problems);
+    if (Condition !== undefined) checkCondition(Condition, problems);
 }
 
 function checkStatement(index: number, raw: unknown, bucket: string | undefined, problems: string[]): void {
@@ -107,40 +194,11 @@ function checkStatement(index: number, raw: unknown, bucket: string | undefined,
         problems.push(`Statement[${index}] must be an object, got ${describeValue(raw)}`);
         return;
     }
-    const statement = raw;
-    const where = statementLabel(index, statement);
-    for (const key of Object.keys(statement)) {
-        if (!STATEMENT_KEYS.includes(key)) problems.push(`${where}: unknown element "${key}" (allowed: ${STATEMENT_KEYS.join(", ")})`);
-    }
-    if (statement.Sid !== undefined && typeof statement.Sid !== "string") problems.push(`${where}: Sid must be a string, got ${describeValue(statement.Sid)}`);
-    if (statement.Effect !== "Allow" && statement.Effect !== "Deny") {
-        problems.push(`${where}: Effect must be "Allow" or "Deny", got ${describeValue(statement.Effect)}`);
-    }
-    exactlyOne(where, statement, "Principal", "NotPrincipal", problems);
-    exactlyOne(where, statement, "Action", "NotAction", problems);
-    exactlyOne(where, statement, "Resource", "NotResource", problems);
-    for (const element of ["Principal", "NotPrincipal"]) {
-        if (statement[element] !== undefined) checkPrincipal(where, element, statement[element], problems);
-    }
-    for (const element of ["Action", "NotAction"]) {
-        if (statement[element] === undefined) continue;
-        for (const action of checkStringList(where, element, statement[element], problems)) {
-            if (action !== "*" && !S3_ACTION.test(action)) {
-                problems.push(`${where}: ${element} "${action}" is not an S3 action (bucket policies accept "s3:<Action>" or "*")`);
-            }
-        }
-    }
-    for (const element of ["Resource", "NotResource"]) {
-        if (statement[element] === undefined) continue;
-        for (const resource of checkStringList(where, element, statement[element], problems)) {
-            if (resource !== "*" && !S3_ARN.test(resource)) {
-                problems.push(`${where}: ${element} "${resource}" is not an S3 ARN (arn:aws:s3:::bucket or arn:aws:s3:::bucket/key)`);
-            } else if (element === "Resource" && bucket !== undefined && !resourceNamesBucket(resource, bucket)) {
-                problems.push(`${where}: Resource "${resource}" does not name bucket "${bucket}" (a bucket policy can only grant access to its own bucket)`);
-            }
-        }
-    }
-    if (statement.Condition !== undefined) checkCondition(where, statement.Condition, problems);
+    const own: Problems = [];
+    statementProblems(raw, bucket, own);
+    if (own.length === 0) return;
+    const where = statementLabel(index, raw);
+    for (let i = 0; i < own.length; i++) problems.push(`${where}: ${own[i]}`);
 }
 
 /**

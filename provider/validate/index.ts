@@ -7,7 +7,7 @@
 import { PublicAccessAnalysis, parsePolicy } from "../policy";
 import { formatModel } from "../policy/format";
 import { deepNestingError } from "../policy/parse";
-import { MAX_POLICY_DEPTH, describeValue, nestingDepth } from "../policy/json";
+import { MAX_POLICY_DEPTH, describeValue, nestingDepth, quoteFor } from "../policy/json";
 import { readModel } from "../policy/model";
 import { publicAccessOf } from "../policy/publicAccess";
 import { UNKNOWN, containsUnknown } from "../inputs";
@@ -69,7 +69,7 @@ export function checkPolicy(policy: unknown, options: PolicyCheckOptions = {}): 
     const knownBucket = typeof bucket === "string" && bucket !== UNKNOWN ? bucket : undefined;
     const problems = policyProblems(document, knownBucket);
     if (problems.length > 0) return { failures: problems.map((problem) => ({ property: "policy", reason: `policy ${problem}` })) };
-    const text = formatModel(readModel(document));
+    const text = formatModel(readModel(document, quoteFor(policy as string | object)));
     const bytes = Buffer.byteLength(text, "utf8");
     if (bytes > MAX_POLICY_BYTES) return failed(`policy is ${bytes} bytes once compacted; S3 accepts at most ${MAX_POLICY_BYTES} bytes`);
     const lockout = lockoutRisk(document, knownBucket);

@@ -182,3 +182,34 @@ describe("the guards in parsePolicy", () => {
         expect(() => canonicalizePolicy(text)).toThrow(/the key "Effect" in Statement\[0\] twice/);
     });
 });
+
+describe("strings are written as JSON.stringify writes them", () => {
+    // A text without a backslash or a surrogate takes the fast path (quoteFor): these texts sit on its border.
+    const withString = (value: string) =>
+        `{"Version":"2012-10-17","Statement":[{"Sid":"S${value}","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/r${value}"},` +
+        `"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${value}*","Condition":{"StringEquals":{"s3:prefix":"p${value}"}}}]}`;
+    const borders: Array<[string, string]> = [
+        ["a raw lone surrogate (no backslash in the text)", "\ud800"],
+        ["a raw surrogate pair", "\ud83d\ude00"],
+        ["an escaped quote", '\\"'],
+        ["an escaped control character", "\\u0001"],
+        ["a raw line separator, which JSON.stringify leaves as it is", "\u2028"],
+        ["plain ASCII", "plain"],
+    ];
+
+    it.each(borders)("for %s, the same as for the parsed document", (_, value) => {
+        const text = withString(value);
+        const document = JSON.parse(text) as object;
+        expect(formatPolicy(text)).toBe(formatPolicy(document));
+        expect(canonicalizePolicy(text)).toBe(canonicalizePolicy(document));
+        expect(JSON.parse(formatPolicy(text))).toEqual(JSON.parse(formatPolicy(document)));
+    });
+
+    it("escapes a raw lone surrogate in a text with no backslash", () => {
+        const text = withString("\ud800");
+        expect(text.includes("\\")).toBe(false);
+        expect(formatPolicy(text)).toContain("\\ud800");
+        expect(canonicalizePolicy(text)).toContain("\\ud800");
+        expect(formatPolicy(text)).not.toContain("\ud800");
+    });
+});

@@ -1,6 +1,6 @@
 import { PolicyParseError } from "./errors";
 import { MAX_POLICY_DEPTH, describeValue, isPlainObject, nestingDepth } from "./json";
-import { parseKeepingNumbers, scanJsonText } from "./scan";
+import { parseKeepingNumbers, quickScan, scanJsonText } from "./scan";
 import type { PolicyDocument } from "./types";
 
 function isBlank(text: string): boolean {
@@ -57,7 +57,7 @@ export function parsePolicy(policy: string | object): PolicyDocument {
         } catch (error) {
             throw new PolicyParseError(`policy is not valid JSON: ${jsonErrorMessage(text, error)}`);
         }
-        const scan = scanJsonText(text, MAX_POLICY_DEPTH);
+        const scan = quickScan(text, document, MAX_POLICY_DEPTH) ?? scanJsonText(text, MAX_POLICY_DEPTH);
         if (scan.tooDeep) throw deepNestingError();
         if (scan.duplicateKey) {
             throw new PolicyParseError(

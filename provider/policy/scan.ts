@@ -125,6 +125,56 @@ export function scanJsonText(text: string, maxDepth = Infinity): JsonTextScan {
 }
 
 /**
+ * The answer of {@link scanJsonText} for the common text, without reading it character by character: when the text has
+ * no backslash, every quote mark in it delimits a string, so it writes half as many strings as it has quote marks.
+ * `JSON.parse` keeps only the last of two equal keys, so a key written twice leaves the document fewer strings than
+ * that. A document with no number and no nesting past `maxDepth` then has nothing else the scan looks for. Returns
+ * `undefined` when it cannot tell (a backslash, a number, deep nesting, a missing string): {@link scanJsonText} then
+ * reads the text and says what is wrong, if anything.
+ *
+ * @param document what `JSON.parse` made of `text`
+ */
+export function quickScan(text: string, document: unknown, maxDepth: number): JsonTextScan | undefined {
+    if (text.indexOf("\\") >= 0) return undefined;
+    const strings = countStrings(document, maxDepth);
+    if (strings < 0) return undefined;
+    let quotes = 0;
+    for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) quotes++;
+    return quotes === 2 * strings ? { tooDeep: false, inexactNumber: false } : undefined;
+}
+
+/** The strings (keys and values) of a parsed document, or -1 when it holds a number or nests deeper than `maxDepth`; no recursion. */
+function countStrings(document: unknown, maxDepth: number): number {
+    if (typeof document === "string") return 1;
+    let strings = 0;
+    const pending: unknown[] = [document];
+    const depths: number[] = [0];
+    while (pending.length > 0) {
+        const value = pending.pop() as Record<string, unknown> | unknown[] | null;
+        const depth = depths.pop() as number;
+        if (value === null || typeof value !== "object") {
+            if (typeof value === "number") return -1;
+            continue;
+        }
+        if (depth >= maxDepth) return -1;
+        if (Array.isArray(value)) {
+            for (let i = 0; i < value.length; i++) {
+                const item = value[i];
+                if (typeof item === "string") strings++;
+                else if (item !== null && typeof item !== "boolean") (pending.push(item), depths.push(depth + 1));
+            }
+            continue;
+        }
+        for (const key in value) {
+            const item = value[key];
+            strings += typeof item === "string" ? 2 : 1;
+            if (typeof item !== "string" && item !== null && typeof item !== "boolean") (pending.push(item), depths.push(depth + 1));
+        }
+    }
+    return strings;
+}
+
+/**
  * Parses valid JSON text as `JSON.parse` does, except that a number literal a JavaScript number would change becomes a
  * `JsonNumber` holding its text. Deeper than `maxDepth` it stops with `undefined` (the caller refuses the
  * document), so recursion stays bounded.

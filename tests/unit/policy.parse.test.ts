@@ -1,5 +1,7 @@
 import { PolicyParseError, canonicalizePolicy, diffPolicies, formatPolicy, parsePolicy, policiesEquivalent } from "../../provider/policy";
+import fc from "fast-check";
 import { exactDecimal } from "../../provider/policy/rules";
+import { quickScan, scanJsonText } from "../../provider/policy/scan";
 
 const valid = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }] };
 
@@ -211,5 +213,47 @@ describe("strings are written as JSON.stringify writes them", () => {
         expect(formatPolicy(text)).toContain("\\ud800");
         expect(canonicalizePolicy(text)).toContain("\\ud800");
         expect(formatPolicy(text)).not.toContain("\ud800");
+    });
+});
+
+describe(quickScan.name, () => {
+    // JSON texts written entry by entry, so that keys repeat (a small alphabet), at any depth, with or without escapes.
+    const key = fc.constantFrom("a", "b", "Effect", "a\\u0062", "__proto__", ":", "1");
+    const scalar = fc.constantFrom('"x"', '"a"', '":"', '"\\""', "1", "1.0", "-0", "true", "false", "null", '""');
+    const text: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
+        value: fc.oneof(
+            { depthSize: "small", withCrossShrink: true },
+            scalar,
+            fc.array(tie("value"), { maxLength: 4 }).map((items) => "[" + items.join(",") + "]"),
+            fc
+                .array(fc.tuple(key, tie("value")), { maxLength: 4 })
+                .map((entries) => "{" + entries.map(([k, v]) => JSON.stringify(k).replace("\\\\u0062", "\\u0062") + ":" + v).join(",") + "}"),
+        ),
+    })).value;
+    const spaced = fc.tuple(text, fc.boolean()).map(([t, pretty]) => (pretty ? JSON.stringify(JSON.parse(t), null, 2) : t));
+
+    it("gives the scan's answer whenever it gives one, and gives one for texts with no backslash, number or repeat", () => {
+        let answered = 0;
+        fc.assert(
+            fc.property(fc.oneof(text, spaced), fc.integer({ min: 1, max: 6 }), (json, maxDepth) => {
+                const quick = quickScan(json, JSON.parse(json), maxDepth);
+                const full = scanJsonText(json, maxDepth);
+                if (quick !== undefined) {
+                    answered++;
+                    expect(quick).toEqual(full);
+                } else if (!json.includes("\\") && !full.tooDeep && !full.duplicateKey && !/[\d]/.test(json.replace(/"[^"]*"/g, ""))) {
+                    throw new Error(`no quick answer for a plain text: ${json}`);
+                }
+            }),
+            { numRuns: 3000 },
+        );
+        expect(answered).toBeGreaterThan(300);
+    });
+
+    it("leaves a key written twice to the scan, at any depth", () => {
+        for (const json of ['{"a":"x","a":"x"}', '{"a":{"b":1,"b":2}}', '[{"s":[{"k":"v","k":{"z":null}}]}]', '{"a":{"b":"c"},"a":"y"}']) {
+            expect(quickScan(json, JSON.parse(json), 32)).toBeUndefined();
+            expect(scanJsonText(json, 32).duplicateKey).toBeDefined();
+        }
     });
 });

@@ -2,6 +2,7 @@
  * The canonical form: one JSON text per meaning. Two policies AWS treats the same give byte-identical text, and the
  * text is itself a policy whose canonical form is itself. The text is built as the model is read (model.ts).
  */
+import { modelsEquivalent } from "./equivalent";
 import { canonicalText, modelOf } from "./model";
 import { parsePolicy } from "./parse";
 
@@ -26,5 +27,5 @@ export function canonicalizePolicy(policy: string | object): string {
  */
 export function policiesEquivalent(a: string | object, b: string | object): boolean {
     if (a === b) return parsePolicy(a) !== undefined; // the same text or object: still throws when unreadable
-    return canonicalizePolicy(a) === canonicalizePolicy(b);
+    return modelsEquivalent(modelOf(a), modelOf(b));
 }

@@ -1,6 +1,7 @@
 /** The structured difference between two policies, and its lines for previews. Read from the model (model.ts). */
+import { modelsEquivalent } from "./equivalent";
 import { canonicalJson } from "./json";
-import { ModelElement, ModelStatement, PolicyModel, STATEMENT_ELEMENTS, canonicalText, elementCanonical, modelOf, statementCanonical } from "./model";
+import { ModelElement, ModelStatement, PolicyModel, STATEMENT_ELEMENTS, elementCanonical, modelOf, statementCanonical } from "./model";
 import type { DocumentChange, ElementChange, PolicyDiff, StatementChange, StatementRef } from "./types";
 
 function spelling(value: unknown): string {
@@ -154,7 +155,7 @@ function diffUnnamed(olds: ModelStatement[], news: ModelStatement[], diff: Polic
 export function diffPolicies(before: string | object, after: string | object): PolicyDiff {
     const olds = modelOf(before);
     const news = modelOf(after);
-    const equivalent = canonicalText(olds) === canonicalText(news);
+    const equivalent = modelsEquivalent(olds, news);
     const diff: PolicyDiff = { equivalent, document: [], added: [], removed: [], changed: [] };
     if (equivalent) return diff;
     diff.document = documentChanges(olds, news);

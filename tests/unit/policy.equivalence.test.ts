@@ -499,6 +499,51 @@ const rows: Row[] = [
     },
     { name: "a changed unknown element is a change", a: one({ Extra: { a: [1, 2] } }), b: one({ Extra: { a: [2, 1] } }), equivalent: false },
     { name: "an element of the wrong type is compared as written, not coerced", a: one({ Resource: 42 }), b: one({ Resource: "42" }), equivalent: false },
+    // Values that are not plain JSON: an element written alike on both sides is only skipped when it is plain JSON.
+    {
+        name: "a program's Date is compared as its JSON text (toJSON)",
+        a: one({ Extra: new Date(0) }),
+        b: one({ Extra: "1970-01-01T00:00:00.000Z" }),
+        equivalent: true,
+    },
+    { name: "two Dates with the same own keys but different times differ", a: one({ Extra: new Date(0) }), b: one({ Extra: new Date(1) }), equivalent: false },
+    {
+        name: "a key set to undefined in a program's object is absent",
+        a: one({ Extra: { a: 1, b: undefined } }),
+        b: one({ Extra: { a: 1 } }),
+        equivalent: true,
+    },
+    {
+        name: "NumericEquals -0 is 0 (the number kept as written)",
+        a: numericText("NumericEquals", "-0"),
+        b: numericText("NumericEquals", "0"),
+        equivalent: true,
+    },
+    { name: "StringEquals -0 is not 0", a: numericText("StringEquals", "-0"), b: numericText("StringEquals", "0"), equivalent: false },
+    {
+        name: "statements paired by Sid: the same Sids with one changed statement differ",
+        a: doc(st({ Sid: "A" }), st({ Sid: "B" })),
+        b: doc(st({ Sid: "B" }), st({ Sid: "A", Action: "s3:PutObject" })),
+        equivalent: false,
+    },
+    {
+        name: "statements paired by Sid: reordered, re-spelled statements are the same",
+        a: doc(st({ Sid: "A" }), st({ Sid: "B", Action: ["s3:GetObject", "s3:PutObject"] })),
+        b: doc(st({ Sid: "B", Action: ["S3:PutObject", "s3:getobject"] }), st({ Sid: "A" })),
+        equivalent: true,
+    },
+    {
+        name: "statements paired by Sid: a renamed Sid differs",
+        a: doc(st({ Sid: "A" }), st({ Sid: "B" })),
+        b: doc(st({ Sid: "A" }), st({ Sid: "C" })),
+        equivalent: false,
+    },
+    {
+        name: "an empty Sid on one side only is the same as none",
+        a: doc(st({ Sid: "" }), st({ Sid: "B" })),
+        b: doc(st({ Sid: undefined }), st({ Sid: "B" })),
+        equivalent: true,
+    },
 ];
 
 describe(policiesEquivalent.name, () => {

@@ -263,6 +263,40 @@ describe("policy canonical form (properties)", () => {
     });
 });
 
+describe("policiesEquivalent (properties)", () => {
+    // It skips canonical texts where it can (elements written alike, statements paired by Sid): the answer must stay
+    // the one comparing the canonical texts gives, for texts and objects, with and without a Sid on every statement.
+    const uniqueSids = (document: Json): Json => ({ ...document, Statement: (document.Statement as Json[]).map((s, i) => ({ ...s, Sid: `S${i}` })) });
+    const edits: Array<(document: Json, p: number) => Json | undefined> = [
+        (document) => document,
+        (document, p) => mutate(document, p, ["Action", "NotAction"], () => "s3:Mutated0"),
+        (document, p) => mutate(document, p, ["Resource", "NotResource"], () => "arn:aws:s3:::alpha/mutated0"),
+        (document, p) => mutatePrincipal(document, p),
+        (document, p) => mutateConditionValue(document, p),
+        (document, p) => mutate(document, p, ["Sid"], () => "Renamed"),
+        (document) => ((document.Statement as Json[]).length > 1 ? { ...document, Statement: (document.Statement as Json[]).slice(1) } : undefined),
+    ];
+
+    it("answers as comparing canonical texts does, for rewritten and edited policies", () => {
+        let equivalent = 0;
+        fc.assert(
+            fc.property(policy, seed, pick, fc.boolean(), fc.boolean(), (generated, s, p, sids, asText) => {
+                const document = sids ? uniqueSids(generated) : generated;
+                const edited = edits[p % edits.length](document, p);
+                fc.pre(edited !== undefined);
+                const other = JSON.parse(rewrite(edited as Json, s)) as Json;
+                const [x, y] = asText ? [JSON.stringify(document), JSON.stringify(other, null, 2)] : [document, other];
+                const expected = canonicalizePolicy(x) === canonicalizePolicy(y);
+                if (expected) equivalent++;
+                expect(policiesEquivalent(x, y)).toBe(expected);
+                expect(policiesEquivalent(y, x)).toBe(expected);
+            }),
+            { numRuns: RUNS.numRuns * 4 },
+        );
+        expect(equivalent).toBeGreaterThan(RUNS.numRuns / 2);
+    });
+});
+
 describe("formatPolicy (properties)", () => {
     it("is equivalent to its input and idempotent", () => {
         fc.assert(

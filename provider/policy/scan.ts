@@ -160,15 +160,26 @@ function countStrings(document: unknown, maxDepth: number): number {
         if (Array.isArray(value)) {
             for (let i = 0; i < value.length; i++) {
                 const item = value[i];
-                if (typeof item === "string") strings++;
-                else if (item !== null && typeof item !== "boolean") (pending.push(item), depths.push(depth + 1));
+                if (typeof item === "string") {
+                    strings++;
+                } else if (item !== null && typeof item !== "boolean") {
+                    pending.push(item);
+                    depths.push(depth + 1);
+                }
             }
             continue;
         }
         for (const key in value) {
             const item = value[key];
-            strings += typeof item === "string" ? 2 : 1;
-            if (typeof item !== "string" && item !== null && typeof item !== "boolean") (pending.push(item), depths.push(depth + 1));
+            if (typeof item === "string") {
+                strings += 2;
+                continue;
+            }
+            strings++;
+            if (item !== null && typeof item !== "boolean") {
+                pending.push(item);
+                depths.push(depth + 1);
+            }
         }
     }
     return strings;

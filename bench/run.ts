@@ -315,9 +315,11 @@ function table(report: Report): string {
     row("naive: parse both + deep-equal    [baseline]", us("naiveDeepEqualPairUs"));
     row("naive: parse both + util.isDeepStrictEqual", us("naiveNodeDeepEqualPairUs"));
     row("canonicalizePolicy, one text", us("canonicalizeOneUs"));
-    row("policiesEquivalent, pair", us("equivalentPairUs"));
+    row("policiesEquivalent, keys reordered, pretty", us("equivalentPairUs"));
     row(`  ratio to parsing both texts     [goal ≤${MAX_EQUIVALENCE_VS_PARSE}]`, (size) => `${size.ratios.equivalentVsParsePair}x`);
     row("  ratio to parsing one text", (size) => `${size.ratios.equivalentVsParseOne}x`);
+    row("policiesEquivalent, lists reordered, re-cased", us("equivalentRewrittenUs"));
+    row("  ratio to parsing both texts", (size) => `${size.ratios.equivalentRewrittenVsParsePair}x`);
     row("  naive deep-equal is … slower", (size) => `${size.ratios.naiveVsEquivalent}x`);
     row("  naive util.isDeepStrictEqual is … slower", (size) => `${size.ratios.naiveNodeVsEquivalent}x`);
     row("formatPolicy (what check puts)", us("formatUs"));

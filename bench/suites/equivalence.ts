@@ -23,10 +23,12 @@ export interface EquivalenceSize {
     naiveNodeDeepEqualPairUs: Sample;
     /** canonicalizePolicy of one text. */
     canonicalizeOneUs: Sample;
-    /** policiesEquivalent of the pair (same document, keys reordered and pretty-printed): both sides canonicalized. */
+    /** policiesEquivalent of the pair (same document, keys reordered and pretty-printed): every element written alike on both sides. */
     equivalentPairUs: Sample;
     /** policiesEquivalent of the same document rewritten (lists and statements reversed, actions upper-cased). */
     equivalentRewrittenUs: Sample;
+    /** JSON.parse of the compact text and its rewritten form (interleaved with equivalentRewritten). */
+    parseRewrittenPairUs: Sample;
     /** formatPolicy of the rewritten text: the text `check` puts to S3. */
     formatUs: Sample;
     /** diffPolicies of the document and a one-action change: what a preview shows ("which statement changed"). */
@@ -49,6 +51,11 @@ export interface EquivalenceSize {
     ratios: {
         /** equivalentPair / parsePair: the goal is at most 5. */
         equivalentVsParsePair: number;
+        /**
+         * policiesEquivalent / JSON.parse of the pair when every list and statement is reordered and actions re-cased:
+         * no element is written alike on both sides, so every element's canonical text is made (no goal; reported).
+         */
+        equivalentRewrittenVsParsePair: number;
         /** equivalentPair / parseOne: the same cost against parsing one text. */
         equivalentVsParseOne: number;
         canonicalizeVsParseOne: number;
@@ -122,6 +129,8 @@ export async function runEquivalence(options: MeasureOptions, log: (line: string
                 naiveNode: () => isDeepStrictEqual(JSON.parse(a), JSON.parse(b)),
                 canonicalizeOne: () => canonicalizePolicy(a),
                 equivalentPair: () => policiesEquivalent(a, b),
+                parseRewrittenPair: () => [JSON.parse(a), JSON.parse(c)],
+                equivalentRewritten: () => policiesEquivalent(a, c),
                 formatOne: () => formatPolicy(a),
                 // check's body runs to its end synchronously (it awaits nothing), so the promise adds no wait.
                 checkOne: () => provider.check({}, news(a)),
@@ -135,12 +144,13 @@ export async function runEquivalence(options: MeasureOptions, log: (line: string
             naiveNode: naiveNodeDeepEqualPairUs,
             canonicalizeOne: canonicalizeOneUs,
             equivalentPair: equivalentPairUs,
+            parseRewrittenPair: parseRewrittenPairUs,
+            equivalentRewritten: equivalentRewrittenUs,
             formatOne: formatOneUs,
             checkOne: checkOneUs,
             publicAccess: publicAccessUs,
         } = core.samples;
         const naiveDeepEqualPairUs = measureMicros(() => deepEqual(JSON.parse(a), JSON.parse(b), { strict: true }), options);
-        const equivalentRewrittenUs = measureMicros(() => policiesEquivalent(a, c), options);
         const formatUs = measureMicros(() => formatPolicy(c), options);
         const diffPoliciesUs = measureMicros(() => diffPolicies(a, changed), options);
         const providerCheckUs = await measureMicrosAsync(() => provider.check({}, news(c)), options);
@@ -162,6 +172,7 @@ export async function runEquivalence(options: MeasureOptions, log: (line: string
             canonicalizeOneUs: rounded(canonicalizeOneUs),
             equivalentPairUs: rounded(equivalentPairUs),
             equivalentRewrittenUs: rounded(equivalentRewrittenUs),
+            parseRewrittenPairUs: rounded(parseRewrittenPairUs),
             formatUs: rounded(formatUs),
             diffPoliciesUs: rounded(diffPoliciesUs),
             providerCheckUs: rounded(providerCheckUs),
@@ -174,6 +185,7 @@ export async function runEquivalence(options: MeasureOptions, log: (line: string
             ratios: {
                 equivalentVsParsePair: pairedRatio("equivalentPair", "parsePair"),
                 equivalentVsParseOne: pairedRatio("equivalentPair", "parseOne"),
+                equivalentRewrittenVsParsePair: pairedRatio("equivalentRewritten", "parseRewrittenPair"),
                 canonicalizeVsParseOne: pairedRatio("canonicalizeOne", "parseOne"),
                 naiveVsEquivalent: ratio(naiveDeepEqualPairUs, equivalentPairUs),
                 naiveNodeVsEquivalent: pairedRatio("naiveNode", "equivalentPair"),

@@ -1,9 +1,10 @@
 /**
  * Public access through the real engine on RadosGW: `pulumi preview` refuses a public policy before anything is
- * written; with `allowPublicAccess` the preview warns and `pulumi up` records `isPublic`; with S3 Block Public Access
- * (`BlockPublicPolicy`) on the bucket, the put is refused and the error says why.
+ * written; with `allowPublicAccess` the preview warns, `pulumi up` records `isPublic`, and an anonymous (unsigned) GET
+ * then reads what was private before; with S3 Block Public Access (`BlockPublicPolicy`) on the bucket, the put is
+ * refused and the error says why.
  */
-import { PutPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutObjectCommand, PutPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
 import { BucketTracker, livePolicy } from "../support/localS3";
 import { useCliSuite } from "../support/pulumiCli";
 
@@ -33,9 +34,17 @@ describe("the real engine: public access known at preview", () => {
         expect(await livePolicy(alice, bucket)).toBeUndefined();
     });
 
-    it("with allowPublicAccess the preview warns, and up puts it and records isPublic", async () => {
+    /** An unsigned GET of one object, as anyone on the network would make it: the status and the body. */
+    const anonymousGet = async (bucket: string, key: string) => {
+        const response = await fetch(`${cli.s3.endpoint}/${bucket}/${key}`);
+        return { status: response.status, body: response.ok ? await response.text() : undefined };
+    };
+
+    it("with allowPublicAccess the preview warns, up puts it and records isPublic, and anyone can then read the bucket", async () => {
         const scenario = await cli.stack("allowed");
         const bucket = await buckets.newBucket("cli-public-allowed");
+        await alice.send(new PutObjectCommand({ Bucket: bucket, Key: "index.html", Body: "hello, world" }));
+        expect(await anonymousGet(bucket, "index.html")).toEqual({ status: 403, body: undefined });
         scenario.declare([{ name: "site", bucket, policy: publicRead(bucket), allowPublicAccess: true }]);
         let previewOutput = "";
         await scenario.stack.preview({ onOutput: (text) => (previewOutput += text) });
@@ -45,6 +54,7 @@ describe("the real engine: public access known at preview", () => {
             site: { isPublic: true, summary: expect.stringMatching(/^public: Statement\[0\] \(Sid "PublicRead"\)/) },
         });
         expect(await livePolicy(alice, bucket)).toBeDefined();
+        expect(await anonymousGet(bucket, "index.html")).toEqual({ status: 200, body: "hello, world" });
     });
 
     it("with BlockPublicPolicy on the bucket, up fails with the Block Public Access explanation and S3 keeps no policy", async () => {

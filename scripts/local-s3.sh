@@ -41,18 +41,10 @@ STOP_TIMEOUT="${LOCAL_S3_STOP_TIMEOUT:-10}"
 RETRY_PORTS=75 # exit status of a start attempt that lost a port to another process
 STOPPED_PIDS=()
 
+LOG_NAME=local-s3
 HELPERS="$(dirname "${BASH_SOURCE[0]}")/lib/ports-and-processes.sh"
 # shellcheck source=lib/ports-and-processes.sh
 . "$HELPERS"
-
-log() { printf '[local-s3 %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
-usage() {
-  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2
-  exit 2
-}
 
 default_dir() {
   local d="$REPO/.local-s3"

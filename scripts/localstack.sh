@@ -36,18 +36,10 @@ STOP_TIMEOUT="${LOCALSTACK_STOP_TIMEOUT:-10}"
 ALICE_ACCOUNT=111122223333
 BOB_ACCOUNT=444455556666
 
+LOG_NAME=localstack
 HELPERS="$(dirname "${BASH_SOURCE[0]}")/lib/ports-and-processes.sh"
 # shellcheck source=lib/ports-and-processes.sh
 . "$HELPERS"
-
-log() { printf '[localstack %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
-usage() {
-  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2
-  exit 2
-}
 
 # ------------------------------------------------------------------------------------------------------------ install
 python_ok() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; }

@@ -1,4 +1,15 @@
-# Shared by scripts/local-s3.sh and scripts/localstack.sh (sourced; they define log and die).
+# Shared by scripts/local-s3.sh and scripts/localstack.sh (sourced after they set LOG_NAME, the prefix of their log lines).
+
+log() { printf '[%s %s] %s\n' "$LOG_NAME" "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
+# The sourcing script's header comment, up to its `set -euo`, is its usage text.
+usage() {
+  local script="${BASH_SOURCE[${#BASH_SOURCE[@]}-1]}"
+  sed -n '2,/^set -euo/p' "$script" | sed '$d; s/^# \{0,1\}//' >&2
+  exit 2
+}
 
 # A port is taken when any TCP socket (listening, bound or connected, IPv4 or IPv6) has it as its local port.
 port_taken() {

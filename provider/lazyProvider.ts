@@ -2,7 +2,7 @@
  * The provider object that Pulumi serializes into state (`__provider`). It carries no logic: each method loads the
  * compiled implementation ({@link BucketPolicyProvider} in `dist/provider/provider.js`) inside the provider host and
  * delegates to it. Serializing the implementation by value would put ~90 KB of code into every resource's state; this
- * handle is ~2 KB.
+ * handle is under 5 KB, most of it the wrapping Pulumi's serializer puts around each method.
  *
  * Where the implementation comes from, in the host (whose working directory is the Pulumi program's directory):
  * 1. the installed package, `require("pulumi-s3-bucket-policy/dist/provider/provider.js")` (a program that depends on it);
@@ -19,16 +19,20 @@ export class LazyBucketPolicyProvider implements pulumi.dynamic.ResourceProvider
     /** Set on first use inside the host; never set before serialization. */
     implementation?: BucketPolicyProvider;
 
+    /**
+     * Loads the implementation once. No comment inside this or any method body: Pulumi serializes the bodies' text,
+     * comments included, into every resource's state. `entry` is the implementation's stable path, listed in
+     * package.json `exports`, and a literal (not a module constant) so the serialized handle carries it by value and
+     * requires nothing else of this package. Only the entry itself missing means "not installed"; a missing dependency
+     * of it is reported as it is.
+     */
     load(): BucketPolicyProvider {
         if (this.implementation) return this.implementation;
-        // The implementation's entry point: a stable path, listed in package.json `exports`. A literal here (not a
-        // module constant) so the serialized handle carries it by value and requires nothing else of this package.
         const entry = "pulumi-s3-bucket-policy/dist/provider/provider.js";
         let loaded: { BucketPolicyProvider: new () => BucketPolicyProvider };
         try {
             loaded = require(entry);
         } catch (error) {
-            // Only the entry itself missing means "not installed"; a missing dependency of it is reported as it is.
             const missing = (error as { code?: string }).code === "MODULE_NOT_FOUND" && String((error as Error).message).includes(`'${entry}'`);
             if (!missing) throw error;
             const path = require("path");

@@ -6,12 +6,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { CallContext, deleteBucketPolicy, findBucketPolicy, putBucketPolicy } from "./calls";
 import { BucketPolicyInputs, BucketPolicyOutputs, DERIVED_OUTPUTS, REPLACE_ON_CHANGE, containsUnknown, withoutUndefined } from "./inputs";
+import { derivedOutputs } from "./derived";
 import { parsePolicy, policiesEquivalent } from "./policy";
-import { quoteFor } from "./policy/json";
-import { canonicalText, readModel } from "./policy/model";
-import { publicAccessOf } from "./policy/publicAccess";
 import { Connection, S3Sender, createS3Client } from "./s3";
-import { checkPolicy, publicAccessSummary, publicPolicyWarning, validateSettings } from "./validate";
+import { checkPolicy, publicPolicyWarning, validateSettings } from "./validate";
 
 /** The `pulumi.dynamic.Config` surface the provider reads. */
 interface StackConfig {
@@ -48,16 +46,7 @@ function describeStatements(policy: string): string {
 /** The state: the inputs as applied, the policy S3 holds, and what is derived from it. */
 function outputsFor(inputs: BucketPolicyInputs, policy: string): BucketPolicyOutputs {
     const { __provider: _ignored, ...rest } = inputs as BucketPolicyInputs & { __provider?: string };
-    // One parse for both: the canonical form and the public-access analysis read the same document.
-    const document = parsePolicy(policy) as Record<string, unknown>;
-    const access = publicAccessOf(document);
-    return withoutUndefined({
-        ...rest,
-        policy,
-        canonicalPolicy: canonicalText(readModel(document, quoteFor(policy))),
-        isPublic: access.isPublic,
-        publicAccess: publicAccessSummary(access),
-    });
+    return withoutUndefined({ ...rest, policy, ...derivedOutputs(policy) });
 }
 
 /** Implements {@link pulumi.dynamic.ResourceProvider} for an S3 bucket policy. */

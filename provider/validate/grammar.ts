@@ -3,12 +3,11 @@
  * names the statement and the element.
  */
 import { asciiLower, describeValue, isJsonNumber, isPlainObject } from "../policy/json";
+import { DOCUMENT_ELEMENTS, STATEMENT_ELEMENTS } from "../policy/model";
 import { listOf } from "../policy/rules";
 import { wildcardMatches } from "./patterns";
 
 const VERSIONS = ["2012-10-17", "2008-10-17"];
-const STATEMENT_KEYS = ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
-const DOCUMENT_KEYS = ["Version", "Id", "Statement"];
 const PRINCIPAL_TYPES = ["AWS", "Service", "Federated", "CanonicalUser"];
 
 /** How problems name a statement: `Statement[2]`, with its Sid when it has one. */
@@ -129,23 +128,6 @@ function resourceNamesBucket(resource: string, prefix: number, bucket: string): 
     return wildcardMatches(resource.slice(prefix, slash < 0 ? resource.length : slash), bucket);
 }
 
-function isStatementKey(key: string): boolean {
-    switch (key) {
-        case "Sid":
-        case "Effect":
-        case "Principal":
-        case "NotPrincipal":
-        case "Action":
-        case "NotAction":
-        case "Resource":
-        case "NotResource":
-        case "Condition":
-            return true;
-        default:
-            return false;
-    }
-}
-
 function checkActions(element: string, value: unknown, problems: Problems): void {
     const actions = checkStringList(element, value, problems);
     for (let i = 0; i < actions.length; i++) {
@@ -172,7 +154,7 @@ function checkResources(element: string, value: unknown, bucket: string | undefi
 function statementProblems(statement: Record<string, unknown>, bucket: string | undefined, problems: Problems): void {
     const keys = Object.keys(statement);
     for (let i = 0; i < keys.length; i++) {
-        if (!isStatementKey(keys[i])) problems.push(`unknown element "${keys[i]}" (allowed: ${STATEMENT_KEYS.join(", ")})`);
+        if (!STATEMENT_ELEMENTS.includes(keys[i])) problems.push(`unknown element "${keys[i]}" (allowed: ${STATEMENT_ELEMENTS.join(", ")})`);
     }
     const { Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition } = statement;
     if (Sid !== undefined && typeof Sid !== "string") problems.push(`Sid must be a string, got ${describeValue(Sid)}`);
@@ -209,7 +191,7 @@ function checkStatement(index: number, raw: unknown, bucket: string | undefined,
 export function policyProblems(document: Record<string, unknown>, bucket: string | undefined): string[] {
     const problems: string[] = [];
     for (const key of Object.keys(document)) {
-        if (!DOCUMENT_KEYS.includes(key)) problems.push(`unknown top-level element "${key}" (allowed: ${DOCUMENT_KEYS.join(", ")})`);
+        if (!DOCUMENT_ELEMENTS.includes(key)) problems.push(`unknown top-level element "${key}" (allowed: ${DOCUMENT_ELEMENTS.join(", ")})`);
     }
     if (document.Version !== undefined && !VERSIONS.includes(document.Version as string)) {
         problems.push(`Version must be "2012-10-17" (or the legacy "2008-10-17"), got ${describeValue(document.Version)}`);

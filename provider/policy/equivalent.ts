@@ -8,7 +8,7 @@
  * elements need no canonical text at all.
  */
 import { isJsonNumber } from "./json";
-import { ModelElement, ModelStatement, PolicyModel, canonicalText, elementCanonical } from "./model";
+import { ModelElement, PolicyModel, canonicalText, elementCanonical, statementsBySid } from "./model";
 
 /** Whether two values are the same JSON, object key order aside; `false` when unsure (a value that is not plain JSON). */
 function sameJson(x: unknown, y: unknown): boolean {
@@ -55,24 +55,13 @@ function sameElements(xs: ModelElement[], ys: ModelElement[]): boolean {
     return true;
 }
 
-/** The statements by Sid, when every one has its own; `undefined` otherwise. */
-function bySid(statements: ModelStatement[]): Map<string, ModelStatement> | undefined {
-    const sids = new Map<string, ModelStatement>();
-    for (let i = 0; i < statements.length; i++) {
-        const sid = statements[i].sid;
-        if (sid === undefined || sids.has(sid)) return undefined;
-        sids.set(sid, statements[i]);
-    }
-    return sids;
-}
-
 /** @internal Whether two models have the same canonical text (see `policiesEquivalent`). */
 export function modelsEquivalent(x: PolicyModel, y: PolicyModel): boolean {
     if (x.canonical !== undefined && y.canonical !== undefined) return x.canonical === y.canonical;
     if ((x.statements === undefined) !== (y.statements === undefined) || !sameElements(x.elements, y.elements)) return false;
     if (x.statements === undefined || y.statements === undefined) return true;
-    const xs = bySid(x.statements);
-    const ys = bySid(y.statements);
+    const xs = statementsBySid(x.statements);
+    const ys = statementsBySid(y.statements);
     if (!xs || !ys) return canonicalText(x) === canonicalText(y);
     if (xs.size !== ys.size) return false;
     for (const [sid, statement] of xs) {

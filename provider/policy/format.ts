@@ -4,7 +4,18 @@
  * (model.ts): the items' canonical texts decide what is a repeat, their own texts are what is written.
  */
 import { Quote, canonicalJson, isPlainObject, objectText } from "./json";
-import { ModelElement, ModelList, ModelOperator, ModelPrincipalType, ModelStatement, PolicyModel, elementPrefix, modelOf, statementCanonical } from "./model";
+import {
+    ModelElement,
+    ModelList,
+    ModelOperator,
+    ModelPrincipalType,
+    ModelStatement,
+    PolicyModel,
+    elementPrefix,
+    modelOf,
+    statementCanonical,
+    statementsBySid,
+} from "./model";
 
 /** Whether the item at `index` repeats an earlier one (by canonical text). */
 function repeatsEarlier(keys: string[], index: number, seen: Set<string> | undefined): boolean {
@@ -72,19 +83,6 @@ function formatStatement(statement: ModelStatement): string {
     return text + "}";
 }
 
-/**
- * Whether two statements could be repeats. Not when every statement has its own Sid: a Sid is part of the canonical
- * text, so statements with different Sids never repeat, and their canonical texts need not be made.
- */
-function canRepeat(statements: ModelStatement[]): boolean {
-    const sids = new Set<string>();
-    for (let i = 0; i < statements.length; i++) {
-        const sid = statements[i].sid;
-        if (sid === undefined || sids.size === sids.add(sid).size) return true;
-    }
-    return false;
-}
-
 /** @internal The formatted text of a model (see {@link formatPolicy}). */
 export function formatModel(model: PolicyModel): string {
     const parts: string[] = [];
@@ -94,8 +92,9 @@ export function formatModel(model: PolicyModel): string {
         if (found) parts.push(JSON.stringify(name) + ":" + canonicalJson(found.value));
     }
     if (model.statements) {
-        // A single statement object becomes a list of one; repeats (by canonical text) are dropped.
-        const seen = canRepeat(model.statements) ? new Set<string>() : undefined;
+        // A single statement object becomes a list of one; repeats (by canonical text) are dropped. Statements that
+        // each have their own Sid cannot repeat, and need no canonical text.
+        const seen = statementsBySid(model.statements) ? undefined : new Set<string>();
         let text = "";
         for (const statement of model.statements) {
             if (seen && seen.size === seen.add(statementCanonical(statement)).size) continue;

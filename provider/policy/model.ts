@@ -341,6 +341,20 @@ export function statementCanonical(statement: ModelStatement): string {
 }
 
 /**
+ * @internal The statements by Sid, when every one has its own; `undefined` otherwise. A Sid is part of a statement's
+ * canonical text, so statements with different Sids never have the same text.
+ */
+export function statementsBySid(statements: ModelStatement[]): Map<string, ModelStatement> | undefined {
+    const sids = new Map<string, ModelStatement>();
+    for (let i = 0; i < statements.length; i++) {
+        const sid = statements[i].sid;
+        if (sid === undefined || sids.has(sid)) return undefined;
+        sids.set(sid, statements[i]);
+    }
+    return sids;
+}
+
+/**
  * @internal Reads a parsed document (see `parsePolicy`) into its model: one walk, every rule applied once. Strings are
  * written with `quoteText` (`quoteFor` the text the document was parsed from). Canonical texts beyond the items' are
  * made when asked for.

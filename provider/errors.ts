@@ -7,8 +7,15 @@ import { isClockSkewCorrectedError, isThrottlingError, isTransientError } from "
 /** The SDK's error shape, as its classifiers take it. */
 type SdkError = Parameters<typeof isTransientError>[0];
 
-/** The S3 operation a {@link BucketPolicyError} happened in. */
+/** An S3 call the provider makes. */
 export type S3Operation = "GetBucketPolicy" | "PutBucketPolicy" | "DeleteBucketPolicy";
+
+/**
+ * What a {@link BucketPolicyError} happened in: an S3 call, or `"CreateBucketPolicy"`, the resource's create deciding
+ * not to put (the refusal to clobber, {@link clobberRefusal}). That is no S3 API: no S3 call failed, and none was made
+ * that could have changed the bucket, so it does not claim to be a `PutBucketPolicy`.
+ */
+export type BucketPolicyOperation = S3Operation | "CreateBucketPolicy";
 
 /** Facts about the call that failed, used to explain the failure. */
 export interface ErrorContext {
@@ -30,15 +37,42 @@ export class BucketPolicyError extends Error {
     operation: string;
     /** S3's id of the failed request (`x-amz-request-id`), for AWS support; also named in the message. */
     requestId?: string;
-    constructor(message: string, code: string, httpStatus: number | undefined, bucket: string, operation: string, cause?: unknown, requestId?: string) {
-        super(message, cause === undefined ? undefined : { cause });
+    constructor(message: string, options: BucketPolicyErrorOptions) {
+        super(message, options.cause === undefined ? undefined : { cause: options.cause });
         this.name = "BucketPolicyError";
-        this.code = code;
-        this.httpStatus = httpStatus;
-        this.bucket = bucket;
-        this.operation = operation;
-        if (requestId !== undefined) this.requestId = requestId;
+        this.code = options.code;
+        this.httpStatus = options.httpStatus;
+        this.bucket = options.bucket;
+        this.operation = options.operation;
+        if (options.requestId !== undefined) this.requestId = options.requestId;
     }
+}
+
+/** The facts a {@link BucketPolicyError} carries besides its message. */
+export interface BucketPolicyErrorOptions {
+    /** S3's error code, the Node error code when S3 never answered, or the provider's own (`PolicyExists`, …). */
+    code: string;
+    /** The HTTP status S3 answered with; absent when it never answered, or when no S3 call failed. */
+    httpStatus?: number;
+    bucket: string;
+    operation: BucketPolicyOperation;
+    /** The error underneath (the SDK's), kept as the standard `cause`. */
+    cause?: unknown;
+    requestId?: string;
+}
+
+/**
+ * The refusal to overwrite a policy this resource did not create: create found `liveDescription` (the live policy's
+ * statements, e.g. `2 statement(s): Sids "Read"`) on `bucket`, and `adoptExisting` is not set. Code `PolicyExists`,
+ * operation `CreateBucketPolicy` (no S3 call failed, and no put was sent), no HTTP status.
+ */
+export function clobberRefusal(bucket: string, liveDescription: string): BucketPolicyError {
+    return new BucketPolicyError(
+        `Bucket "${bucket}" already has a bucket policy (${liveDescription}), and BucketPolicy does not overwrite ` +
+            `a policy it did not create. To take it over, set adoptExisting: true: when the declared policy is equivalent to the ` +
+            `live one nothing is written, otherwise the live policy is replaced. (Pulumi cannot import dynamic resources.)`,
+        { code: "PolicyExists", bucket, operation: "CreateBucketPolicy" },
+    );
 }
 
 /** The shape of an error thrown by `@aws-sdk/client-s3` (or by the network layer under it). */
@@ -139,6 +173,25 @@ export function requestIdOf(e: unknown): string | undefined {
     return metadata?.requestId || undefined;
 }
 
+/**
+ * The provider's own code (S3 has none) for a GetBucketPolicy answered with success but no policy document. S3 answers a
+ * bucket without a policy with 404 `NoSuchBucketPolicy`, so an empty success is neither a policy nor its absence.
+ */
+export const MISSING_POLICY_DOCUMENT = "MissingPolicyDocument";
+
+/**
+ * What `sendGetBucketPolicy` throws for a success without a policy document: shaped as the SDK's errors (`name` the code,
+ * `$metadata` the answer's status and request id), so `describeS3Error` explains it like any failed call. Its status is
+ * not one anything retries, and its code is not "not found".
+ */
+export function missingPolicyDocument(metadata: { httpStatusCode?: number; requestId?: string; extendedRequestId?: string } = {}): Error {
+    const status = metadata.httpStatusCode ?? 200;
+    return Object.assign(new Error(`S3 answered ${status} without a policy document`), {
+        name: MISSING_POLICY_DOCUMENT,
+        $metadata: { ...metadata, httpStatusCode: status },
+    });
+}
+
 /** Explains a failed S3 call: operation, bucket, code, status, likely cause and fix. */
 export function describeS3Error(e: unknown, context: ErrorContext): BucketPolicyError {
     const code = errorCode(e);
@@ -148,7 +201,7 @@ export function describeS3Error(e: unknown, context: ErrorContext): BucketPolicy
     const head = `${context.operation} on bucket "${context.bucket}" failed: ${code}${status ? ` (HTTP ${status})` : ""}${detail ? `: ${detail.replace(/[.\s]+$/, "")}` : ""}.`;
     const advice = adviceFor(code, status, detail, context);
     const message = `${head}${advice ? ` ${advice}` : ""}${requestId ? ` S3 request id: ${requestId}.` : ""}`;
-    return new BucketPolicyError(message, code, status, context.bucket, context.operation, e, requestId);
+    return new BucketPolicyError(message, { code, httpStatus: status, bucket: context.bucket, operation: context.operation, cause: e, requestId });
 }
 
 const CREDENTIAL_CODES = new Set([
@@ -251,6 +304,14 @@ export const S3_ERROR_EXPLANATIONS: readonly S3ErrorExplanation[] = [
         name: "NoSuchBucket",
         applies: ({ code }) => code === "NoSuchBucket",
         text: ({ bucket }) => `Bucket "${bucket}" does not exist (or is in another partition). Create it first, or fix the bucket name.`,
+    },
+    {
+        name: "GetBucketPolicy answered without a policy document",
+        applies: ({ code }) => code === MISSING_POLICY_DOCUMENT,
+        text: () =>
+            `S3 answers a bucket without a policy with 404 NoSuchBucketPolicy, never with an empty success, so this answer is neither ` +
+            `a policy nor its absence, and BucketPolicy does not guess (taking it for no policy could overwrite or forget one). ` +
+            `Something between BucketPolicy and S3 (the server at the endpoint input, or a proxy) dropped the answer's body: check it, and run the command again.`,
     },
     {
         name: "a policy document S3 rejected",

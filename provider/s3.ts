@@ -13,6 +13,7 @@ import {
     PutBucketPolicyCommand,
     S3Client,
 } from "@aws-sdk/client-s3";
+import { missingPolicyDocument } from "./errors";
 
 /** Where and as whom to call S3. Credentials are never part of it: the SDK's default chain resolves them per call. */
 export interface Connection {
@@ -71,10 +72,15 @@ function bucketParams(target: BucketTarget): { Bucket: string; ExpectedBucketOwn
     return target.expectedBucketOwner ? { Bucket: target.bucket, ExpectedBucketOwner: target.expectedBucketOwner } : { Bucket: target.bucket };
 }
 
-/** One GetBucketPolicy request: the live policy text. Throws the SDK error (`NoSuchBucketPolicy`, `NoSuchBucket`, …). */
+/**
+ * One GetBucketPolicy request: the live policy text. Throws the SDK error (`NoSuchBucketPolicy`, `NoSuchBucket`, …), and
+ * {@link missingPolicyDocument} for a success without a policy document (the SDK gives `Policy` undefined for an empty
+ * body): that is not the empty document, nor "no policy", which S3 answers with 404 `NoSuchBucketPolicy`.
+ */
 export async function sendGetBucketPolicy(client: S3Sender, target: BucketTarget): Promise<string> {
     const output = (await client.send(new GetBucketPolicyCommand(bucketParams(target)))) as GetBucketPolicyCommandOutput;
-    return output.Policy ?? "";
+    if (typeof output?.Policy !== "string" || output.Policy.trim() === "") throw missingPolicyDocument(output?.$metadata);
+    return output.Policy;
 }
 
 /** What `PutBucketPolicy` takes besides the bucket. */

@@ -16,8 +16,9 @@ export const MAX_BUCKET_NAME_CHARS = 255;
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html: 3–63 lowercase letters, digits, dots
  * and hyphens, …) apply only to buckets created since March 2018: older us-east-1 buckets may have capitals and
  * underscores and up to 255 characters, AWS still serves them, and other servers (a custom `endpoint`) have rules of
- * their own. Names of letters, digits, `.`, `-` and `_` up to 255 characters cover them all; S3 refuses the rest of
- * what it does not have (`InvalidBucketName`, `NoSuchBucket`), and the error says so.
+ * their own. Names of letters, digits, `.`, `-` and `_` up to 255 characters cover them all, except `.` and `..`, which
+ * never reach a bucket; S3 refuses the rest of what it does not have (`InvalidBucketName`, `NoSuchBucket`), and the
+ * error says so.
  */
 export function bucketNameProblem(name: string): string | undefined {
     // A common slip: the bucket's ARN or URL where its name belongs.
@@ -26,6 +27,10 @@ export function bucketNameProblem(name: string): string | undefined {
     if (name.length > MAX_BUCKET_NAME_CHARS) return `must be at most ${MAX_BUCKET_NAME_CHARS} characters long, got ${name.length}`;
     const bad = /[^A-Za-z0-9._-]/.exec(name);
     if (bad) return `may contain only letters, digits, dots, hyphens and underscores, got ${JSON.stringify(bad[0])} at position ${bad.index + 1}`;
+    // Path-style, the bucket is the request path's first segment, and a URL resolves "." and ".." away: the SDK would send
+    // GET /?policy to the service root, not to a bucket (no S3 server has a bucket of that name).
+    if (name === "." || name === "..")
+        return `is ${JSON.stringify(name)}, which a URL path resolves away: the request would go to the S3 service root, not to a bucket`;
     return undefined;
 }
 

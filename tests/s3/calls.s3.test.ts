@@ -132,6 +132,21 @@ describe("the provider's S3 calls against RadosGW", () => {
         expect(error).toMatchObject({ name: "BucketPolicyError", code: "InvalidArgument", httpStatus: 400 });
         expect(proxy.requests.map((r) => r.operation)).toEqual(["PutBucketPolicy"]);
     });
+
+    it("(proxy: a 200 without a body to GetBucketPolicy, over a bucket that has a policy) fails once with MissingPolicyDocument, not 'no policy'", async () => {
+        await putBucketPolicy(context(), { policy: policy() });
+        proxy.setRules([{ bucket, operation: "GetBucketPolicy", fault: { reply: { status: 200 } } }]);
+        const error = (await findBucketPolicy(context()).catch((e: unknown) => e)) as Error & { code: string; httpStatus: number; requestId?: string };
+        expect(error).toMatchObject({ name: "BucketPolicyError", code: "MissingPolicyDocument", httpStatus: 200, bucket, operation: "GetBucketPolicy" });
+        expect(error.message).toMatch(
+            new RegExp(`^GetBucketPolicy on bucket "${bucket}" failed: MissingPolicyDocument \\(HTTP 200\\): S3 answered 200 without a policy document\\.`),
+        );
+        expect(error.message).toContain(`S3 request id: ${error.requestId}.`);
+        expect(proxy.requests.map((r) => `${r.operation} ${r.injected ?? r.status}`)).toEqual(["PutBucketPolicy 204", "GetBucketPolicy reply 200"]);
+        proxy.setRules([]);
+        expect(await findBucketPolicy(context())).toBe(policy());
+        await deleteBucketPolicy(context());
+    });
 });
 
 describe("the provider's S3 calls against LocalStack, which checks x-amz-expected-bucket-owner", () => {

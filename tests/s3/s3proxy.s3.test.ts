@@ -124,6 +124,16 @@ describe("startS3Proxy", () => {
             });
         });
 
+        it("answers a reply of any status and body given as { reply }, without forwarding: a 200 without the policy, as the SDK reads it", async () => {
+            proxy.setRules([{ operation: "GetBucketPolicy", fault: { reply: { status: 200 } } }]);
+            const output = await alice.send(new GetBucketPolicyCommand({ Bucket: bucket }));
+            expect(output.Policy).toBeUndefined();
+            expect(output.$metadata.httpStatusCode).toBe(200);
+            expect(proxy.requests[0]).toMatchObject({ operation: "GetBucketPolicy", status: 200, injected: "reply 200" });
+            proxy.setRules([{ operation: "GetBucketPolicy", fault: { reply: { status: 200, body: '{"Version":"2012-10-17","Statement":[]}' } } }]);
+            expect((await alice.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy).toBe('{"Version":"2012-10-17","Statement":[]}');
+        });
+
         it("resets the connection: the SDK sees a network error with no HTTP status", async () => {
             proxy.setRules([{ operation: "GetBucketPolicy", fault: "reset" }]);
             const error = await failure(alice.send(new GetBucketPolicyCommand({ Bucket: bucket })));

@@ -354,6 +354,18 @@ export const BAD_INPUTS: BadInput[] = [
     },
     { name: "bucket: too long", change: { bucket: "b".repeat(256) }, property: "bucket", reason: /must be at most 255 characters long, got 256/ },
     {
+        name: "bucket: a single dot (a path segment URLs resolve away)",
+        change: { bucket: "." },
+        property: "bucket",
+        reason: /^bucket "\." is not a valid S3 bucket name: it is "\.", which a URL path resolves away: the request would go to the S3 service root, not to a bucket$/,
+    },
+    {
+        name: "bucket: two dots (a path segment URLs resolve away)",
+        change: { bucket: ".." },
+        property: "bucket",
+        reason: /^bucket "\.\." is not a valid S3 bucket name: it is "\.\.", which a URL path resolves away: the request would go to the S3 service root, not to a bucket$/,
+    },
+    {
         name: "bucket: its ARN instead of its name",
         change: { bucket: `arn:aws:s3:::${BUCKET}` },
         property: "bucket",

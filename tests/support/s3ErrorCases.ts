@@ -4,7 +4,7 @@
  * key words. tests/unit/errors.wording.test.ts checks the facts; tests/unit/docs.errors.test.ts checks docs/errors.md
  * against the messages these produce.
  */
-import { ErrorContext, S3Operation } from "../../provider/errors";
+import { ErrorContext, S3Operation, missingPolicyDocument } from "../../provider/errors";
 
 export const BUCKET = "logs-bucket";
 export const OWNER = "111122223333";
@@ -113,6 +113,14 @@ export const S3_ERROR_CASES: S3ErrorCase[] = [
         code: "NoSuchBucket",
         cause: /does not exist \(or is in another partition\)/,
         fix: /Create it first, or fix the bucket name/,
+    },
+    {
+        name: "200 without a policy document (MissingPolicyDocument, the provider's code): neither a policy nor no policy",
+        error: missingPolicyDocument({ httpStatusCode: 200, requestId: "7A1B2C3D4E5F6A7B" }),
+        context: errorContext("GetBucketPolicy", OWNER),
+        code: "MissingPolicyDocument",
+        cause: /S3 answered 200 without a policy document\. S3 answers a bucket without a policy with 404 NoSuchBucketPolicy.*neither a policy nor its absence/,
+        fix: /the server at the endpoint input, or a proxy\) dropped the answer's body: check it, and run the command again/,
     },
     {
         name: "400 MalformedPolicy, with S3's own reason",

@@ -5,8 +5,8 @@
  * It forwards each request unchanged (method, URL, raw headers including the client's `Host`, body bytes), so SigV4
  * signatures still validate at RadosGW, and records what went over the wire: the operation, the bucket, the headers
  * (with credentials redacted) and the status. Rules can replace a response with an S3 error (`SlowDown`,
- * `InternalError`, `OperationAborted`, `NoSuchBucket`, `MalformedPolicy`, `MethodNotAllowed`, any other), reset the
- * connection, or delay it.
+ * `InternalError`, `OperationAborted`, `NoSuchBucket`, `MalformedPolicy`, `MethodNotAllowed`, any other) or with a
+ * reply of any status and body (a 200 without the body S3 would send), reset the connection, or delay it.
  *
  * It stands in for AWS only where neither local server can show AWS's answer, and a test using it says "AWS stand-in"
  * in its title:
@@ -42,9 +42,12 @@ export type S3FaultCode = keyof typeof S3_FAULTS;
  * - an {@link S3FaultCode}: answer that S3 error (XML envelope, the code's status) without forwarding;
  * - `"reset"`: destroy the client's socket without answering (the SDK sees a network error, no HTTP status);
  * - `{ delayMs }`: wait, then forward as usual;
- * - `{ status, code, message? }`: answer any other S3 error.
+ * - `{ status, code, message? }`: answer any other S3 error;
+ * - `{ reply: { status, body? } }`: answer that status with that body (default none) without forwarding, e.g. a 200 to
+ *   GetBucketPolicy without the policy document, which no S3 server sends but a broken proxy or server could.
  */
-export type Fault = S3FaultCode | "reset" | { delayMs: number } | { status: number; code: string; message?: string };
+export type Fault =
+    S3FaultCode | "reset" | { delayMs: number } | { status: number; code: string; message?: string } | { reply: { status: number; body?: string } };
 
 /** Which requests a rule applies to; an unset field matches anything. */
 export interface RequestMatcher {
@@ -92,7 +95,7 @@ export interface RecordedRequest {
     status: number;
     /** The `<Code>` of an error response, forwarded or injected. */
     errorCode?: string;
-    /** What the proxy did instead of forwarding as is: a fault code, `"reset"` or `"delay"`. */
+    /** What the proxy did instead of forwarding as is: a fault code, `"reset"`, `"delay"` or `"reply <status>"`. */
     injected?: string;
 }
 
@@ -381,6 +384,15 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
             if (fault === "reset") {
                 record.injected = "reset";
                 req.socket.destroy();
+                return;
+            }
+            if (typeof fault === "object" && "reply" in fault) {
+                const { status, body = "" } = fault.reply;
+                const requestId = randomBytes(8).toString("hex").toUpperCase();
+                record.injected = `reply ${status}`;
+                record.status = status;
+                res.writeHead(status, { "content-length": Buffer.byteLength(body), "x-amz-request-id": requestId });
+                res.end(req.method === "HEAD" ? undefined : body);
                 return;
             }
             if (typeof fault === "object" && "delayMs" in fault) {

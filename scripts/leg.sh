@@ -40,6 +40,7 @@ node_from_registry() {
 }
 
 versions() { # the versions this leg runs, from the installed packages
+  # shellcheck disable=SC2016 # ${…} is JavaScript's (template literals), for node, not the shell's
   node -e '
     const v = (name) => { try { return require(require.resolve(`${name}/package.json`, { paths: [process.cwd()] })).version; } catch { return "missing"; } };
     console.log(`node ${process.versions.node}, @pulumi/pulumi ${v("@pulumi/pulumi")}, @aws-sdk/client-s3 ${v("@aws-sdk/client-s3")}, @pulumi/aws ${v("@pulumi/aws")}, typescript ${v("typescript")}`);'
@@ -67,6 +68,7 @@ cmd_current() {
   local work bin
   work=$(mktemp -d "${TMPDIR:-/tmp}/leg-current-XXXXXX")
   # Expanded now: the trap runs at exit, after this function's locals are gone (set -u would fail on them).
+  # shellcheck disable=SC2064 # expanded now on purpose (above)
   if [ "${LEG_KEEP:-0}" != 1 ]; then trap "rm -rf '$work'" EXIT; else log "keeping $work"; fi
   bin=$(node_from_registry "$CURRENT_NODE_MAJOR" "$ROOT/.cache/node")
   # The CLI and LocalStack of this checkout, found or built with its own node, before PATH changes.

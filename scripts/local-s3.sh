@@ -43,7 +43,7 @@ STOPPED_PIDS=()
 
 LOG_NAME=local-s3
 HELPERS="$(dirname "${BASH_SOURCE[0]}")/lib/ports-and-processes.sh"
-# shellcheck source=lib/ports-and-processes.sh
+# shellcheck source=SCRIPTDIR/lib/ports-and-processes.sh
 . "$HELPERS"
 
 default_dir() {
@@ -193,7 +193,9 @@ start_cluster() {
     show_log "$dir/log/mon.a.log"; die "ceph-mon failed to start"
   fi
   # `mon stat` right after the start can fail with EPERM (fsid race): keep polling.
+  # shellcheck disable=SC2317 # called by name, through wait_for
   mon_ok() { ceph "${c[@]}" --connect-timeout 5 mon stat; }
+  # shellcheck disable=SC2317 # called by name, through wait_for
   mon_dead() { [ -s "$dir/run/mon.a.pid" ] && ! alive "$(pid_of "$dir/run/mon.a.pid")"; }
   wait_for "mon on 127.0.0.1:$MON_PORT" mon_ok mon_dead || { show_log "$dir/log/mon.a.log"; die "mon did not come up"; }
   log "mon up in $(elapsed "$t")s (pid $(pid_of "$dir/run/mon.a.pid"), port $MON_PORT)"
@@ -220,7 +222,9 @@ start_cluster() {
     fi
     show_log "$dir/log/osd.$osd_id.log"; die "ceph-osd failed to start"
   done
+  # shellcheck disable=SC2317 # called by name, through wait_for
   osd_ok() { ceph "${c[@]}" --connect-timeout 5 osd stat 2>/dev/null | grep -q ' 1 up'; }
+  # shellcheck disable=SC2317 # called by name, through wait_for
   osd_dead() { [ -s "$dir/run/osd.$osd_id.pid" ] && ! alive "$(pid_of "$dir/run/osd.$osd_id.pid")"; }
   wait_for "osd.$osd_id up" osd_ok osd_dead || { show_log "$dir/log/osd.$osd_id.log"; die "osd.$osd_id did not come up"; }
   log "osd.$osd_id up in $(elapsed "$t")s (pid $(pid_of "$dir/run/osd.$osd_id.pid"))"
@@ -228,6 +232,7 @@ start_cluster() {
   # radosgw (creates its pools on first start)
   t=$(now)
   local rgw_log="$dir/log/client.rgw.a.log" rgw_seen=""
+  # shellcheck disable=SC2317 # called by name, through wait_for
   rgw_ok() { [ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$RGW_PORT/")" = 200 ]; }
   # radosgw daemonizes before it binds: a taken port shows up only in its log, and then it exits.
   rgw_dead() {
@@ -361,15 +366,11 @@ stop_pidfile() {
     log "$name: pid $pid is not ours (its command line lacks $conf); leaving it alone"
     rm -f "$f"; return 0
   fi
-  kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$(( $(date +%s%N) / 1000000 + STOP_TIMEOUT * 1000 ))
-  while alive "$pid" && [ $(( $(date +%s%N) / 1000000 )) -lt $deadline ]; do sleep 0.05; done
-  if alive "$pid"; then
-    log "$name: pid $pid ignored SIGTERM for ${STOP_TIMEOUT}s; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.05; done
+  if terminate_pid "$pid" "$STOP_TIMEOUT" "$name"; then
+    log "stopped $name (pid $pid)"
+  else
+    log "$name: pid $pid is still there after SIGKILL"
   fi
-  alive "$pid" && log "$name: pid $pid is still there after SIGKILL" || log "stopped $name (pid $pid)"
   STOPPED_PIDS+=("$pid")
   rm -f "$f"
 }

@@ -38,7 +38,7 @@ BOB_ACCOUNT=444455556666
 
 LOG_NAME=localstack
 HELPERS="$(dirname "${BASH_SOURCE[0]}")/lib/ports-and-processes.sh"
-# shellcheck source=lib/ports-and-processes.sh
+# shellcheck source=SCRIPTDIR/lib/ports-and-processes.sh
 . "$HELPERS"
 
 # ------------------------------------------------------------------------------------------------------------ install
@@ -123,10 +123,12 @@ s3_answers() { # the S3 API answers (an unsigned ListBuckets gets an S3 error do
 }
 
 start_once() { # start_once DIR PORT: 0 ready, 75 port taken meanwhile, 1 failed
-  local dir="$1" port="$2" pid deadline
+  local dir="$1" port="$2" pid deadline vars
   : > "$dir/log"
+  # One NAME=value per line: a value may hold spaces (DIR), never a newline.
+  mapfile -t vars < <(server_env "$dir" "$port")
   # setsid: its own session, so a Ctrl-C to the caller's terminal does not reach it; stop signals it by pid.
-  env -i $(server_env "$dir" "$port") setsid "$VENV/bin/python" "$HERE/serve.py" >>"$dir/log" 2>&1 </dev/null 3>&- 9>&- &
+  env -i "${vars[@]}" setsid "$VENV/bin/python" "$HERE/serve.py" >>"$dir/log" 2>&1 </dev/null 3>&- 9>&- &
   pid=$!
   echo "$pid" > "$dir/pid"
   deadline=$(( $(date +%s) + TIMEOUT ))
@@ -148,14 +150,7 @@ stop_server() { # stop_server DIR
   if ! alive "$pid"; then rm -f "$dir/pid"; return 0; fi
   # A recycled pid belongs to someone else: signal only the process started for this DIR.
   ours "$pid" "$dir" || { log "pid $pid is not this DIR's server; leaving it alone"; rm -f "$dir/pid"; return 0; }
-  kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$(( $(date +%s%N) / 1000000 + STOP_TIMEOUT * 1000 ))
-  while alive "$pid" && [ $(( $(date +%s%N) / 1000000 )) -lt $deadline ]; do sleep 0.05; done
-  if alive "$pid"; then
-    log "pid $pid ignored SIGTERM for ${STOP_TIMEOUT}s; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.05; done
-  fi
+  terminate_pid "$pid" "$STOP_TIMEOUT" || true
   log "stopped (pid $pid)"
   rm -f "$dir/pid"
 }
@@ -167,7 +162,7 @@ cmd_start() {
   if [ -z "$dir" ]; then dir=$(mktemp -d "${TMPDIR:-/tmp}/localstack-XXXXXX"); fi
   mkdir -p "$dir"; dir=$(cd "$dir" && pwd -P)
   if [ -f "$dir/pid" ] && alive "$(cat "$dir/pid")"; then die "$dir/pid: the server is still running; run: $0 stop $dir"; fi
-  rm -rf "$dir/s3" "$dir/fs" "$dir/tmp" "$dir/config" "$dir/home" "$dir/env"
+  rm -rf "${dir:?}"/{s3,fs,tmp,config,home,env}
   mkdir -p "$dir/s3" "$dir/fs" "$dir/tmp" "$dir/config" "$dir/home"
   : > "$dir/.localstack"
   trap 'log "interrupted; stopping what was started"; stop_server "$dir"; exit 130' INT TERM HUP
@@ -219,7 +214,7 @@ cmd_stop() {
 
 cmd_status() {
   local dir="${1:-}"
-  [ -n "$dir" ] && [ -f "$dir/env" ] || { echo "LOCALSTACK_STATUS=stopped" >&3; return 1; }
+  if [ -z "$dir" ] || [ ! -f "$dir/env" ]; then echo "LOCALSTACK_STATUS=stopped" >&3; return 1; fi
   cat "$dir/env" >&3
   if s3_answers "$(sed -n 's/^LOCALSTACK_PORT=//p' "$dir/env")"; then echo "LOCALSTACK_STATUS=running" >&3; return 0; fi
   echo "LOCALSTACK_STATUS=stopped" >&3; return 1

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by scripts/local-s3.sh and scripts/localstack.sh (sourced after they set LOG_NAME, the prefix of their log lines).
 
 log() { printf '[%s %s] %s\n' "$LOG_NAME" "$(date +%H:%M:%S)" "$*" >&2; }
@@ -21,8 +22,8 @@ port_taken() {
 
 # pick_port FIRST COUNT [EXCLUDED_PORT]: a free port picked at random in FIRST…FIRST+COUNT-1.
 pick_port() {
-  local first="$1" count="$2" excluded="${3:-}" p i
-  for i in $(seq 1 200); do
+  local first="$1" count="$2" excluded="${3:-}" p
+  for _ in $(seq 1 200); do
     p=$(( first + (RANDOM * 32768 + RANDOM) % count ))
     [ "$p" != "$excluded" ] && ! port_taken "$p" && { echo "$p"; return 0; }
   done
@@ -38,4 +39,19 @@ alive() {
   local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
   stat=${stat##*) }
   [ "${stat%% *}" != Z ]
+}
+
+# terminate_pid PID TIMEOUT [NAME]: SIGTERM, up to TIMEOUT seconds for PID to exit, then SIGKILL and up to 5 s more.
+# Status 0 when PID is gone, 1 when it is still there after SIGKILL. NAME prefixes the SIGKILL log line.
+# The caller checks first that PID is its own process (a recycled pid belongs to someone else).
+terminate_pid() {
+  local pid="$1" timeout="$2" prefix="${3:+$3: }" deadline
+  kill -TERM "$pid" 2>/dev/null || true
+  deadline=$(( $(date +%s%N) / 1000000 + timeout * 1000 ))
+  while alive "$pid" && [ $(( $(date +%s%N) / 1000000 )) -lt $deadline ]; do sleep 0.05; done
+  alive "$pid" || return 0
+  log "${prefix}pid $pid ignored SIGTERM for ${timeout}s; sending SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do alive "$pid" || return 0; sleep 0.05; done
+  return 1
 }

@@ -44,6 +44,22 @@ root="$REPO/.cache/pulumi-cli/pulumi-$PULUMI_VERSION-nodejs-$LANGUAGE_NODEJS_VER
 bin="$root/bin"
 mkdir -p "$bin"
 
+# One build at a time into ROOT: two concurrent callers (two test tiers, CI's two legs) would otherwise both compile
+# into ROOT/bin. The second waits for the lock, then finds the binaries built and returns them. The kernel drops the
+# lock when its holder exits, even killed; a killed build leaves only *.partial files, which the next build overwrites.
+lock="$root/build.lock"
+if command -v flock >/dev/null; then
+    exec 9>"$lock"
+    if ! flock -n 9; then
+        log "another ensure.sh is building or linking this CLI (it holds $lock); waiting for it"
+        waited=$SECONDS
+        flock 9
+        log "lock acquired after $((SECONDS - waited)) s"
+    fi
+else
+    log "flock (util-linux) not found: building without the lock that keeps concurrent builds apart"
+fi
+
 build() { # $1: module dir, $2: main package, $3: output name, $4: version stamped into the binary
     local out="$bin/$3"
     if [ -x "$out" ]; then return 0; fi
@@ -61,7 +77,8 @@ build() { # $1: module dir, $2: main package, $3: output name, $4: version stamp
 
 # Progress while the (silent) compiler runs: one line every 30 s, on stderr (stdout carries only the answer).
 if [ ! -x "$bin/pulumi" ] || [ ! -x "$bin/pulumi-language-nodejs" ]; then
-    ( while sleep 30; do log "  still building ($(du -sh "$(go env GOMODCACHE)" 2>/dev/null | cut -f1) in Go's module cache)"; done ) >&2 &
+    # 9>&-: the ticker (and its sleep, which outlives a kill of the subshell by up to 30 s) must not hold the lock.
+    ( while sleep 30; do log "  still building ($(du -sh "$(go env GOMODCACHE)" 2>/dev/null | cut -f1) in Go's module cache)"; done ) >&2 9>&- &
     ticker=$!
     trap 'kill $ticker 2>/dev/null || true' EXIT
 fi
@@ -69,5 +86,6 @@ fi
 build "$HERE/language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs pulumi-language-nodejs "$LANGUAGE_NODEJS_VERSION"
 build "$HERE/cli" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi pulumi "$PULUMI_VERSION"
 link_plugin "$bin"
+exec 9>&- # releases the lock: ROOT/bin is complete
 log "pulumi $("$bin/pulumi" version) ready in $bin"
 echo "$root"

@@ -4,9 +4,7 @@
  * program from `policy` when it does not register them (see resource.ts).
  */
 import type { BucketPolicyOutputs } from "./inputs";
-import { parsePolicy } from "./policy";
-import { quoteFor } from "./policy/json";
-import { canonicalText, readModel } from "./policy/model";
+import { canonicalText, modelOf } from "./policy/model";
 import { publicAccessOf } from "./policy/publicAccess";
 import { publicAccessSummary } from "./validate/publicAccess";
 
@@ -18,7 +16,7 @@ export type DerivedOutputs = Required<Pick<BucketPolicyOutputs, "canonicalPolicy
  * @throws PolicyParseError when the text is not a policy document (`check` refuses such a text before any put)
  */
 export function derivedOutputs(policy: string): DerivedOutputs {
-    const document = parsePolicy(policy) as Record<string, unknown>;
-    const access = publicAccessOf(document);
-    return { canonicalPolicy: canonicalText(readModel(document, quoteFor(policy))), isPublic: access.isPublic, publicAccess: publicAccessSummary(access) };
+    const model = modelOf(policy);
+    const access = publicAccessOf(model);
+    return { canonicalPolicy: canonicalText(model), isPublic: access.isPublic, publicAccess: publicAccessSummary(access) };
 }

@@ -1,13 +1,14 @@
 /**
- * The dynamic provider: six short methods that delegate to the pure core (validate, policy) and to the S3 calls.
- * Pulumi serializes an instance of this class into state (`__provider`) and runs it in the dynamic-provider host, so:
- * no field initializers, no `#private`, no client or credential captured, SDK types only through `./s3`.
+ * The dynamic provider: six short methods that delegate to the pure core (validate, policy) and to the S3 calls. It
+ * is never serialized: the handle in state (lazyProvider.ts) `require`s this module inside the provider host.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { CallContext, deleteBucketPolicy, findBucketPolicy, putBucketPolicy } from "./calls";
+import { clobberRefusal } from "./errors";
 import { BucketPolicyInputs, BucketPolicyOutputs, DERIVED_OUTPUTS, REPLACE_ON_CHANGE, containsUnknown, withoutUndefined } from "./inputs";
 import { derivedOutputs } from "./derived";
-import { parsePolicy, policiesEquivalent } from "./policy";
+import { PolicyParseError, policiesEquivalent } from "./policy";
+import { modelOf } from "./policy/model";
 import { Connection, S3Sender, createS3Client } from "./s3";
 import { checkPolicy, publicPolicyWarning, validateSettings } from "./validate";
 
@@ -16,31 +17,33 @@ interface StackConfig {
     get(key: string): string | undefined;
 }
 
-/** Equivalence that treats an unreadable document as different, never as equal. */
+/**
+ * Equivalence that treats an unreadable document (a live policy S3 holds but this package cannot read) as different,
+ * never as equal. Any other exception is a bug and surfaces: it must never become a write.
+ */
 function sameMeaning(a: string | undefined, b: string | undefined): boolean {
     if (a === undefined || b === undefined) return false;
     try {
         return policiesEquivalent(a, b);
-    } catch {
-        return false;
+    } catch (error) {
+        if (error instanceof PolicyParseError) return false;
+        throw error;
     }
 }
 
-/** Sids of a live policy, for error messages; tolerant of documents that do not parse. */
+/** The statements of a live policy, by Sid, for messages; a document this package cannot read is said to be one. */
 function describeStatements(policy: string): string {
+    let statements;
     try {
-        const document = parsePolicy(policy) as { Statement?: unknown };
-        const statements = Array.isArray(document.Statement) ? document.Statement : document.Statement === undefined ? [] : [document.Statement];
-        const sids = statements.map(
-            (s) => (s && typeof s === "object" && typeof (s as { Sid?: unknown }).Sid === "string" && (s as { Sid: string }).Sid) || undefined,
-        );
-        const named = sids.filter((sid): sid is string => !!sid).map((sid) => JSON.stringify(sid));
-        const unnamed = sids.length - named.length;
-        const parts = [...(named.length ? [`Sids ${named.join(", ")}`] : []), ...(unnamed ? [`${unnamed} statement(s) without Sid`] : [])];
-        return `${statements.length} statement(s): ${parts.join("; ") || "none"}`;
-    } catch {
-        return "a document that is not valid policy JSON";
+        statements = modelOf(policy).statements ?? [];
+    } catch (error) {
+        if (error instanceof PolicyParseError) return "a document that is not valid policy JSON";
+        throw error;
     }
+    const named = statements.filter((statement) => statement.sid !== undefined).map((statement) => JSON.stringify(statement.sid));
+    const unnamed = statements.length - named.length;
+    const parts = [...(named.length ? [`Sids ${named.join(", ")}`] : []), ...(unnamed ? [`${unnamed} statement(s) without Sid`] : [])];
+    return `${statements.length} statement(s): ${parts.join("; ") || "none"}`;
 }
 
 /** The state: the inputs as applied, the policy S3 holds, and what is derived from it. */
@@ -92,11 +95,7 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
         const live = await findBucketPolicy(context);
         if (live !== undefined) {
             if (!inputs.adoptExisting) {
-                throw new Error(
-                    `Bucket "${inputs.bucket}" already has a bucket policy (${describeStatements(live)}), and BucketPolicy does not overwrite ` +
-                        `a policy it did not create. To take it over, set adoptExisting: true: when the declared policy is equivalent to the ` +
-                        `live one nothing is written, otherwise the live policy is replaced. (Pulumi cannot import dynamic resources.)`,
-                );
+                throw clobberRefusal(inputs.bucket, describeStatements(live));
             }
             if (sameMeaning(live, inputs.policy)) return { id: inputs.bucket, outs: outputsFor(inputs, live) };
         }

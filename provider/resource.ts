@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DerivedOutputs, derivedOutputs } from "./derived";
 import { ChecksumAlgorithm, DERIVED_OUTPUTS, INPUT_NAMES } from "./inputs";
 import { LazyBucketPolicyProvider } from "./lazyProvider";
+import { PolicyParseError } from "./policy";
 import type { PolicyDocumentArgs } from "./types";
 
 /** The inputs of a {@link BucketPolicy}. */
@@ -63,8 +64,9 @@ function derivedOrNone(policy: string | undefined): DerivedOutputs | undefined {
     if (typeof policy !== "string") return undefined;
     try {
         return derivedOutputs(policy);
-    } catch {
-        return undefined;
+    } catch (error) {
+        if (error instanceof PolicyParseError) return undefined;
+        throw error;
     }
 }
 

@@ -1,10 +1,7 @@
 /**
- * The only module that talks to S3. It builds the client from the connection inputs at call time (never at module
- * scope: the provider closure is serialized into Pulumi state) and wraps the three bucket-policy operations.
+ * The only module that talks to S3. It builds the client from the connection inputs at call time, so credentials are
+ * resolved per call by the SDK's chain and never held, and wraps the three bucket-policy operations.
  */
-// Named imports on purpose: TypeScript compiles them to one `require` of the package, which Pulumi's closure
-// serializer turns back into `require("@aws-sdk/client-s3/...")`. `import * as` compiles to an `__importStar` copy that
-// it would try to serialize by value, and fail.
 import {
     ChecksumAlgorithm,
     DeleteBucketPolicyCommand,

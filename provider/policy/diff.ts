@@ -1,7 +1,7 @@
 /** The structured difference between two policies, and its lines for previews. Read from the model (model.ts). */
 import { modelsEquivalent } from "./equivalent";
 import { canonicalJson } from "./json";
-import { ModelElement, ModelStatement, PolicyModel, STATEMENT_ELEMENTS, elementCanonical, modelOf, statementCanonical } from "./model";
+import { ModelElement, ModelStatement, PolicyModel, STATEMENT_ELEMENTS, elementCanonical, modelOf, statementCanonical, statementKey } from "./model";
 import type { DocumentChange, ElementChange, PolicyDiff, StatementChange, StatementRef } from "./types";
 
 function spelling(value: unknown): string {
@@ -11,14 +11,15 @@ function spelling(value: unknown): string {
 /** A short description of a statement: its Effect and first actions, e.g. `Deny s3:DeleteObject`. */
 function summarize(entry: ModelStatement): string {
     const effect = entry.statement.Effect === undefined ? "(no Effect)" : spelling(entry.statement.Effect);
-    const actions = entry.elements.find((element) => element.name === "Action" || element.name === "NotAction");
-    if (!actions?.list) return effect;
-    const shown = actions.list.values.slice(0, 3).map(spelling).join(", ") + (actions.list.values.length > 3 ? ` +${actions.list.values.length - 3} more` : "");
-    return `${effect} ${actions.name === "NotAction" ? "all but " : ""}${shown}`;
+    const actions = entry.actions;
+    if (!actions) return effect;
+    const { values } = actions.list;
+    const shown = values.slice(0, 3).map(spelling).join(", ") + (values.length > 3 ? ` +${values.length - 3} more` : "");
+    return `${effect} ${actions.not ? "all but " : ""}${shown}`;
 }
 
 function refOf(entry: ModelStatement): StatementRef {
-    const ref: StatementRef = { key: entry.sid ?? `Statement[${entry.index}]`, index: entry.index, summary: summarize(entry) };
+    const ref: StatementRef = { key: statementKey(entry), index: entry.index, summary: summarize(entry) };
     if (entry.sid !== undefined) ref.sid = entry.sid;
     return ref;
 }

@@ -8,7 +8,7 @@
  * elements need no canonical text at all.
  */
 import { isJsonNumber } from "./json";
-import { ModelElement, PolicyModel, canonicalText, elementCanonical, statementsBySid } from "./model";
+import { ModelElement, PolicyModel, canonicalText, elementCanonical, elementNamed, statementsBySid } from "./model";
 
 /** Whether two values are the same JSON, object key order aside; `false` when unsure (a value that is not plain JSON). */
 function sameJson(x: unknown, y: unknown): boolean {
@@ -38,19 +38,14 @@ function sameElement(x: ModelElement, y: ModelElement): boolean {
     return sameJson(x.value, y.value) || elementCanonical(x) === elementCanonical(y);
 }
 
-function named(elements: ModelElement[], name: string): ModelElement | undefined {
-    for (let i = 0; i < elements.length; i++) if (elements[i].name === name) return elements[i];
-    return undefined;
-}
-
 /** Whether two lists of elements (a statement's, or a document's other than Statement) have the same canonical texts by name; `""` is the same as absent. */
 function sameElements(xs: ModelElement[], ys: ModelElement[]): boolean {
     for (let i = 0; i < xs.length; i++) {
-        const y = named(ys, xs[i].name);
+        const y = elementNamed(ys, xs[i].name);
         if (y ? !sameElement(xs[i], y) : elementCanonical(xs[i]) !== "") return false;
     }
     for (let i = 0; i < ys.length; i++) {
-        if (named(xs, ys[i].name) === undefined && elementCanonical(ys[i]) !== "") return false;
+        if (elementNamed(xs, ys[i].name) === undefined && elementCanonical(ys[i]) !== "") return false;
     }
     return true;
 }

@@ -13,6 +13,7 @@ import {
     PolicyModel,
     elementPrefix,
     modelOf,
+    rememberModel,
     statementCanonical,
     statementsBySid,
 } from "./model";
@@ -31,7 +32,7 @@ function repeatsEarlier(keys: string[], index: number, seen: Set<string> | undef
  * stays single and a list of one is written as its value (the same list to AWS), unless that value is itself a list,
  * which would change its meaning.
  */
-function formatList(list: ModelList): string {
+function formatList(list: ModelList, dropped: Dropped): string {
     const { values, keys, spelled } = list;
     if (!list.isList) return spelled ? keys[0] : canonicalJson(values[0]);
     const seen = keys.length > 8 ? new Set<string>() : undefined;
@@ -41,16 +42,22 @@ function formatList(list: ModelList): string {
         if (repeatsEarlier(keys, i, seen)) continue;
         text += (count++ ? "," : "") + (spelled ? keys[i] : canonicalJson(values[i]));
     }
+    if (count < values.length) dropped.repeats = true;
     return count === 1 && text.charCodeAt(0) !== 91 ? text : "[" + text + "]";
 }
 
-function formatPrincipal(types: ModelPrincipalType[], quoteText: Quote): string {
+/** Whether formatting dropped a repeated item or statement (the text then reads as a model with fewer items). */
+interface Dropped {
+    repeats: boolean;
+}
+
+function formatPrincipal(types: ModelPrincipalType[], quoteText: Quote, dropped: Dropped): string {
     let text = "{";
-    for (let i = 0; i < types.length; i++) text += (i ? "," : "") + quoteText(types[i].type) + ":" + formatList(types[i].ids);
+    for (let i = 0; i < types.length; i++) text += (i ? "," : "") + quoteText(types[i].type) + ":" + formatList(types[i].ids, dropped);
     return text + "}";
 }
 
-function formatCondition(operators: ModelOperator[], quoteText: Quote): string {
+function formatCondition(operators: ModelOperator[], quoteText: Quote, dropped: Dropped): string {
     let text = "{";
     for (let i = 0; i < operators.length; i++) {
         const { operator, block, keys } = operators[i];
@@ -60,31 +67,42 @@ function formatCondition(operators: ModelOperator[], quoteText: Quote): string {
             continue;
         }
         text += "{";
-        for (let j = 0; j < keys.length; j++) text += (j ? "," : "") + quoteText(keys[j].key) + ":" + formatList(keys[j].values);
+        for (let j = 0; j < keys.length; j++) text += (j ? "," : "") + quoteText(keys[j].key) + ":" + formatList(keys[j].values, dropped);
         text += "}";
     }
     return text + "}";
 }
 
-function formatElement(element: ModelElement): string {
-    if (element.list) return formatList(element.list);
-    if (element.principal && isPlainObject(element.value)) return formatPrincipal(element.principal, element.quote as Quote);
-    if (element.condition) return formatCondition(element.condition, element.quote as Quote);
+function formatElement(element: ModelElement, dropped: Dropped): string {
+    if (element.list) return formatList(element.list, dropped);
+    if (element.principal && isPlainObject(element.value)) return formatPrincipal(element.principal, element.quote as Quote, dropped);
+    if (element.condition) return formatCondition(element.condition, element.quote as Quote, dropped);
     return canonicalJson(element.value);
 }
 
 /** One statement as written, elements in grammar order, unknown ones after. */
-function formatStatement(statement: ModelStatement): string {
+function formatStatement(statement: ModelStatement, dropped: Dropped): string {
     let text = "{";
     for (let i = 0; i < statement.elements.length; i++) {
         const element = statement.elements[i];
-        text += (i ? "," : "") + elementPrefix(element.name) + formatElement(element);
+        text += (i ? "," : "") + elementPrefix(element.name) + formatElement(element, dropped);
     }
     return text + "}";
 }
 
-/** @internal The formatted text of a model (see {@link formatPolicy}). */
+/**
+ * @internal The formatted text of a model (see {@link formatPolicy}). When the model was read from text (JSON values
+ * only) and formatting drops nothing, the text reads back as the same model (the same statements, items and meaning; only the written shape differs), so it is
+ * remembered as that text's model: the engine sends this text back to `diff` and `update`, which then read nothing.
+ */
 export function formatModel(model: PolicyModel): string {
+    const dropped: Dropped = { repeats: false };
+    const text = formatText(model, dropped);
+    if (model.fromText && !dropped.repeats) rememberModel(text, model);
+    return text;
+}
+
+function formatText(model: PolicyModel, dropped: Dropped): string {
     const parts: string[] = [];
     const element = (name: string) => model.elements.find((e) => e.name === name);
     for (const name of ["Version", "Id"]) {
@@ -97,8 +115,11 @@ export function formatModel(model: PolicyModel): string {
         const seen = statementsBySid(model.statements) ? undefined : new Set<string>();
         let text = "";
         for (const statement of model.statements) {
-            if (seen && seen.size === seen.add(statementCanonical(statement)).size) continue;
-            text += (text ? "," : "") + formatStatement(statement);
+            if (seen && seen.size === seen.add(statementCanonical(statement)).size) {
+                dropped.repeats = true;
+                continue;
+            }
+            text += (text ? "," : "") + formatStatement(statement, dropped);
         }
         parts.push('"Statement":[' + text + "]");
     }

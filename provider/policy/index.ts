@@ -1,6 +1,7 @@
 /**
- * The pure policy core: parse, canonicalize, compare, diff and format S3 bucket policies. Imports neither the AWS SDK
- * nor Pulumi; the provider serializes it into state, so it stays small. RULES.md lists the equivalence rules.
+ * The pure policy core: parse, canonicalize, compare, diff and format S3 bucket policies, and judge public access.
+ * Imports neither the AWS SDK nor Pulumi. Every function is a pass over one model of the policy (model.ts); RULES.md
+ * lists the rules and the one function that applies each.
  */
 export { PolicyParseError } from "./errors";
 export { parsePolicy } from "./parse";

@@ -1,27 +1,24 @@
-/** @internal JSON helpers shared by the policy modules. Plain functions only (they are serialized into state). */
+/** @internal JSON helpers shared by the policy modules. */
 
 /**
  * A JSON number kept as written, where a JavaScript number would change it: `1.0`, `1e3`, `-0`, `0.10`, integers
  * beyond 2^53 (`9007199254740993` would read as `…992`). {@link parsePolicy} makes one only for such a literal; any
  * other number stays a `number`, whose text is the same.
  */
-export interface JsonNumber {
-    readonly text: string;
+export class JsonNumber {
+    constructor(readonly text: string) {
+        Object.freeze(this);
+    }
 }
-
-/** The prototype that marks a {@link JsonNumber} (not a class: the closure serializer mishandles them). */
-const JSON_NUMBER = Object.freeze({});
 
 /** A {@link JsonNumber} holding `text`, a JSON number literal. */
 export function jsonNumber(text: string): JsonNumber {
-    const value = Object.create(JSON_NUMBER) as { text: string };
-    value.text = text;
-    return Object.freeze(value);
+    return new JsonNumber(text);
 }
 
 /** True for a {@link JsonNumber} made by {@link jsonNumber}. */
 export function isJsonNumber(value: unknown): value is JsonNumber {
-    return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === JSON_NUMBER;
+    return value instanceof JsonNumber;
 }
 
 /** True for a JSON object (not an array, not null, not a {@link JsonNumber}). */

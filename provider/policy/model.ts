@@ -1,23 +1,28 @@
 /**
- * The one walk of the policy grammar. `readModel` reads a parsed document into a model where every item of every list
- * carries its canonical text (the rules of RULES.md, each applied here and only here) next to the value as written.
- * The canonical texts of whole lists, elements and statements are assembled from those the first time they are asked
- * for (`listCanonical`, `elementCanonical`, `statementCanonical`, `canonicalText`): `formatPolicy` needs the items'
- * texts only, so it does not pay for sorting and joining them. `canonicalizePolicy`, `policiesEquivalent`,
- * `formatPolicy` and `diffPolicies` all read this model and never walk the grammar themselves.
+ * The one reading of a policy. `readModel` walks the grammar once and gives every statement its meaning: the effect,
+ * who it is about (normalized principals, or NotPrincipal), the action and resource patterns (or NotAction,
+ * NotResource), and the conditions (operator parts, folded key, values). Every item keeps its value as written and
+ * its canonical text (the rules of RULES.md, each applied here and only here); the canonical texts of whole lists,
+ * elements and statements are assembled the first time they are asked for (`listCanonical`, `elementCanonical`,
+ * `statementCanonical`, `canonicalText`). Equivalence, diff, format, `check`'s grammar, lock-out and public access are
+ * all passes over this model; none walks a document itself. `modelOf` reads each text once per process (a bounded
+ * cache), so a preview's `check`, `diff` and `update` share one reading.
  */
-import { Quote, canonicalJson, definedKeys, isPlainObject, listText, objectText, quote, quoteFor, sortTexts, sortedUnique } from "./json";
+import { Quote, canonicalJson, definedKeys, isJsonNumber, isPlainObject, listText, objectText, quote, quoteFor, sortTexts, sortedUnique } from "./json";
 import { parsePolicy } from "./parse";
 import {
+    OperatorParts,
     conditionValueText,
     exactString,
     foldConditionKey,
     identifierOf,
+    isEveryone,
     isIgnoreCaseOperator,
     isNumericOperator,
     listOf,
     normalizeAction,
     normalizeEffect,
+    operatorParts,
     principalIdNormalizer,
     principalIsEmpty,
     principalObject,
@@ -38,6 +43,14 @@ export interface ModelList {
     isList: boolean;
     /** The items as written (a single value is one item). */
     values: unknown[];
+    /**
+     * What each item means, as a string: an action folded, an account's root ARN as its id, a condition value as the
+     * text AWS compares (`true`, `1.0`: as written, unfolded); `undefined` for an item that is not a string (or, in a
+     * condition, not a string, number or Boolean), which names nothing AWS accepts.
+     */
+    items: Array<string | undefined>;
+    /** Whether some item is `undefined` in {@link ModelList.items}. */
+    unreadable: boolean;
     /** The canonical text of each item, in written order. */
     keys: string[];
     /** Whether each key is also its item's JSON text as written (nothing was normalized), so it can be written as is. */
@@ -64,6 +77,8 @@ export interface ModelConditionKey {
 /** @internal One condition operator; `keys` is absent when its block is not an object (kept as written). */
 export interface ModelOperator {
     operator: string;
+    /** Its set qualifier, base operator and IfExists (`operatorParts`). */
+    parts: OperatorParts;
     /** As written. */
     block: unknown;
     /** Sorted by canonical name, then spelling. */
@@ -92,7 +107,36 @@ export interface ModelElement {
     quote?: Quote;
 }
 
-/** @internal One statement. */
+/** @internal Who a statement is about: its `Principal`, or its `NotPrincipal` (everyone but those). */
+export interface ModelPrincipals {
+    /** The element, `Principal` or `NotPrincipal`. */
+    element: ModelElement;
+    not: boolean;
+    /** Whether it names everyone (`"*"` or `{"AWS": "*"}`): rule "everyone". */
+    everyone: boolean;
+    /**
+     * The types and their normalized ids (an account's root ARN is its id), as {@link ModelElement.principal};
+     * `undefined` when the value is neither `"*"` nor an object, so names no one AWS can read.
+     */
+    types: ModelPrincipalType[] | undefined;
+}
+
+/** @internal A statement's actions or resources: the patterns of `Action`/`Resource`, or of `NotAction`/`NotResource`. */
+export interface ModelPatterns {
+    element: ModelElement;
+    not: boolean;
+    /** `list.items` are the patterns: actions folded to lower case, resources exact. */
+    list: ModelList;
+}
+
+/** @internal One condition: an operator and one of its keys, with the key's values. */
+export interface ModelCondition {
+    operator: ModelOperator;
+    /** Undefined when the operator's block is not an object (no key can be read). */
+    key: ModelConditionKey | undefined;
+}
+
+/** @internal One statement: what it means, and every element as written. */
 export interface ModelStatement {
     /** Position in its document's `Statement` list (a single statement object is 0). */
     index: number;
@@ -101,6 +145,20 @@ export interface ModelStatement {
     statement: Record<string, unknown>;
     /** The elements it has, known ones in {@link STATEMENT_ELEMENTS} order, then unknown ones sorted. */
     elements: ModelElement[];
+    /** `Allow` or `Deny` exactly as AWS accepts them; `undefined` for any other value (or none). */
+    effect: "Allow" | "Deny" | undefined;
+    /** `NotPrincipal` when the statement has it (the broader reading), else `Principal`; undefined when it has neither. */
+    principals: ModelPrincipals | undefined;
+    /** `Action`, else `NotAction`; undefined when it has neither. */
+    actions: ModelPatterns | undefined;
+    /** `Resource`, else `NotResource`; undefined when it has neither. */
+    resources: ModelPatterns | undefined;
+    /**
+     * Every (operator, key) of its `Condition`, operators and keys sorted; `undefined` when it has no `Condition`. A
+     * `Condition` that is not an object has an empty list and {@link ModelStatement.conditionUnreadable} set.
+     */
+    conditions: ModelCondition[] | undefined;
+    conditionUnreadable: boolean;
     /** The statement's canonical text once {@link statementCanonical} has made it. */
     canonical: string | undefined;
 }
@@ -114,24 +172,30 @@ export interface PolicyModel {
     statements: ModelStatement[] | undefined;
     /** The canonical text of the whole document once {@link canonicalText} has made it. */
     canonical: string | undefined;
+    /** Whether it was read from JSON text (so it holds JSON values only), not from a program's object. */
+    fromText: boolean;
 }
 
 function modelList(value: unknown, normalize: (item: string) => string, quoteText: Quote): ModelList {
     const values = listOf(value);
     const keys: string[] = new Array(values.length);
+    const items: Array<string | undefined> = new Array(values.length);
     let spelled = true;
+    let unreadable = false;
     for (let i = 0; i < values.length; i++) {
         const item = values[i];
         // Rule 24: only strings are normalized; a value of another type is kept as written.
         if (typeof item !== "string") {
             keys[i] = canonicalJson(item);
+            unreadable = true;
             continue;
         }
         const normalized = normalize(item);
         if (normalized !== item) spelled = false;
+        items[i] = normalized;
         keys[i] = quoteText(normalized);
     }
-    return { isList: values === value, values, keys, spelled, canonical: undefined };
+    return { isList: values === value, values, items, unreadable, keys, spelled, canonical: undefined };
 }
 
 /** @internal Rule 4: the canonical text of a list, its items' canonical texts sorted, without repeats. */
@@ -143,13 +207,23 @@ export function listCanonical(list: ModelList): string {
 function conditionValues(value: unknown, ignoreCase: boolean, numeric: boolean, quoteText: Quote): ModelList {
     const values = listOf(value);
     const keys: string[] = new Array(values.length);
+    const items: Array<string | undefined> = new Array(values.length);
     let spelled = !ignoreCase && !numeric;
+    let unreadable = false;
     for (let i = 0; i < values.length; i++) {
-        keys[i] = conditionValueText(values[i], ignoreCase, numeric, quoteText);
+        const item = values[i];
+        keys[i] = conditionValueText(item, ignoreCase, numeric, quoteText);
+        if (typeof item === "string") {
+            items[i] = item;
+            continue;
+        }
         // A number or Boolean is written without quotes but compared as a string (rule 18).
-        if (typeof values[i] !== "string") spelled = false;
+        spelled = false;
+        if (typeof item === "number" || typeof item === "boolean") items[i] = String(item);
+        else if (isJsonNumber(item)) items[i] = item.text;
+        else unreadable = true;
     }
-    return { isList: values === value, values, keys, spelled, canonical: undefined };
+    return { isList: values === value, values, items, unreadable, keys, spelled, canonical: undefined };
 }
 
 /** Principal or NotPrincipal (rules 10–15): types sorted, ids as canonical lists, types without ids dropped. */
@@ -179,16 +253,16 @@ function compareConditionKeys(a: ModelConditionKey, b: ModelConditionKey): numbe
 }
 
 /** One operator's keys (rules 17–19), sorted by canonical name, then spelling. */
-function conditionOperator(operator: string, block: Record<string, unknown>, quoteText: Quote): ModelOperator {
-    const ignoreCase = isIgnoreCaseOperator(operator);
-    const numeric = isNumericOperator(operator);
+function conditionOperator(operator: string, parts: OperatorParts, block: Record<string, unknown>, quoteText: Quote): ModelOperator {
+    const ignoreCase = isIgnoreCaseOperator(parts);
+    const numeric = isNumericOperator(parts);
     const written = definedKeys(block);
     const keys: ModelConditionKey[] = new Array(written.length);
     for (let i = 0; i < written.length; i++) {
         keys[i] = { key: written[i], name: foldConditionKey(written[i]), values: conditionValues(block[written[i]], ignoreCase, numeric, quoteText) };
     }
     if (keys.length > 1) keys.sort(compareConditionKeys);
-    return { operator, block, keys, canonical: undefined };
+    return { operator, parts, block, keys, canonical: undefined };
 }
 
 /**
@@ -234,9 +308,10 @@ function conditionElement(value: unknown, quoteText: Quote): ModelElement {
     const model: ModelOperator[] = new Array(operators.length);
     for (let i = 0; i < operators.length; i++) {
         const block = value[operators[i]];
+        const parts = operatorParts(operators[i]);
         model[i] = isPlainObject(block)
-            ? conditionOperator(operators[i], block, quoteText)
-            : { operator: operators[i], block, canonical: canonicalJson(block) };
+            ? conditionOperator(operators[i], parts, block, quoteText)
+            : { operator: operators[i], parts, block, canonical: canonicalJson(block) };
     }
     return { name: "Condition", value, canonical: undefined, condition: model, quote: quoteText };
 }
@@ -293,15 +368,73 @@ export function unknownKeys(object: Record<string, unknown>, known: string[]): s
     return [];
 }
 
+function principalsOf(element: ModelElement): ModelPrincipals {
+    const types = element.principal;
+    let everyone = false;
+    if (types) {
+        for (let i = 0; i < types.length && !everyone; i++) {
+            const { items } = types[i].ids;
+            for (let j = 0; j < items.length && !everyone; j++) everyone = items[j] !== undefined && isEveryone(types[i].type, items[j] as string);
+        }
+    }
+    return { element, not: element.name === "NotPrincipal", everyone, types };
+}
+
+function patternsOf(element: ModelElement): ModelPatterns {
+    return { element, not: element.name.startsWith("Not"), list: element.list as ModelList };
+}
+
+function conditionsOf(element: ModelElement): ModelCondition[] {
+    const conditions: ModelCondition[] = [];
+    const operators = element.condition ?? [];
+    for (let i = 0; i < operators.length; i++) {
+        const keys = operators[i].keys;
+        if (!keys) conditions.push({ operator: operators[i], key: undefined });
+        else for (let j = 0; j < keys.length; j++) conditions.push({ operator: operators[i], key: keys[j] });
+    }
+    return conditions;
+}
+
 function readStatement(statement: Record<string, unknown>, index: number, quoteText: Quote): ModelStatement {
     const elements: ModelElement[] = [];
+    const model: ModelStatement = {
+        index,
+        statement,
+        elements,
+        effect: statement.Effect === "Allow" || statement.Effect === "Deny" ? statement.Effect : undefined,
+        principals: undefined,
+        actions: undefined,
+        resources: undefined,
+        conditions: undefined,
+        conditionUnreadable: false,
+        canonical: undefined,
+    };
     for (let i = 0; i < STATEMENT_ELEMENTS.length; i++) {
         const name = STATEMENT_ELEMENTS[i];
-        if (statement[name] !== undefined) elements.push(statementElement(name, statement[name], quoteText));
+        if (statement[name] === undefined) continue;
+        const element = statementElement(name, statement[name], quoteText);
+        elements.push(element);
+        switch (name) {
+            case "Principal":
+            case "NotPrincipal":
+                model.principals = principalsOf(element);
+                break;
+            case "Action":
+            case "NotAction":
+                model.actions ??= patternsOf(element);
+                break;
+            case "Resource":
+            case "NotResource":
+                model.resources ??= patternsOf(element);
+                break;
+            case "Condition":
+                model.conditions = conditionsOf(element);
+                model.conditionUnreadable = element.condition === undefined;
+                break;
+        }
     }
     for (const name of unknownKeys(statement, STATEMENT_ELEMENTS)) elements.push(jsonElement(name, statement[name]));
     const sid = identifierOf(statement.Sid);
-    const model: ModelStatement = { index, statement, elements, canonical: undefined };
     if (typeof sid === "string") model.sid = sid;
     return model;
 }
@@ -318,13 +451,12 @@ export function elementCanonical(element: ModelElement): string {
     return element.canonical;
 }
 
-/** The `"Name":` that starts each known statement element's text, in {@link STATEMENT_ELEMENTS} order (no Map: the closure serializer cannot copy one). */
-const ELEMENT_PREFIXES = STATEMENT_ELEMENTS.map((name) => '"' + name + '":');
+/** The `"Name":` that starts each known statement element's text. */
+const ELEMENT_PREFIXES = new Map(STATEMENT_ELEMENTS.map((name) => [name, '"' + name + '":']));
 
 /** @internal `"Name":`, the start of a statement element's text. */
 export function elementPrefix(name: string): string {
-    const known = STATEMENT_ELEMENTS.indexOf(name);
-    return known >= 0 ? ELEMENT_PREFIXES[known] : quote(name) + ":";
+    return ELEMENT_PREFIXES.get(name) ?? quote(name) + ":";
 }
 
 /** @internal A statement's canonical text: its elements in grammar order, those the same as absent left out. */
@@ -359,7 +491,7 @@ export function statementsBySid(statements: ModelStatement[]): Map<string, Model
  * written with `quoteText` (`quoteFor` the text the document was parsed from). Canonical texts beyond the items' are
  * made when asked for.
  */
-export function readModel(document: Record<string, unknown>, quoteText: Quote = quote): PolicyModel {
+export function readModel(document: Record<string, unknown>, quoteText: Quote = quote, fromText = false): PolicyModel {
     const elements: ModelElement[] = [];
     if (document.Version !== undefined) elements.push(jsonElement("Version", document.Version));
     if (document.Id !== undefined) {
@@ -373,7 +505,7 @@ export function readModel(document: Record<string, unknown>, quoteText: Quote = 
         statements = new Array(written.length);
         for (let i = 0; i < written.length; i++) statements[i] = readStatement(written[i], i, quoteText);
     }
-    return { document, elements, statements, canonical: undefined };
+    return { document, elements, statements, canonical: undefined, fromText };
 }
 
 /**
@@ -393,7 +525,45 @@ export function canonicalText(model: PolicyModel): string {
     return (model.canonical = objectText(parts));
 }
 
-/** @internal The model of a policy given as text or as a document (see `parsePolicy`, which throws on what it cannot read). */
+/** How many texts' models {@link modelOf} keeps: a preview's texts (each resource's old, new and formatted policy), bounded. */
+const CACHED_MODELS = 256;
+const modelsByText = new Map<string, PolicyModel>();
+
+/**
+ * @internal Remembers `model` as the model of `text` as well, for a text known to mean and read exactly the same (the
+ * formatted text `check` returns, which the engine sends back to `diff` and `update`).
+ */
+export function rememberModel(text: string, model: PolicyModel): void {
+    if (modelsByText.size >= CACHED_MODELS) modelsByText.delete(modelsByText.keys().next().value as string);
+    modelsByText.set(text, model);
+}
+
+/**
+ * @internal The model of a policy given as text or as a document (see `parsePolicy`, which throws on what it cannot
+ * read). A text is read once per process: its model is kept (the oldest of {@link CACHED_MODELS} make room). A
+ * document is read each time: a program's object may change between calls.
+ */
 export function modelOf(policy: string | object): PolicyModel {
-    return readModel(parsePolicy(policy) as Record<string, unknown>, quoteFor(policy));
+    if (typeof policy !== "string") return readModel(parsePolicy(policy) as Record<string, unknown>, quoteFor(policy));
+    const cached = modelsByText.get(policy);
+    if (cached !== undefined) return cached;
+    const model = readModel(parsePolicy(policy) as Record<string, unknown>, quoteFor(policy), true);
+    rememberModel(policy, model);
+    return model;
+}
+
+/** @internal How every message names a statement: `Statement[2]`, with its Sid when it has one: `Statement[2] (Sid "ReadLogs")`. */
+export function statementLabel(statement: { index: number; sid?: string }): string {
+    return statement.sid !== undefined ? `Statement[${statement.index}] (Sid "${statement.sid}")` : `Statement[${statement.index}]`;
+}
+
+/** @internal How a diff or an analysis keys a statement: its Sid, or `Statement[i]` when it has none. */
+export function statementKey(statement: { index: number; sid?: string }): string {
+    return statement.sid ?? `Statement[${statement.index}]`;
+}
+
+/** @internal The element of that name among a statement's (or a document's) elements, if there is one. */
+export function elementNamed(elements: ModelElement[], name: string): ModelElement | undefined {
+    for (let i = 0; i < elements.length; i++) if (elements[i].name === name) return elements[i];
+    return undefined;
 }

@@ -2,6 +2,7 @@
  * The equivalence rules, one small named function each. RULES.md gives the AWS behaviour behind every one. Each returns
  * a normalized value (or its canonical text); none mutates its input.
  */
+import { accountOfRootArn } from "./arn";
 import { Quote, asciiLower, canonicalJson, isJsonNumber, quote, quotePlain } from "./json";
 
 /** Rule "single value = one-element list": `"s3:GetObject"` and `["s3:GetObject"]` are the same list. */
@@ -40,30 +41,12 @@ export function exactString(value: string): string {
     return value;
 }
 
-function isAccountId(text: string): boolean {
-    if (text.length !== 12) return false;
-    for (let i = 0; i < 12; i++) {
-        const code = text.charCodeAt(i);
-        if (code < 48 || code > 57) return false;
-    }
-    return true;
-}
-
-const ROOT_SUFFIX = ":root";
-const IAM_PREFIX = "iam::";
-
 /**
  * Rule "account root": in an AWS principal a 12-digit account id means the account, which AWS stores as
  * `arn:<partition>:iam::<id>:root`; both normalize to the id. The partition is the policy's own, so it is dropped.
  */
 export function normalizeAwsPrincipal(id: string): string {
-    if (!id.startsWith("arn:") || !id.endsWith(ROOT_SUFFIX)) return id;
-    const partitionEnd = id.indexOf(":", 4);
-    if (partitionEnd <= 4) return id;
-    const rest = id.slice(partitionEnd + 1);
-    if (rest.length !== IAM_PREFIX.length + 12 + ROOT_SUFFIX.length || !rest.startsWith(IAM_PREFIX)) return id;
-    const account = rest.slice(IAM_PREFIX.length, IAM_PREFIX.length + 12);
-    return isAccountId(account) ? account : id;
+    return accountOfRootArn(id) ?? id;
 }
 
 /** Rule "principal ids": AWS ids get the account-root rule; Service, Federated and CanonicalUser ids stay exact. */
@@ -74,6 +57,11 @@ export function principalIdNormalizer(type: string): (id: string) => string {
 /** Rule "everyone": `"Principal": "*"` is documented as the same as `{"AWS": "*"}`. */
 export function principalObject(principal: unknown): unknown {
     return principal === "*" ? { AWS: ["*"] } : principal;
+}
+
+/** Rule "everyone": the principal id that means every caller, anonymous ones included (`{"AWS": "*"}`, or `"*"`). */
+export function isEveryone(type: string, id: string): boolean {
+    return type === "AWS" && id === "*";
 }
 
 /**
@@ -96,28 +84,38 @@ export function foldConditionKey(key: string): string {
     return slash < 0 ? asciiLower(key) : asciiLower(key.slice(0, slash)) + key.slice(slash);
 }
 
-/** The operator without its set prefix (`ForAnyValue:`, `ForAllValues:`). */
-function withoutSetPrefix(operator: string): string {
-    if (operator.charCodeAt(0) !== 70) return operator; // "F"
-    if (operator.startsWith("ForAnyValue:")) return operator.slice(12);
-    if (operator.startsWith("ForAllValues:")) return operator.slice(13);
-    return operator;
+/** A condition operator read into its parts: `ForAnyValue:StringEqualsIfExists` is set `ForAnyValue`, base `StringEquals`, IfExists. */
+export interface OperatorParts {
+    /** `""`, `"ForAnyValue"`, `"ForAllValues"`, or whatever else was written before a colon (not an operator AWS has). */
+    set: string;
+    /** The operator without its set qualifier and without `IfExists`, as written (operators are case sensitive). */
+    base: string;
+    ifExists: boolean;
+}
+
+/** Rule "operator parts": the one reading of an operator's set qualifier, base and `IfExists` (Condition element, "Condition operators"). */
+export function operatorParts(operator: string): OperatorParts {
+    const colon = operator.indexOf(":");
+    const set = colon < 0 ? "" : operator.slice(0, colon);
+    let base = colon < 0 ? operator : operator.slice(colon + 1);
+    const ifExists = base.endsWith("IfExists");
+    if (ifExists) base = base.slice(0, -8);
+    return { set, base, ifExists };
 }
 
 /** Rule "case-insensitive operators": `StringEqualsIgnoreCase` and `StringNotEqualsIgnoreCase` (any set prefix, `…IfExists`). */
-export function isIgnoreCaseOperator(operator: string): boolean {
-    const base = withoutSetPrefix(operator);
-    return (
-        base === "StringEqualsIgnoreCase" ||
-        base === "StringNotEqualsIgnoreCase" ||
-        base === "StringEqualsIgnoreCaseIfExists" ||
-        base === "StringNotEqualsIgnoreCaseIfExists"
-    );
+export function isIgnoreCaseOperator(parts: OperatorParts): boolean {
+    return isKnownSet(parts.set) && (parts.base === "StringEqualsIgnoreCase" || parts.base === "StringNotEqualsIgnoreCase");
 }
 
 /** Rule "numeric operators": `Numeric…` operators (any set prefix, `…IfExists`) compare values as numbers. */
-export function isNumericOperator(operator: string): boolean {
-    return withoutSetPrefix(operator).startsWith("Numeric");
+export function isNumericOperator(parts: OperatorParts): boolean {
+    return isKnownSet(parts.set) && parts.base.startsWith("Numeric");
+}
+
+/** The set qualifiers AWS has: none, `ForAnyValue`, `ForAllValues`. */
+export function isKnownSet(set: string): boolean {
+    return set === "" || set === "ForAnyValue" || set === "ForAllValues";
 }
 
 /** Exponents beyond this are compared as written: expanding `1e999999` would cost more than an unneeded put. */

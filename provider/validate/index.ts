@@ -4,11 +4,11 @@
  * settings.ts, the policy grammar in grammar.ts, the lock-out analysis in lockout.ts; this module puts them together
  * for the policy input.
  */
-import { PublicAccessAnalysis, parsePolicy } from "../policy";
+import { PolicyParseError, PublicAccessAnalysis } from "../policy";
 import { formatModel } from "../policy/format";
 import { deepNestingError } from "../policy/parse";
-import { MAX_POLICY_DEPTH, describeValue, nestingDepth, quoteFor } from "../policy/json";
-import { readModel } from "../policy/model";
+import { MAX_POLICY_DEPTH, describeValue, nestingDepth } from "../policy/json";
+import { PolicyModel, modelOf } from "../policy/model";
 import { publicAccessOf } from "../policy/publicAccess";
 import { UNKNOWN, containsUnknown } from "../inputs";
 import { policyProblems } from "./grammar";
@@ -58,27 +58,28 @@ export function checkPolicy(policy: unknown, options: PolicyCheckOptions = {}): 
         return failed(deepNestingError().message);
     }
     if (containsUnknown(policy)) return { policy: policy as string, failures: [] };
-    let document: Record<string, unknown>;
+    let model: PolicyModel;
     try {
-        document = parsePolicy(policy as string | object) as unknown as Record<string, unknown>;
+        model = modelOf(policy as string | object);
     } catch (e) {
-        const message = (e as Error).message;
+        if (!(e instanceof PolicyParseError)) throw e;
+        const message = e.message;
         // The guards' own wording says what is wrong with the document as a whole.
         return failed(/^policy (nests|has the key)/.test(message) ? message : `policy is not a valid policy document: ${message.replace(/^policy /, "it ")}`);
     }
     const knownBucket = typeof bucket === "string" && bucket !== UNKNOWN ? bucket : undefined;
-    const problems = policyProblems(document, knownBucket);
+    const problems = policyProblems(model, knownBucket);
     if (problems.length > 0) return { failures: problems.map((problem) => ({ property: "policy", reason: `policy ${problem}` })) };
-    const text = formatModel(readModel(document, quoteFor(policy as string | object)));
+    const text = formatModel(model);
     const bytes = Buffer.byteLength(text, "utf8");
     if (bytes > MAX_POLICY_BYTES) return failed(`policy is ${bytes} bytes once compacted; S3 accepts at most ${MAX_POLICY_BYTES} bytes`);
-    const lockout = lockoutRisk(document, knownBucket);
+    const lockout = lockoutRisk(model, knownBucket);
     if (lockout && confirmRemoveSelfBucketAccess !== true) {
         return failed(
             `policy would lock every caller out of managing it: ${lockout}. Set confirmRemoveSelfBucketAccess: true if that is intended (only the account root user could then change it).`,
         );
     }
-    const access = publicAccessOf(document);
+    const access = publicAccessOf(model);
     if (access.isPublic && allowPublicAccess !== true) return failed(publicPolicyFailure(access));
     const result: PolicyCheck = { policy: text, failures: [] };
     if (lockout) result.lockout = lockout;

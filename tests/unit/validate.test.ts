@@ -4,6 +4,7 @@
  */
 import { bucketNameProblem, checkPolicy, lockoutRisk } from "../../provider/validate";
 import { MAX_POLICY_DEPTH, nestingDepth } from "../../provider/policy/json";
+import { modelOf } from "../../provider/policy/model";
 import { scanJsonText } from "../../provider/policy/scan";
 
 const bucket = "reliability-bucket";
@@ -20,7 +21,7 @@ describe(lockoutRisk.name, () => {
         { name: "NotResource that names only objects", statement: { Action: "s3:*", NotResource: `arn:aws:s3:::${bucket}/*` } },
         { name: "{AWS: [*]} as the principal", statement: { Principal: { AWS: ["*"] }, Action: "s3:DeleteBucketPolicy", Resource: `arn:aws:s3:::${bucket}` } },
     ])("reports a Deny for everyone with $name", ({ statement }) => {
-        expect(lockoutRisk(deny(statement), bucket)).toMatch(/^Statement\[0\] denies s3:\w+BucketPolicy/);
+        expect(lockoutRisk(modelOf(deny(statement)), bucket)).toMatch(/^Statement\[0\] denies s3:\w+BucketPolicy/);
     });
 
     it.each([
@@ -31,11 +32,11 @@ describe(lockoutRisk.name, () => {
         { name: "a named principal", statement: { Principal: { AWS: "111122223333" }, Action: "s3:*", Resource: `arn:aws:s3:::${bucket}` } },
         { name: "object actions only", statement: { Action: ["s3:GetObject", "s3:Put*Object"], Resource: `arn:aws:s3:::${bucket}` } },
     ])("does not report a Deny on $name", ({ statement }) => {
-        expect(lockoutRisk(deny(statement), bucket)).toBeUndefined();
+        expect(lockoutRisk(modelOf(deny(statement)), bucket)).toBeUndefined();
     });
 
     it("assumes the resource covers the bucket when the bucket is not known yet", () => {
-        expect(lockoutRisk(deny({ Action: "s3:*", Resource: "arn:aws:s3:::x/*" }))).toMatch(/denies/);
+        expect(lockoutRisk(modelOf(deny({ Action: "s3:*", Resource: "arn:aws:s3:::x/*" })))).toMatch(/denies/);
     });
 });
 

@@ -59,6 +59,7 @@ export function accountOfRootArn(text: string): string | undefined {
 
 /** The length of an S3 ARN's `arn:<partition>:s3:::` prefix (where the bucket name starts), or 0 for other text. */
 export function s3ArnPrefixLength(text: string): number {
-    const arn = parseArn(text);
-    return arn && arn.service === "s3" && arn.region === "" && arn.account === "" ? 4 + arn.partition.length + 6 : 0;
+    if (!text.startsWith("arn:")) return 0;
+    const partitionEnd = text.indexOf(":", 4);
+    return partitionEnd > 4 && text.startsWith(":s3:::", partitionEnd) ? partitionEnd + 6 : 0;
 }

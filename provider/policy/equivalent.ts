@@ -8,7 +8,7 @@
  * elements need no canonical text at all.
  */
 import { isJsonNumber } from "./json";
-import { ModelElement, PolicyModel, canonicalText, elementCanonical, elementNamed, statementsBySid } from "./model";
+import { ModelConditionKey, ModelElement, ModelOperator, ModelPrincipalType, PolicyModel, canonicalText, elementCanonical, elementNamed } from "./model";
 
 /** Whether two values are the same JSON, object key order aside; `false` when unsure (a value that is not plain JSON). */
 function sameJson(x: unknown, y: unknown): boolean {
@@ -34,8 +34,82 @@ function sameJson(x: unknown, y: unknown): boolean {
     return true;
 }
 
+/**
+ * Whether two lists of canonical texts hold the same set (the canonical list texts would be equal: sorted, without
+ * repeats), without sorting or joining them.
+ */
+function sameSet(xs: string[], ys: string[]): boolean {
+    // Lists kept in the same order (the usual edit of a policy) match item by item.
+    let i = 0;
+    while (i < xs.length && i < ys.length && xs[i] === ys[i]) i++;
+    if (i === xs.length && i === ys.length) return true;
+    if (xs.length * ys.length <= 64) {
+        for (let i = 0; i < xs.length; i++) if (!ys.includes(xs[i])) return false;
+        for (let i = 0; i < ys.length; i++) if (!xs.includes(ys[i])) return false;
+        return true;
+    }
+    const xSet = new Set(xs);
+    const ySet = new Set(ys);
+    if (xSet.size !== ySet.size) return false;
+    for (const text of xSet) if (!ySet.has(text)) return false;
+    return true;
+}
+
+/** The principal types that name someone (rule 14: a type without ids is dropped). */
+function namedTypes(types: ModelPrincipalType[]): ModelPrincipalType[] {
+    for (let i = 0; i < types.length; i++) if (types[i].ids.values.length === 0) return types.filter((type) => type.ids.values.length > 0);
+    return types;
+}
+
+/** Principal elements (types sorted) with the same canonical text, compared type by type. */
+function samePrincipals(xTypes: ModelPrincipalType[], yTypes: ModelPrincipalType[]): boolean {
+    const xs = namedTypes(xTypes);
+    const ys = namedTypes(yTypes);
+    if (xs.length !== ys.length) return false;
+    for (let i = 0; i < xs.length; i++) if (xs[i].type !== ys[i].type || !sameSet(xs[i].ids.keys, ys[i].ids.keys)) return false;
+    return true;
+}
+
+/** Whether two of an operator's keys (sorted by canonical name) fold to the same name: rule 17's rare case. */
+function hasFoldedPair(keys: ModelConditionKey[]): boolean {
+    for (let i = 1; i < keys.length; i++) if (keys[i].name === keys[i - 1].name) return true;
+    return false;
+}
+
+/**
+ * Conditions (operators sorted, keys sorted by name) with the same canonical text, compared key by key; `undefined`
+ * when an operator has two keys that fold to one name, whose canonical text has its own rule (`foldedKeysText`).
+ */
+function sameConditions(xs: ModelOperator[], ys: ModelOperator[]): boolean | undefined {
+    if (xs.length !== ys.length) return false;
+    for (let i = 0; i < xs.length; i++) {
+        const x = xs[i];
+        const y = ys[i];
+        if (x.operator !== y.operator) return false;
+        if (!x.keys || !y.keys) {
+            if (!x.keys && !y.keys && x.canonical === y.canonical) continue;
+            return undefined;
+        }
+        if (hasFoldedPair(x.keys) || hasFoldedPair(y.keys)) return undefined;
+        if (x.keys.length !== y.keys.length) return false;
+        for (let j = 0; j < x.keys.length; j++) {
+            if (x.keys[j].name !== y.keys[j].name || !sameSet(x.keys[j].values.keys, y.keys[j].values.keys)) return false;
+        }
+    }
+    return true;
+}
+
+/** Whether two elements of one name have the same canonical text, made only when the meaning cannot be compared directly. */
 function sameElement(x: ModelElement, y: ModelElement): boolean {
-    return sameJson(x.value, y.value) || elementCanonical(x) === elementCanonical(y);
+    if (sameJson(x.value, y.value)) return true;
+    if (x.canonical !== undefined && y.canonical !== undefined) return x.canonical === y.canonical;
+    if (x.list && y.list) return sameSet(x.list.keys, y.list.keys);
+    if (x.principal && y.principal && x.canonical === undefined && y.canonical === undefined) return samePrincipals(x.principal, y.principal);
+    if (x.condition && y.condition) {
+        const same = sameConditions(x.condition, y.condition);
+        if (same !== undefined) return same;
+    }
+    return elementCanonical(x) === elementCanonical(y);
 }
 
 /** Whether two lists of elements (a statement's, or a document's other than Statement) have the same canonical texts by name; `""` is the same as absent. */
@@ -50,18 +124,23 @@ function sameElements(xs: ModelElement[], ys: ModelElement[]): boolean {
     return true;
 }
 
-/** @internal Whether two models have the same canonical text (see `policiesEquivalent`). */
+/**
+ * @internal Whether two models have the same canonical text (see `policiesEquivalent`). Statements written alike
+ * (the same JSON) are not even read.
+ */
 export function modelsEquivalent(x: PolicyModel, y: PolicyModel): boolean {
     if (x.canonical !== undefined && y.canonical !== undefined) return x.canonical === y.canonical;
-    if ((x.statements === undefined) !== (y.statements === undefined) || !sameElements(x.elements, y.elements)) return false;
-    if (x.statements === undefined || y.statements === undefined) return true;
-    const xs = statementsBySid(x.statements);
-    const ys = statementsBySid(y.statements);
+    if ((x.written === undefined) !== (y.written === undefined) || !sameElements(x.elements, y.elements)) return false;
+    if (x.written === undefined || y.written === undefined) return true;
+    const xs = x.statementIndexBySid();
+    const ys = y.statementIndexBySid();
     if (!xs || !ys) return canonicalText(x) === canonicalText(y);
     if (xs.size !== ys.size) return false;
-    for (const [sid, statement] of xs) {
-        const other = ys.get(sid);
-        if (other === undefined || !sameElements(statement.elements, other.elements)) return false;
+    for (const [sid, i] of xs) {
+        const j = ys.get(sid);
+        if (j === undefined) return false;
+        if (sameJson(x.written[i], y.written[j])) continue;
+        if (!sameElements(x.statementAt(i).elements, y.statementAt(j).elements)) return false;
     }
     return true;
 }

@@ -25,6 +25,13 @@ function repeatsEarlier(keys: string[], index: number, seen: Set<string> | undef
     return false;
 }
 
+/** One item as written: its canonical text when that is its spelling, else its own value as JSON. */
+function itemText(list: ModelList, i: number): string {
+    if (list.spelled) return list.keys[i];
+    const value = list.values[i];
+    return typeof value === "string" ? list.quote(value) : canonicalJson(value);
+}
+
 /**
  * A list as written, in its order and without repeats (the first spelling of each canonical value). Written order, not
  * canonical order, because the Pulumi CLI shows a change to a JSON-valued string as a diff of lists by index: an
@@ -33,14 +40,14 @@ function repeatsEarlier(keys: string[], index: number, seen: Set<string> | undef
  * which would change its meaning.
  */
 function formatList(list: ModelList, dropped: Dropped): string {
-    const { values, keys, spelled } = list;
-    if (!list.isList) return spelled ? keys[0] : canonicalJson(values[0]);
+    const { values, keys } = list;
+    if (!list.isList) return itemText(list, 0);
     const seen = keys.length > 8 ? new Set<string>() : undefined;
     let text = "";
     let count = 0;
     for (let i = 0; i < values.length; i++) {
         if (repeatsEarlier(keys, i, seen)) continue;
-        text += (count++ ? "," : "") + (spelled ? keys[i] : canonicalJson(values[i]));
+        text += (count++ ? "," : "") + itemText(list, i);
     }
     if (count < values.length) dropped.repeats = true;
     return count === 1 && text.charCodeAt(0) !== 91 ? text : "[" + text + "]";

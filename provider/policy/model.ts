@@ -55,6 +55,8 @@ export interface ModelList {
     keys: string[];
     /** Whether each key is also its item's JSON text as written (nothing was normalized), so it can be written as is. */
     spelled: boolean;
+    /** How its strings are written as JSON (the model's `quoteText`). */
+    quote: Quote;
     /** The canonical text of the whole list once {@link listCanonical} has made it. */
     canonical: string | undefined;
 }
@@ -136,44 +138,157 @@ export interface ModelCondition {
     key: ModelConditionKey | undefined;
 }
 
-/** @internal One statement: what it means, and every element as written. */
-export interface ModelStatement {
-    /** Position in its document's `Statement` list (a single statement object is 0). */
-    index: number;
-    sid?: string;
-    /** As written. */
-    statement: Record<string, unknown>;
-    /** The elements it has, known ones in {@link STATEMENT_ELEMENTS} order, then unknown ones sorted. */
-    elements: ModelElement[];
+/**
+ * @internal One statement: every element as written, with its items' canonical texts, and what the statement means
+ * (effect, principals, actions, resources, conditions), each view made from the elements the first time it is asked
+ * for: equivalence needs the elements only.
+ */
+export class ModelStatement {
+    /** The Sid, when it is a non-empty string. */
+    readonly sid?: string;
+    /** The statement's canonical text once {@link statementCanonical} has made it. */
+    canonical: string | undefined = undefined;
+    private principalsView: ModelPrincipals | null | undefined = undefined;
+    private actionsView: ModelPatterns | null | undefined = undefined;
+    private resourcesView: ModelPatterns | null | undefined = undefined;
+    private conditionsView: ModelCondition[] | null | undefined = undefined;
+
+    /**
+     * @param statement as written
+     * @param index position in its document's `Statement` list (a single statement object is 0)
+     * @param elements the elements it has, known ones in {@link STATEMENT_ELEMENTS} order, then unknown ones sorted
+     */
+    constructor(
+        readonly statement: Record<string, unknown>,
+        readonly index: number,
+        readonly elements: ModelElement[],
+    ) {
+        const sid = identifierOf(statement.Sid);
+        if (typeof sid === "string") this.sid = sid;
+    }
+
     /** `Allow` or `Deny` exactly as AWS accepts them; `undefined` for any other value (or none). */
-    effect: "Allow" | "Deny" | undefined;
+    get effect(): "Allow" | "Deny" | undefined {
+        const effect = this.statement.Effect;
+        return effect === "Allow" || effect === "Deny" ? effect : undefined;
+    }
+
     /** `NotPrincipal` when the statement has it (the broader reading), else `Principal`; undefined when it has neither. */
-    principals: ModelPrincipals | undefined;
+    get principals(): ModelPrincipals | undefined {
+        if (this.principalsView === undefined) {
+            const element = elementNamed(this.elements, "NotPrincipal") ?? elementNamed(this.elements, "Principal");
+            this.principalsView = element ? principalsOf(element) : null;
+        }
+        return this.principalsView ?? undefined;
+    }
+
     /** `Action`, else `NotAction`; undefined when it has neither. */
-    actions: ModelPatterns | undefined;
+    get actions(): ModelPatterns | undefined {
+        if (this.actionsView === undefined) {
+            const element = elementNamed(this.elements, "Action") ?? elementNamed(this.elements, "NotAction");
+            this.actionsView = element ? patternsOf(element) : null;
+        }
+        return this.actionsView ?? undefined;
+    }
+
     /** `Resource`, else `NotResource`; undefined when it has neither. */
-    resources: ModelPatterns | undefined;
+    get resources(): ModelPatterns | undefined {
+        if (this.resourcesView === undefined) {
+            const element = elementNamed(this.elements, "Resource") ?? elementNamed(this.elements, "NotResource");
+            this.resourcesView = element ? patternsOf(element) : null;
+        }
+        return this.resourcesView ?? undefined;
+    }
+
     /**
      * Every (operator, key) of its `Condition`, operators and keys sorted; `undefined` when it has no `Condition`. A
      * `Condition` that is not an object has an empty list and {@link ModelStatement.conditionUnreadable} set.
      */
-    conditions: ModelCondition[] | undefined;
-    conditionUnreadable: boolean;
-    /** The statement's canonical text once {@link statementCanonical} has made it. */
-    canonical: string | undefined;
+    get conditions(): ModelCondition[] | undefined {
+        if (this.conditionsView === undefined) {
+            const element = elementNamed(this.elements, "Condition");
+            this.conditionsView = element ? conditionsOf(element) : null;
+        }
+        return this.conditionsView ?? undefined;
+    }
+
+    /** Whether its `Condition` is not an object of operators (so no condition can be read from it). */
+    get conditionUnreadable(): boolean {
+        const element = elementNamed(this.elements, "Condition");
+        return element !== undefined && element.condition === undefined;
+    }
 }
 
-/** @internal A document read once. */
-export interface PolicyModel {
-    document: Record<string, unknown>;
+/**
+ * @internal A document read once. Its statements are read when first asked for, each once: a comparison that finds
+ * two statements written alike needs neither read (see `modelsEquivalent`).
+ */
+export class PolicyModel {
     /** The top-level elements other than `Statement`: Version, Id, then unknown ones sorted. */
-    elements: ModelElement[];
-    /** Undefined when the document has no `Statement`. */
-    statements: ModelStatement[] | undefined;
+    readonly elements: ModelElement[];
+    /** The statements as written (a single statement object is a list of one); undefined when there is no `Statement`. */
+    readonly written: Array<Record<string, unknown>> | undefined;
     /** The canonical text of the whole document once {@link canonicalText} has made it. */
-    canonical: string | undefined;
-    /** Whether it was read from JSON text (so it holds JSON values only), not from a program's object. */
-    fromText: boolean;
+    canonical: string | undefined = undefined;
+    private readonly read: Array<ModelStatement | undefined>;
+    private all: ModelStatement[] | undefined = undefined;
+    private sids: Map<string, number> | null | undefined = undefined;
+
+    /**
+     * @param document a document `parsePolicy` has accepted
+     * @param quoteText how its strings are written as JSON (`quoteFor` the text it was parsed from)
+     * @param fromText whether it was read from JSON text (so it holds JSON values only), not from a program's object
+     */
+    constructor(
+        readonly document: Record<string, unknown>,
+        private readonly quoteText: Quote,
+        readonly fromText: boolean,
+    ) {
+        const elements: ModelElement[] = [];
+        if (document.Version !== undefined) elements.push(jsonElement("Version", document.Version));
+        if (document.Id !== undefined) {
+            const id = identifierOf(document.Id);
+            elements.push({ name: "Id", value: document.Id, canonical: id === undefined ? "" : canonicalJson(id) });
+        }
+        for (const name of unknownKeys(document, DOCUMENT_ELEMENTS)) elements.push(jsonElement(name, document[name]));
+        this.elements = elements;
+        this.written = document.Statement === undefined ? undefined : (statementList(document.Statement) as Array<Record<string, unknown>>);
+        this.read = new Array(this.written?.length ?? 0);
+    }
+
+    /** Every statement, read (those not read yet are read now); undefined when the document has no `Statement`. */
+    get statements(): ModelStatement[] | undefined {
+        if (this.written === undefined) return undefined;
+        if (this.all === undefined) {
+            const all: ModelStatement[] = new Array(this.written.length);
+            for (let i = 0; i < all.length; i++) all[i] = this.statementAt(i);
+            this.all = all;
+        }
+        return this.all;
+    }
+
+    /** The statement at `index` of the written list, read on first use. */
+    statementAt(index: number): ModelStatement {
+        return (this.read[index] ??= readStatement((this.written as Array<Record<string, unknown>>)[index], index, this.quoteText));
+    }
+
+    /**
+     * The index of each statement by Sid, when every statement has its own (read from the statements as written,
+     * without reading them); `undefined` otherwise. See {@link statementsBySid}.
+     */
+    statementIndexBySid(): Map<string, number> | undefined {
+        if (this.sids === undefined) {
+            const sids = new Map<string, number>();
+            const written = this.written ?? [];
+            for (let i = 0; i < written.length && sids !== null; i++) {
+                const sid = identifierOf(written[i].Sid);
+                if (typeof sid !== "string" || sids.has(sid)) this.sids = null;
+                else sids.set(sid, i);
+            }
+            if (this.sids === undefined) this.sids = sids;
+        }
+        return this.sids ?? undefined;
+    }
 }
 
 function modelList(value: unknown, normalize: (item: string) => string, quoteText: Quote): ModelList {
@@ -195,7 +310,7 @@ function modelList(value: unknown, normalize: (item: string) => string, quoteTex
         items[i] = normalized;
         keys[i] = quoteText(normalized);
     }
-    return { isList: values === value, values, items, unreadable, keys, spelled, canonical: undefined };
+    return { isList: values === value, values, items, unreadable, keys, spelled, quote: quoteText, canonical: undefined };
 }
 
 /** @internal Rule 4: the canonical text of a list, its items' canonical texts sorted, without repeats. */
@@ -223,7 +338,7 @@ function conditionValues(value: unknown, ignoreCase: boolean, numeric: boolean, 
         else if (isJsonNumber(item)) items[i] = item.text;
         else unreadable = true;
     }
-    return { isList: values === value, values, items, unreadable, keys, spelled, canonical: undefined };
+    return { isList: values === value, values, items, unreadable, keys, spelled, quote: quoteText, canonical: undefined };
 }
 
 /** Principal or NotPrincipal (rules 10–15): types sorted, ids as canonical lists, types without ids dropped. */
@@ -339,10 +454,12 @@ function statementElement(name: string, value: unknown, quoteText: Quote): Model
     switch (name) {
         case "Sid": {
             const sid = identifierOf(value);
-            return { name, value, canonical: sid === undefined ? "" : canonicalJson(sid) };
+            return { name, value, canonical: sid === undefined ? "" : typeof sid === "string" ? quoteText(sid) : canonicalJson(sid) };
         }
-        case "Effect":
-            return { name, value, canonical: canonicalJson(normalizeEffect(value)) };
+        case "Effect": {
+            const effect = normalizeEffect(value);
+            return { name, value, canonical: typeof effect === "string" ? quoteText(effect) : canonicalJson(effect) };
+        }
         case "Principal":
         case "NotPrincipal":
             return principalElement(name, value, quoteText);
@@ -397,46 +514,12 @@ function conditionsOf(element: ModelElement): ModelCondition[] {
 
 function readStatement(statement: Record<string, unknown>, index: number, quoteText: Quote): ModelStatement {
     const elements: ModelElement[] = [];
-    const model: ModelStatement = {
-        index,
-        statement,
-        elements,
-        effect: statement.Effect === "Allow" || statement.Effect === "Deny" ? statement.Effect : undefined,
-        principals: undefined,
-        actions: undefined,
-        resources: undefined,
-        conditions: undefined,
-        conditionUnreadable: false,
-        canonical: undefined,
-    };
     for (let i = 0; i < STATEMENT_ELEMENTS.length; i++) {
         const name = STATEMENT_ELEMENTS[i];
-        if (statement[name] === undefined) continue;
-        const element = statementElement(name, statement[name], quoteText);
-        elements.push(element);
-        switch (name) {
-            case "Principal":
-            case "NotPrincipal":
-                model.principals = principalsOf(element);
-                break;
-            case "Action":
-            case "NotAction":
-                model.actions ??= patternsOf(element);
-                break;
-            case "Resource":
-            case "NotResource":
-                model.resources ??= patternsOf(element);
-                break;
-            case "Condition":
-                model.conditions = conditionsOf(element);
-                model.conditionUnreadable = element.condition === undefined;
-                break;
-        }
+        if (statement[name] !== undefined) elements.push(statementElement(name, statement[name], quoteText));
     }
     for (const name of unknownKeys(statement, STATEMENT_ELEMENTS)) elements.push(jsonElement(name, statement[name]));
-    const sid = identifierOf(statement.Sid);
-    if (typeof sid === "string") model.sid = sid;
-    return model;
+    return new ModelStatement(statement, index, elements);
 }
 
 /**
@@ -492,20 +575,7 @@ export function statementsBySid(statements: ModelStatement[]): Map<string, Model
  * made when asked for.
  */
 export function readModel(document: Record<string, unknown>, quoteText: Quote = quote, fromText = false): PolicyModel {
-    const elements: ModelElement[] = [];
-    if (document.Version !== undefined) elements.push(jsonElement("Version", document.Version));
-    if (document.Id !== undefined) {
-        const id = identifierOf(document.Id);
-        elements.push({ name: "Id", value: document.Id, canonical: id === undefined ? "" : canonicalJson(id) });
-    }
-    for (const name of unknownKeys(document, DOCUMENT_ELEMENTS)) elements.push(jsonElement(name, document[name]));
-    let statements: ModelStatement[] | undefined;
-    if (document.Statement !== undefined) {
-        const written = statementList(document.Statement) as Array<Record<string, unknown>>;
-        statements = new Array(written.length);
-        for (let i = 0; i < written.length; i++) statements[i] = readStatement(written[i], i, quoteText);
-    }
-    return { document, elements, statements, canonical: undefined, fromText };
+    return new PolicyModel(document, quoteText, fromText);
 }
 
 /**
@@ -525,17 +595,38 @@ export function canonicalText(model: PolicyModel): string {
     return (model.canonical = objectText(parts));
 }
 
-/** How many texts' models {@link modelOf} keeps: a preview's texts (each resource's old, new and formatted policy), bounded. */
+/**
+ * How many models {@link modelOf} keeps, and of how much text: a model holds about ten times its text's size (a 20 KB
+ * policy's, 0.2 MB), so the bound is on text bytes as well as on texts. Enough for the texts a preview has in flight
+ * (each resource's old, new and formatted policy); a text read again after it was dropped is only read twice.
+ */
 const CACHED_MODELS = 256;
-const modelsByText = new Map<string, PolicyModel>();
+const CACHED_TEXT_BYTES = 1024 * 1024;
+let modelsByText = new Map<string, PolicyModel>();
+let cachedTextBytes = 0;
+
+/**
+ * @internal Forgets every model read so far: what a benchmark does to measure a reading, not a lookup. A new map, not
+ * `clear()`: V8 keeps a cleared map's entries reachable until its next full collection, which a benchmark then pays.
+ */
+export function forgetModels(): void {
+    modelsByText = new Map();
+    cachedTextBytes = 0;
+}
 
 /**
  * @internal Remembers `model` as the model of `text` as well, for a text known to mean and read exactly the same (the
  * formatted text `check` returns, which the engine sends back to `diff` and `update`).
  */
 export function rememberModel(text: string, model: PolicyModel): void {
-    if (modelsByText.size >= CACHED_MODELS) modelsByText.delete(modelsByText.keys().next().value as string);
+    if (text.length > CACHED_TEXT_BYTES || modelsByText.has(text)) return;
+    while (modelsByText.size >= CACHED_MODELS || cachedTextBytes + text.length > CACHED_TEXT_BYTES) {
+        const oldest = modelsByText.keys().next().value as string;
+        modelsByText.delete(oldest);
+        cachedTextBytes -= oldest.length;
+    }
     modelsByText.set(text, model);
+    cachedTextBytes += text.length;
 }
 
 /**

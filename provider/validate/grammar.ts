@@ -4,18 +4,7 @@
  */
 import { describeValue } from "../policy/json";
 import { isAccountId, s3ArnPrefixLength } from "../policy/arn";
-import {
-    DOCUMENT_ELEMENTS,
-    ModelElement,
-    ModelList,
-    ModelPatterns,
-    ModelPrincipals,
-    ModelStatement,
-    PolicyModel,
-    STATEMENT_ELEMENTS,
-    elementNamed,
-    statementLabel,
-} from "../policy/model";
+import { DOCUMENT_ELEMENTS, ModelElement, ModelList, ModelStatement, PolicyModel, STATEMENT_ELEMENTS, statementLabel } from "../policy/model";
 import { wildcardMatches } from "./patterns";
 
 const VERSIONS = ["2012-10-17", "2008-10-17"];
@@ -43,9 +32,8 @@ function isAwsPrincipalId(id: string): boolean {
     return id === "*" || isAccountId(id) || /^arn:[^:\s]+:[^:\s]+:/.test(id) || /^A[A-Z0-9]{15,127}$/.test(id);
 }
 
-function checkPrincipal(principals: ModelPrincipals, problems: Problems): void {
-    const { element, types } = principals;
-    const name = element.name;
+function checkPrincipal(element: ModelElement, problems: Problems): void {
+    const { name, principal: types } = element;
     if (!types) {
         problems.push(`${name} must be "*" or an object such as {"AWS": "arn:aws:iam::111122223333:root"}, got ${describeValue(element.value)}`);
         return;
@@ -65,8 +53,7 @@ function checkPrincipal(principals: ModelPrincipals, problems: Problems): void {
     }
 }
 
-function checkCondition(statement: ModelStatement, problems: Problems): void {
-    const element = elementNamed(statement.elements, "Condition") as ModelElement;
+function checkCondition(element: ModelElement, problems: Problems): void {
     if (!element.condition) {
         problems.push(`Condition must be an object of operators, got ${describeValue(element.value)}`);
         return;
@@ -87,9 +74,9 @@ function checkCondition(statement: ModelStatement, problems: Problems): void {
     }
 }
 
-function exactlyOne(statement: ModelStatement, a: string, b: string, problems: Problems): void {
-    const hasA = elementNamed(statement.elements, a) !== undefined;
-    const hasB = elementNamed(statement.elements, b) !== undefined;
+function exactlyOne(present: number, a: string, b: string, problems: Problems): void {
+    const hasA = (present & PRESENT[a]) !== 0;
+    const hasB = (present & PRESENT[b]) !== 0;
     if (hasA && hasB) problems.push(`has both ${a} and ${b}; use exactly one`);
     if (!hasA && !hasB) problems.push(`must have ${a} or ${b}`);
 }
@@ -114,8 +101,8 @@ function resourceNamesBucket(resource: string, prefix: number, bucket: string): 
     return wildcardMatches(resource.slice(prefix, slash < 0 ? resource.length : slash), bucket);
 }
 
-function checkActions(actions: ModelPatterns, problems: Problems): void {
-    const { element, list } = actions;
+function checkActions(element: ModelElement, problems: Problems): void {
+    const list = element.list as ModelList;
     checkStringList(element.name, list, problems);
     for (let i = 0; i < list.items.length; i++) {
         const action = list.items[i];
@@ -125,8 +112,8 @@ function checkActions(actions: ModelPatterns, problems: Problems): void {
     }
 }
 
-function checkResources(resources: ModelPatterns, bucket: string | undefined, problems: Problems): void {
-    const { element, list } = resources;
+function checkResources(element: ModelElement, bucket: string | undefined, problems: Problems): void {
+    const list = element.list as ModelList;
     checkStringList(element.name, list, problems);
     for (let i = 0; i < list.items.length; i++) {
         const resource = list.items[i];
@@ -134,44 +121,62 @@ function checkResources(resources: ModelPatterns, bucket: string | undefined, pr
         const prefix = resource === "*" ? 0 : s3ArnPrefixLength(resource);
         if (resource !== "*" && prefix === 0) {
             problems.push(`${element.name} "${resource}" is not an S3 ARN (arn:aws:s3:::bucket or arn:aws:s3:::bucket/key)`);
-        } else if (!resources.not && bucket !== undefined && !resourceNamesBucket(resource, prefix, bucket)) {
+        } else if (element.name === "Resource" && bucket !== undefined && !resourceNamesBucket(resource, prefix, bucket)) {
             problems.push(`Resource "${resource}" does not name bucket "${bucket}" (a bucket policy can only grant access to its own bucket)`);
         }
     }
 }
 
 /** The problems of one statement, without its label. */
+/**
+ * The problems of one statement, without its label, in this order: unknown elements, Sid, Effect, the three
+ * exactly-one pairs, then each element's own (in grammar order). One pass over its elements.
+ */
 function statementProblems(statement: ModelStatement, bucket: string | undefined, problems: Problems): void {
     const { elements } = statement;
+    const own: Problems = [];
+    let sidProblem: string | undefined;
+    let present = 0;
     for (let i = 0; i < elements.length; i++) {
-        if (!STATEMENT_ELEMENTS.includes(elements[i].name)) problems.push(`unknown element "${elements[i].name}" (allowed: ${STATEMENT_ELEMENTS.join(", ")})`);
+        const element = elements[i];
+        switch (element.name) {
+            case "Sid":
+                if (typeof element.value !== "string") sidProblem = `Sid must be a string, got ${describeValue(element.value)}`;
+                break;
+            case "Effect":
+                break;
+            case "Principal":
+            case "NotPrincipal":
+                present |= PRESENT[element.name];
+                checkPrincipal(element, own);
+                break;
+            case "Action":
+            case "NotAction":
+                present |= PRESENT[element.name];
+                checkActions(element, own);
+                break;
+            case "Resource":
+            case "NotResource":
+                present |= PRESENT[element.name];
+                checkResources(element, bucket, own);
+                break;
+            case "Condition":
+                checkCondition(element, own);
+                break;
+            default:
+                problems.push(`unknown element "${element.name}" (allowed: ${STATEMENT_ELEMENTS.join(", ")})`);
+        }
     }
-    const sid = elementNamed(statement.elements, "Sid");
-    if (sid !== undefined && typeof sid.value !== "string") problems.push(`Sid must be a string, got ${describeValue(sid.value)}`);
+    if (sidProblem !== undefined) problems.push(sidProblem);
     if (statement.effect === undefined) problems.push(`Effect must be "Allow" or "Deny", got ${describeValue(statement.statement.Effect)}`);
-    exactlyOne(statement, "Principal", "NotPrincipal", problems);
-    exactlyOne(statement, "Action", "NotAction", problems);
-    exactlyOne(statement, "Resource", "NotResource", problems);
-    for (const name of ["Principal", "NotPrincipal"]) {
-        const element = elementNamed(statement.elements, name);
-        if (element) checkPrincipal(principalsOfElement(statement, element), problems);
-    }
-    for (const name of ["Action", "NotAction"]) {
-        const element = elementNamed(statement.elements, name);
-        if (element) checkActions({ element, not: name === "NotAction", list: element.list as ModelList }, problems);
-    }
-    for (const name of ["Resource", "NotResource"]) {
-        const element = elementNamed(statement.elements, name);
-        if (element) checkResources({ element, not: name === "NotResource", list: element.list as ModelList }, bucket, problems);
-    }
-    if (statement.conditions !== undefined) checkCondition(statement, problems);
+    exactlyOne(present, "Principal", "NotPrincipal", problems);
+    exactlyOne(present, "Action", "NotAction", problems);
+    exactlyOne(present, "Resource", "NotResource", problems);
+    for (let i = 0; i < own.length; i++) problems.push(own[i]);
 }
 
-/** The statement's principals when `element` is the one the model reads; a second one (a statement with both) read alike. */
-function principalsOfElement(statement: ModelStatement, element: ModelElement): ModelPrincipals {
-    const principals = statement.principals as ModelPrincipals;
-    return principals.element === element ? principals : { element, not: element.name === "NotPrincipal", everyone: false, types: element.principal };
-}
+/** A bit per element of the three exactly-one pairs. */
+const PRESENT: Record<string, number> = { Principal: 1, NotPrincipal: 2, Action: 4, NotAction: 8, Resource: 16, NotResource: 32 };
 
 /**
  * Validates a policy's model against the grammar and S3's rules; returns one line per problem, each naming the

@@ -28,15 +28,20 @@ import { REPO_DIR, buildIfStale } from "./lib/build";
 import { BenchCli, startBenchCli } from "./lib/cli";
 import { distLazyProviderClass } from "./lib/dist";
 import { EquivalenceSize, runEquivalence } from "./suites/equivalence";
+import { ParsersFigures, parsersTable, runParsers } from "./suites/parsers";
 import { CliUpFigures, PreviewComparison, runCliPreviewOfExisting, runCliPreviewOfNew, runCliUp } from "./suites/cli";
 import { HandleFigures, runHandle } from "./suites/handle";
 import { PreviewFigures, runPreviewAtScale } from "./suites/preview";
 import { LIFECYCLE_STEPS, LifecycleStep, OperationCalls, ScaleFigures, runLifecycleCalls, runUpAtScale } from "./suites/s3";
 
 const MAX_PROVIDER_BYTES = 8 * 1024;
-/** Timing goals (issue "one policy model"), reported, never enforced: a shared machine is noisy. */
-const MAX_EQUIVALENCE_VS_PARSE = 3;
-const MAX_CHECK_VS_PARSE = 5;
+/**
+ * Timing goals (issues "one policy model" and "one reading of a policy"), at 20 KB, reported, never enforced: a shared
+ * machine is noisy. Each is a ratio to JSON.parse of the same texts, measured in the same rounds.
+ */
+const MAX_EQUIVALENCE_VS_PARSE = 2.5;
+const MAX_REWRITTEN_EQUIVALENCE_VS_PARSE = 3;
+const MAX_CHECK_VS_PARSE = 4;
 const MAX_FORMAT_VS_CANONICALIZE = 1;
 /** A BucketPolicy preview through the CLI may cost at most this much of the same preview of a minimal dynamic resource. */
 const MAX_CLI_PREVIEW_VS_MINIMAL = 1.2;
@@ -96,6 +101,8 @@ interface Report {
     machine: Record<string, unknown>;
     build: string;
     equivalence: Record<string, EquivalenceSize>;
+    /** parsePolicy against JSON.parse and the number-keeping parsers (why scan.ts stays: docs/how-it-works.md). */
+    parsers: ParsersFigures;
     providerHandle: HandleFigures;
     previewAtScale: PreviewFigures;
     s3Calls: Record<LifecycleStep, OperationCalls> | null;
@@ -237,14 +244,20 @@ function goals(report: Omit<Report, "goals">): Record<string, Goal> {
         enforced: false,
     });
     return {
-        equivalenceAtMost3xParse: {
-            goal: `policiesEquivalent(a, b) ≤ ${MAX_EQUIVALENCE_VS_PARSE} × (JSON.parse(a) + JSON.parse(b)), every size`,
-            value: worst,
+        equivalenceAtMost2_5xParse: {
+            goal: `policiesEquivalent(a, b) of the keys-reordered, pretty-printed pair ≤ ${MAX_EQUIVALENCE_VS_PARSE} × (JSON.parse(a) + JSON.parse(b)), 20 KB (worst size reported beside it)`,
+            value: largest ? `${largest.ratios.equivalentVsParsePair} (worst size ${worst})` : null,
             // Smoke rounds last a few milliseconds: too short to judge a ratio of timings.
-            met: smoke ? null : worst <= MAX_EQUIVALENCE_VS_PARSE,
+            met: smoke || !largest ? null : largest.ratios.equivalentVsParsePair <= MAX_EQUIVALENCE_VS_PARSE,
             enforced: false,
         },
-        checkAtMost5xParse: {
+        rewrittenEquivalenceAtMost3xParse: {
+            goal: `policiesEquivalent(a, b) of the fully rewritten pair (statements and lists reversed, actions re-cased, keys reordered, pretty-printed) ≤ ${MAX_REWRITTEN_EQUIVALENCE_VS_PARSE} × (JSON.parse(a) + JSON.parse(b)), 20 KB`,
+            value: largest?.ratios.equivalentRewrittenVsParsePair ?? null,
+            met: smoke || !largest ? null : largest.ratios.equivalentRewrittenVsParsePair <= MAX_REWRITTEN_EQUIVALENCE_VS_PARSE,
+            enforced: false,
+        },
+        checkAtMost4xParse: {
             goal: `the provider's check (validation, public access, format) ≤ ${MAX_CHECK_VS_PARSE} × JSON.parse of its text, 20 KB`,
             value: largest?.ratios.checkVsParseOne ?? null,
             met: smoke || !largest ? null : largest.ratios.checkVsParseOne <= MAX_CHECK_VS_PARSE,
@@ -319,7 +332,7 @@ function table(report: Report): string {
     row(`  ratio to parsing both texts     [goal ≤${MAX_EQUIVALENCE_VS_PARSE}]`, (size) => `${size.ratios.equivalentVsParsePair}x`);
     row("  ratio to parsing one text", (size) => `${size.ratios.equivalentVsParseOne}x`);
     row("policiesEquivalent, lists reordered, re-cased", us("equivalentRewrittenUs"));
-    row("  ratio to parsing both texts", (size) => `${size.ratios.equivalentRewrittenVsParsePair}x`);
+    row(`  ratio to parsing both texts     [goal ≤${MAX_REWRITTEN_EQUIVALENCE_VS_PARSE}]`, (size) => `${size.ratios.equivalentRewrittenVsParsePair}x`);
     row("  naive deep-equal is … slower", (size) => `${size.ratios.naiveVsEquivalent}x`);
     row("  naive util.isDeepStrictEqual is … slower", (size) => `${size.ratios.naiveNodeVsEquivalent}x`);
     row("formatPolicy (what check puts)", us("formatUs"));
@@ -334,6 +347,7 @@ function table(report: Report): string {
     row(`  ratio to canonicalizePolicy     [goal ≤${MAX_FORMAT_VS_CANONICALIZE}]`, (size) => `${size.ratios.formatVsCanonicalize}x`);
     row("analyzePublicAccess (in check)", us("publicAccessUs"));
     row("  ratio to parsing its text", (size) => `${size.ratios.publicAccessVsParseOne}x`);
+    lines.push(parsersTable(report.parsers));
     const h = report.providerHandle;
     lines.push(
         `__provider: ${h.bytes} B (goal ≤ ${MAX_PROVIDER_BYTES}); serialize cold ${fmt(h.coldSerializeMs.median)} ms, warm ${fmt(h.warmSerializeMs.median)} ms; ` +
@@ -424,6 +438,7 @@ async function main(): Promise<number> {
     const build = buildIfStale(log);
 
     const equivalence = await runEquivalence(counts.measure, log);
+    const parsers = runParsers(counts.measure, log);
     const providerHandle = runHandle(counts.handleProcesses, counts.warmSerializeCalls, !settings.smoke, log);
     // The text the engine stores and sends with every call, from the shipped (compiled) handle.
     const Handle = distLazyProviderClass();
@@ -448,6 +463,7 @@ async function main(): Promise<number> {
         machine: { ...machineAtStart, pulumiCli: cli.version, loadAverageAtEnd: os.loadavg().map((x) => Number(x.toFixed(2))) },
         build,
         equivalence,
+        parsers,
         providerHandle,
         previewAtScale,
         s3Calls: s3?.calls ?? null,

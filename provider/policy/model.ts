@@ -294,23 +294,26 @@ export class PolicyModel {
 function modelList(value: unknown, normalize: (item: string) => string, quoteText: Quote): ModelList {
     const values = listOf(value);
     const keys: string[] = new Array(values.length);
-    const items: Array<string | undefined> = new Array(values.length);
-    let spelled = true;
+    // The items are the values themselves until one is normalized or is not a string (the common list needs no copy).
+    let items: Array<string | undefined> | undefined;
     let unreadable = false;
     for (let i = 0; i < values.length; i++) {
         const item = values[i];
         // Rule 24: only strings are normalized; a value of another type is kept as written.
         if (typeof item !== "string") {
+            items ??= values.slice(0, i) as string[];
+            items[i] = undefined;
             keys[i] = canonicalJson(item);
             unreadable = true;
             continue;
         }
         const normalized = normalize(item);
-        if (normalized !== item) spelled = false;
-        items[i] = normalized;
+        if (normalized !== item) items ??= values.slice(0, i) as string[];
+        if (items) items[i] = normalized;
         keys[i] = quoteText(normalized);
     }
-    return { isList: values === value, values, items, unreadable, keys, spelled, quote: quoteText, canonical: undefined };
+    const spelled = items === undefined;
+    return { isList: values === value, values, items: items ?? (values as string[]), unreadable, keys, spelled, quote: quoteText, canonical: undefined };
 }
 
 /** @internal Rule 4: the canonical text of a list, its items' canonical texts sorted, without repeats. */

@@ -250,7 +250,7 @@ export class PolicyModel {
             const id = identifierOf(document.Id);
             elements.push({ name: "Id", value: document.Id, canonical: id === undefined ? "" : canonicalJson(id) });
         }
-        for (const name of unknownKeys(document, DOCUMENT_ELEMENTS)) elements.push(jsonElement(name, document[name]));
+        for (const name of unknownKeys(document, KNOWN_DOCUMENT_ELEMENTS)) elements.push(jsonElement(name, document[name]));
         this.elements = elements;
         this.written = document.Statement === undefined ? undefined : (statementList(document.Statement) as Array<Record<string, unknown>>);
         this.read = new Array(this.written?.length ?? 0);
@@ -480,13 +480,16 @@ function statementElement(name: string, value: unknown, quoteText: Quote): Model
 }
 
 /** @internal Keys of `object` that are not in `known`, sorted: unknown elements are kept, after the known ones. */
-export function unknownKeys(object: Record<string, unknown>, known: string[]): string[] {
+export function unknownKeys(object: Record<string, unknown>, known: ReadonlySet<string>): string[] {
     const keys = Object.keys(object);
     for (let i = 0; i < keys.length; i++) {
-        if (!known.includes(keys[i])) return sortTexts(definedKeys(object).filter((key) => !known.includes(key)));
+        if (!known.has(keys[i])) return sortTexts(definedKeys(object).filter((key) => !known.has(key)));
     }
     return [];
 }
+
+const KNOWN_STATEMENT_ELEMENTS: ReadonlySet<string> = new Set(STATEMENT_ELEMENTS);
+const KNOWN_DOCUMENT_ELEMENTS: ReadonlySet<string> = new Set(DOCUMENT_ELEMENTS);
 
 function principalsOf(element: ModelElement): ModelPrincipals {
     const types = element.principal;
@@ -521,7 +524,7 @@ function readStatement(statement: Record<string, unknown>, index: number, quoteT
         const name = STATEMENT_ELEMENTS[i];
         if (statement[name] !== undefined) elements.push(statementElement(name, statement[name], quoteText));
     }
-    for (const name of unknownKeys(statement, STATEMENT_ELEMENTS)) elements.push(jsonElement(name, statement[name]));
+    for (const name of unknownKeys(statement, KNOWN_STATEMENT_ELEMENTS)) elements.push(jsonElement(name, statement[name]));
     return new ModelStatement(statement, index, elements);
 }
 

@@ -56,8 +56,10 @@ export function principalIdNormalizer(type: string): (id: string) => string {
 
 /** Rule "everyone": `"Principal": "*"` is documented as the same as `{"AWS": "*"}`. */
 export function principalObject(principal: unknown): unknown {
-    return principal === "*" ? { AWS: ["*"] } : principal;
+    return principal === "*" ? EVERYONE : principal;
 }
+
+const EVERYONE = Object.freeze({ AWS: Object.freeze(["*"]) });
 
 /** Rule "everyone": the principal id that means every caller, anonymous ones included (`{"AWS": "*"}`, or `"*"`). */
 export function isEveryone(type: string, id: string): boolean {
@@ -80,27 +82,51 @@ export function principalIsEmpty(canonicalText: string): boolean {
  * first `/` folds.
  */
 export function foldConditionKey(key: string): string {
-    const slash = key.indexOf("/");
-    return slash < 0 ? asciiLower(key) : asciiLower(key.slice(0, slash)) + key.slice(slash);
+    let folded = foldedKeys.get(key);
+    if (folded === undefined) {
+        const slash = key.indexOf("/");
+        folded = slash < 0 ? asciiLower(key) : asciiLower(key.slice(0, slash)) + key.slice(slash);
+        remember(foldedKeys, key, folded);
+    }
+    return folded;
+}
+
+/**
+ * Condition keys and operators are the same few names in every policy, and JSON object keys are strings V8 has
+ * already hashed: reading them from a map costs less than folding or splitting them again. Bounded: tag keys are the
+ * user's own names.
+ */
+const foldedKeys = new Map<string, string>();
+const readOperators = new Map<string, OperatorParts>();
+const REMEMBERED_NAMES = 4096;
+
+function remember<T>(names: Map<string, T>, name: string, value: T): void {
+    if (names.size >= REMEMBERED_NAMES) names.clear();
+    names.set(name, value);
 }
 
 /** A condition operator read into its parts: `ForAnyValue:StringEqualsIfExists` is set `ForAnyValue`, base `StringEquals`, IfExists. */
 export interface OperatorParts {
     /** `""`, `"ForAnyValue"`, `"ForAllValues"`, or whatever else was written before a colon (not an operator AWS has). */
-    set: string;
+    readonly set: string;
     /** The operator without its set qualifier and without `IfExists`, as written (operators are case sensitive). */
-    base: string;
-    ifExists: boolean;
+    readonly base: string;
+    readonly ifExists: boolean;
 }
 
 /** Rule "operator parts": the one reading of an operator's set qualifier, base and `IfExists` (Condition element, "Condition operators"). */
 export function operatorParts(operator: string): OperatorParts {
-    const colon = operator.indexOf(":");
-    const set = colon < 0 ? "" : operator.slice(0, colon);
-    let base = colon < 0 ? operator : operator.slice(colon + 1);
-    const ifExists = base.endsWith("IfExists");
-    if (ifExists) base = base.slice(0, -8);
-    return { set, base, ifExists };
+    let parts = readOperators.get(operator);
+    if (parts === undefined) {
+        const colon = operator.indexOf(":");
+        const set = colon < 0 ? "" : operator.slice(0, colon);
+        let base = colon < 0 ? operator : operator.slice(colon + 1);
+        const ifExists = base.endsWith("IfExists");
+        if (ifExists) base = base.slice(0, -8);
+        parts = Object.freeze({ set, base, ifExists });
+        remember(readOperators, operator, parts);
+    }
+    return parts;
 }
 
 /** Rule "case-insensitive operators": `StringEqualsIgnoreCase` and `StringNotEqualsIgnoreCase` (any set prefix, `…IfExists`). */

@@ -8,6 +8,11 @@
  * 1. the installed package, `require("pulumi-s3-bucket-policy/dist/provider/provider.js")` (a program that depends on it);
  * 2. otherwise, when the program directory is this repository itself, its own `dist/provider/provider.js` (`npm run build`).
  * The entry path is part of the package's public contract: state written by one version is read by later ones.
+ *
+ * This is the only code Pulumi's closure serializer sees, so its constraints are kept here and nowhere else: no
+ * comment inside a method body (the bodies' text goes into every resource's state), the entry path a literal (a
+ * module constant would be captured), every `require` inside a method (it runs in the host), and no field set before
+ * serialization (nothing of the program's, no credentials, goes into state).
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- requires run inside the provider host, at call time, by design */
 import type * as pulumi from "@pulumi/pulumi";

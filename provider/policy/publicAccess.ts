@@ -5,6 +5,7 @@
  * A pass over the policy's model (model.ts): principals, operators and keys as the model reads them.
  */
 import { BlockList, isIPv4, isIPv6 } from "node:net";
+import { isAccountId, parseArn } from "./arn";
 import { ModelCondition, ModelPrincipals, ModelStatement, PolicyModel, modelOf, statementKey } from "./model";
 import { isEveryone, isKnownSet } from "./rules";
 import type { PublicAccessAnalysis, PublicStatement } from "./types";
@@ -86,8 +87,16 @@ function broadIpReason(text: string): string | undefined {
 
 /** `arn:<partition>:s3:<region>:<account>:accesspoint/<name>`: AWS allows a wildcard name when the rest is fixed. */
 function fixedAccessPointArn(text: string): boolean {
-    const match = /^arn:[^:]+:s3:[^:]+:\d{12}:accesspoint\/(.*)$/.exec(text);
-    return match !== null && !hasWildcard(text.slice(0, text.length - match[1].length));
+    const arn = parseArn(text);
+    return (
+        arn !== undefined &&
+        arn.service === "s3" &&
+        arn.region !== "" &&
+        isAccountId(arn.account) &&
+        arn.resource.startsWith("accesspoint/") &&
+        !hasWildcard(arn.partition) &&
+        !hasWildcard(arn.region)
+    );
 }
 
 /** Why one value does not fix the key, or undefined when it does. `text` is the value as AWS compares it (model items). */

@@ -112,7 +112,34 @@ export interface OperatorParts {
     /** The operator without its set qualifier and without `IfExists`, as written (operators are case sensitive). */
     readonly base: string;
     readonly ifExists: boolean;
+    /**
+     * How its values are read: as strings, numbers, dates, Booleans, base-64 binaries, IP ranges or ARNs, or the
+     * `Null` test; `undefined` for an operator AWS does not have (a miscased one included: rule 16).
+     */
+    readonly family: OperatorFamily | undefined;
+    /** Whether it matches a value that is *not* among those listed (`StringNotEquals`, `NotIpAddress`, `ArnNotLike`, …). */
+    readonly negated: boolean;
 }
+
+/** The kinds of value condition operators compare (IAM User Guide, "Condition operators"). */
+export type OperatorFamily = "String" | "Numeric" | "Date" | "Bool" | "Binary" | "IpAddress" | "Arn" | "Null";
+
+/** Every base operator AWS documents, with its family. */
+const OPERATOR_FAMILIES: ReadonlyMap<string, OperatorFamily> = new Map<string, OperatorFamily>([
+    ...["StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike"].map(
+        (base) => [base, "String"] as const,
+    ),
+    ...["Equals", "NotEquals", "LessThan", "LessThanEquals", "GreaterThan", "GreaterThanEquals"].flatMap((test) => [
+        [`Numeric${test}`, "Numeric"] as const,
+        [`Date${test}`, "Date"] as const,
+    ]),
+    ["Bool", "Bool"],
+    ["BinaryEquals", "Binary"],
+    ["IpAddress", "IpAddress"],
+    ["NotIpAddress", "IpAddress"],
+    ...["ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"].map((base) => [base, "Arn"] as const),
+    ["Null", "Null"],
+]);
 
 /** Rule "operator parts": the one reading of an operator's set qualifier, base and `IfExists` (Condition element, "Condition operators"). */
 export function operatorParts(operator: string): OperatorParts {
@@ -123,7 +150,8 @@ export function operatorParts(operator: string): OperatorParts {
         let base = colon < 0 ? operator : operator.slice(colon + 1);
         const ifExists = base.endsWith("IfExists");
         if (ifExists) base = base.slice(0, -8);
-        parts = Object.freeze({ set, base, ifExists });
+        const family = OPERATOR_FAMILIES.get(base);
+        parts = Object.freeze({ set, base, ifExists, family, negated: family !== undefined && base.includes("Not") });
         remember(readOperators, operator, parts);
     }
     return parts;

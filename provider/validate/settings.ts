@@ -1,4 +1,5 @@
 /** `check`'s rules for the inputs other than the policy: each failure names the input and what is wrong with it. */
+import { isAccountId } from "../policy/arn";
 import { describeValue, shownText } from "../policy/json";
 import { CHECKSUM_ALGORITHMS, INPUT_NAMES, SECRECY_MARKERS, UNKNOWN } from "../inputs";
 
@@ -82,7 +83,7 @@ export function validateSettings(news: Record<string, unknown>): Failure[] {
         return typeof value === "string" && value !== UNKNOWN ? value : undefined;
     };
     const owner = known("expectedBucketOwner");
-    if (owner !== undefined && !/^\d{12}$/.test(owner)) {
+    if (owner !== undefined && !isAccountId(owner)) {
         failures.push({ property: "expectedBucketOwner", reason: `expectedBucketOwner must be a 12-digit AWS account id, got ${shownText(owner)}` });
     }
     const checksum = known("checksumAlgorithm");

@@ -1,7 +1,7 @@
 /**
- * The one reading of a policy. `readModel` walks the grammar once and gives every statement its meaning: the effect,
- * who it is about (normalized principals, or NotPrincipal), the action and resource patterns (or NotAction,
- * NotResource), and the conditions (operator parts, folded key, values). Every item keeps its value as written and
+ * The one reading of a policy. `readModel` walks the grammar once, each statement when it is first asked for, and
+ * gives every statement its meaning: the effect, who it is about (normalized principals, or NotPrincipal), the action
+ * and resource patterns (or NotAction, NotResource), and the conditions (operator parts, folded key, values). Every item keeps its value as written and
  * its canonical text (the rules of RULES.md, each applied here and only here); the canonical texts of whole lists,
  * elements and statements are assembled the first time they are asked for (`listCanonical`, `elementCanonical`,
  * `statementCanonical`, `canonicalText`). Equivalence, diff, format, `check`'s grammar, lock-out and public access are

@@ -105,13 +105,17 @@ interface Helpers {
     isPlainObject: typeof PolicyJson.isPlainObject;
     /** scan.ts's scanJsonText: only on the error path, to name the key of an equal-valued repeat. */
     scanJsonText: (text: string, maxDepth?: number) => { duplicateKey?: string };
+    /** scan.ts's rule: true when a number literal reads back as written. */
+    isExactNumber: (literal: string) => boolean;
+    /** scan.ts's: the closing quote's index of the string literal whose opening quote is at `start`. */
+    stringEnd: (text: string, start: number) => number;
 }
 
 function distHelpers(policy: Policy): Helpers {
     const dir = path.join(REPO_DIR, "dist", "provider", "policy");
     /* eslint-disable @typescript-eslint/no-require-imports */
     const json = require(path.join(dir, "json.js")) as typeof PolicyJson;
-    const scan = require(path.join(dir, "scan.js")) as Pick<Helpers, "scanJsonText">;
+    const scan = require(path.join(dir, "scan.js")) as Pick<Helpers, "scanJsonText" | "isExactNumber" | "stringEnd">;
     /* eslint-enable @typescript-eslint/no-require-imports */
     return {
         PolicyParseError: policy.PolicyParseError,
@@ -119,32 +123,9 @@ function distHelpers(policy: Policy): Helpers {
         isJsonNumber: json.isJsonNumber,
         isPlainObject: json.isPlainObject,
         scanJsonText: scan.scanJsonText,
+        isExactNumber: scan.isExactNumber,
+        stringEnd: scan.stringEnd,
     };
-}
-
-/** scan.ts's rule: true when a number literal reads back as written. */
-function isExactNumber(literal: string): boolean {
-    if (literal.length < 16) {
-        let plainInteger = literal !== "-0";
-        for (let i = 0; i < literal.length && plainInteger; i++) {
-            const code = literal.charCodeAt(i);
-            if (code === 46 || code === 101 || code === 69) plainInteger = false;
-        }
-        if (plainInteger) return true;
-    }
-    return String(Number(literal)) === literal;
-}
-
-/** The closing quote's index of the string literal whose opening quote is at `start` (as in scan.ts). */
-function stringEnd(text: string, start: number): number {
-    let end = text.indexOf('"', start + 1);
-    while (end > 0) {
-        let backslashes = 0;
-        while (text.charCodeAt(end - 1 - backslashes) === 92) backslashes++;
-        if (backslashes % 2 === 0) return end;
-        end = text.indexOf('"', end + 1);
-    }
-    return text.length;
 }
 
 /** ` (line L, column C)` of a 0-based position. */
@@ -190,7 +171,7 @@ function repeatedKey(helpers: Helpers, key: string, where: string): Error {
  * written with equal values (it throws only when they differ), so a repeat leaves fewer strings than literals.
  */
 export function losslessJsonPolicy(helpers: Helpers): (policy: string) => unknown {
-    const { PolicyParseError, isJsonNumber, jsonNumber } = helpers;
+    const { PolicyParseError, isJsonNumber, isExactNumber, jsonNumber, stringEnd } = helpers;
     const options = { parseNumber: (literal: string) => (isExactNumber(literal) ? Number(literal) : jsonNumber(literal)) };
     const countStrings = (value: unknown): number => {
         if (typeof value === "string") return 1;
@@ -239,7 +220,7 @@ export function losslessJsonPolicy(helpers: Helpers): (policy: string) => unknow
  * first error (the parser itself is tolerant: it reports and goes on). Comments and trailing commas are refused.
  */
 export function jsoncParserPolicy(helpers: Helpers): (policy: string) => unknown {
-    const { PolicyParseError, jsonNumber } = helpers;
+    const { PolicyParseError, isExactNumber, jsonNumber } = helpers;
     const parseOptions = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
     interface Frame {
         container: Record<string, unknown> | unknown[];

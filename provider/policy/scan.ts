@@ -30,8 +30,8 @@ function numberEnd(text: string, start: number): number {
     return end;
 }
 
-/** The end (the closing quote's index) of the string literal whose opening quote is at `start`. */
-function stringEnd(text: string, start: number): number {
+/** @internal The end (the closing quote's index) of the string literal whose opening quote is at `start`. */
+export function stringEnd(text: string, start: number): number {
     let end = text.indexOf('"', start + 1);
     while (end > 0) {
         let backslashes = 0;
@@ -42,8 +42,8 @@ function stringEnd(text: string, start: number): number {
     return text.length;
 }
 
-/** True when a number literal reads back as written: the common integers need no conversion to tell. */
-function isExactNumber(literal: string): boolean {
+/** @internal True when a number literal reads back as written: the common integers need no conversion to tell. */
+export function isExactNumber(literal: string): boolean {
     if (literal.length < 16) {
         let plainInteger = literal !== "-0";
         for (let i = 0; i < literal.length && plainInteger; i++) {

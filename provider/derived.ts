@@ -4,7 +4,8 @@
  * program from `policy` when it does not register them (see resource.ts).
  */
 import type { BucketPolicyOutputs } from "./inputs";
-import { canonicalText, modelOf } from "./policy/model";
+import { modelOf } from "./policy/read";
+import { canonicalText } from "./policy/texts";
 import { publicAccessOf } from "./policy/publicAccess";
 import { publicAccessSummary } from "./validate/publicAccess";
 

@@ -8,7 +8,7 @@ import { clobberRefusal } from "./errors";
 import { BucketPolicyInputs, BucketPolicyOutputs, DERIVED_OUTPUTS, REPLACE_ON_CHANGE, containsUnknown, withoutUndefined } from "./inputs";
 import { derivedOutputs } from "./derived";
 import { PolicyParseError, policiesEquivalent } from "./policy";
-import { modelOf } from "./policy/model";
+import { modelOf } from "./policy/read";
 import { Connection, S3Sender, createS3Client } from "./s3";
 import { checkPolicy, publicPolicyWarning, validateSettings } from "./validate";
 

@@ -16,12 +16,12 @@ export function distPolicy(): typeof policy {
 }
 
 /**
- * `forgetModels` of `dist/provider/policy/model`: the policy core keeps the model of every text it reads, so a
+ * `forgetModels` of `dist/provider/policy/read`: the policy core keeps the model of every text it reads, so a
  * benchmark that reads the same text again would time a lookup. Called before each measured reading.
  */
 export function distForgetModels(): () => void {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(path.join(DIST, "policy", "model.js")).forgetModels;
+    return require(path.join(DIST, "policy", "read.js")).forgetModels;
 }
 
 /** A new instance of the compiled provider implementation. */

@@ -3,7 +3,8 @@
  * text is itself a policy whose canonical form is itself. The text is built as the model is read (model.ts).
  */
 import { modelsEquivalent } from "./equivalent";
-import { canonicalText, modelOf } from "./model";
+import { modelOf } from "./read";
+import { canonicalText } from "./texts";
 import { parsePolicy } from "./parse";
 
 /**

@@ -1,7 +1,9 @@
 /** The structured difference between two policies, and its lines for previews. Read from the model (model.ts). */
 import { modelsEquivalent } from "./equivalent";
 import { canonicalJson } from "./json";
-import { ModelElement, ModelStatement, PolicyModel, STATEMENT_ELEMENTS, elementCanonical, modelOf, statementCanonical, statementKey } from "./model";
+import { ModelElement, ModelStatement, PolicyModel, STATEMENT_ELEMENTS, statementKey } from "./model";
+import { modelOf } from "./read";
+import { elementCanonical, statementCanonical } from "./texts";
 import type { DocumentChange, ElementChange, PolicyDiff, StatementChange, StatementRef } from "./types";
 
 function spelling(value: unknown): string {

@@ -8,7 +8,8 @@
  * elements need no canonical text at all.
  */
 import { isJsonNumber } from "./json";
-import { ModelConditionKey, ModelElement, ModelOperator, ModelPrincipalType, PolicyModel, canonicalText, elementCanonical, elementNamed } from "./model";
+import { ModelConditionKey, ModelElement, ModelOperator, ModelPrincipalType, PolicyModel, elementNamed } from "./model";
+import { canonicalText, elementCanonical } from "./texts";
 
 /** Whether two values are the same JSON, object key order aside; `false` when unsure (a value that is not plain JSON). */
 function sameJson(x: unknown, y: unknown): boolean {

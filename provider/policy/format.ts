@@ -4,19 +4,9 @@
  * (model.ts): the items' canonical texts decide what is a repeat, their own texts are what is written.
  */
 import { Quote, canonicalJson, isPlainObject, objectText } from "./json";
-import {
-    ModelElement,
-    ModelList,
-    ModelOperator,
-    ModelPrincipalType,
-    ModelStatement,
-    PolicyModel,
-    elementPrefix,
-    modelOf,
-    rememberModel,
-    statementCanonical,
-    statementsBySid,
-} from "./model";
+import { ModelElement, ModelList, ModelOperator, ModelPrincipalType, ModelStatement, PolicyModel, statementsBySid } from "./model";
+import { modelOf, rememberModel } from "./read";
+import { elementPrefix, statementCanonical } from "./texts";
 
 /** Whether the item at `index` repeats an earlier one (by canonical text). */
 function repeatsEarlier(keys: string[], index: number, seen: Set<string> | undefined): boolean {

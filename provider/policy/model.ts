@@ -2,14 +2,12 @@
  * The one reading of a policy. `readModel` walks the grammar once, each statement when it is first asked for, and
  * gives every statement its meaning: the effect, who it is about (normalized principals, or NotPrincipal), the action
  * and resource patterns (or NotAction, NotResource), and the conditions (operator parts, folded key, values). Every item keeps its value as written and
- * its canonical text (the rules of RULES.md, each applied here and only here); the canonical texts of whole lists,
- * elements and statements are assembled the first time they are asked for (`listCanonical`, `elementCanonical`,
- * `statementCanonical`, `canonicalText`). Equivalence, diff, format, `check`'s grammar, lock-out and public access are
- * all passes over this model; none walks a document itself. `modelOf` reads each text once per process (a bounded
- * cache), so a preview's `check`, `diff` and `update` share one reading.
+ * its canonical text (the rules of RULES.md, each applied here and only here); texts.ts puts together the canonical
+ * texts of whole lists, elements, statements and documents when they are asked for. Equivalence, diff, format,
+ * `check`'s grammar, lock-out and public access are all passes over this model; none walks a document itself.
+ * `modelOf` (read.ts) reads each text once per process.
  */
-import { Quote, canonicalJson, definedKeys, isJsonNumber, isPlainObject, listText, objectText, quote, quoteFor, sortTexts, sortedUnique } from "./json";
-import { parsePolicy } from "./parse";
+import { Quote, canonicalJson, definedKeys, isJsonNumber, isPlainObject, quote, sortTexts } from "./json";
 import {
     OperatorParts,
     conditionValueText,
@@ -24,7 +22,6 @@ import {
     normalizeEffect,
     operatorParts,
     principalIdNormalizer,
-    principalIsEmpty,
     principalObject,
     statementList,
 } from "./rules";
@@ -316,12 +313,6 @@ function modelList(value: unknown, normalize: (item: string) => string, quoteTex
     return { isList: values === value, values, items: items ?? (values as string[]), unreadable, keys, spelled, quote: quoteText, canonical: undefined };
 }
 
-/** @internal Rule 4: the canonical text of a list, its items' canonical texts sorted, without repeats. */
-export function listCanonical(list: ModelList): string {
-    if (list.canonical === undefined) list.canonical = list.keys.length === 1 ? "[" + list.keys[0] + "]" : listText(list.keys.slice());
-    return list.canonical;
-}
-
 function conditionValues(value: unknown, ignoreCase: boolean, numeric: boolean, quoteText: Quote): ModelList {
     const values = listOf(value);
     const keys: string[] = new Array(values.length);
@@ -355,16 +346,6 @@ function principalElement(name: string, value: unknown, quoteText: Quote): Model
     return { name, value, canonical: undefined, principal: model, quote: quoteText };
 }
 
-/** Principal types with their ids' canonical lists; a type without ids is dropped, and so is an empty `Principal`. */
-function principalCanonical(name: string, types: ModelPrincipalType[], quoteText: Quote): string {
-    const parts: string[] = [];
-    for (let i = 0; i < types.length; i++) {
-        if (types[i].ids.values.length > 0) parts.push(quoteText(types[i].type) + ":" + listCanonical(types[i].ids));
-    }
-    const canonical = objectText(parts);
-    return name === "Principal" && principalIsEmpty(canonical) ? "" : canonical;
-}
-
 /** Condition keys by canonical name, then by spelling. */
 function compareConditionKeys(a: ModelConditionKey, b: ModelConditionKey): number {
     return a.name < b.name ? -1 : a.name > b.name ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
@@ -383,42 +364,6 @@ function conditionOperator(operator: string, parts: OperatorParts, block: Record
     return { operator, parts, block, keys, canonical: undefined };
 }
 
-/**
- * The canonical text of one operator's keys (`keys` sorted by name). Keys that fold to the same name but hold
- * different values keep their own spelling: merging them would need an AND of value sets that the grammar cannot
- * write, and keeping them apart can only over-report a change, never hide one.
- */
-function operatorKeysText(keys: ModelConditionKey[], quoteText: Quote): string {
-    let canonical = "{";
-    for (let i = 0; i < keys.length; i++) {
-        if (i > 0 && keys[i].name === keys[i - 1].name) return foldedKeysText(keys, quoteText);
-        canonical += (i ? "," : "") + quoteText(keys[i].name) + ":" + listCanonical(keys[i].values);
-    }
-    return canonical + "}";
-}
-
-/**
- * The canonical text of an operator's keys when two of them fold to the same name (`keys` sorted by name): equal
- * values collapse into one entry under the name; different values keep each key's own spelling.
- */
-function foldedKeysText(keys: ModelConditionKey[], quoteText: Quote): string {
-    const entries: Array<[string, string]> = [];
-    for (let i = 0; i < keys.length; i++) {
-        const { key, name, values } = keys[i];
-        const sameName = (j: number) => j >= 0 && j < keys.length && keys[j].name === name;
-        const text = listCanonical(values);
-        let clash = false;
-        for (let j = i - 1; sameName(j) && !clash; j--) clash = listCanonical(keys[j].values) !== text;
-        for (let j = i + 1; sameName(j) && !clash; j++) clash = listCanonical(keys[j].values) !== text;
-        if (clash) entries.push([key, text]);
-        else if (!sameName(i - 1)) entries.push([name, text]);
-    }
-    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    let canonical = "{";
-    for (let i = 0; i < entries.length; i++) canonical += (i ? "," : "") + quoteText(entries[i][0]) + ":" + entries[i][1];
-    return canonical + "}";
-}
-
 /** Condition (rules 16–20): operators exact and sorted; a value of the wrong shape is kept as written. */
 function conditionElement(value: unknown, quoteText: Quote): ModelElement {
     if (!isPlainObject(value)) return { name: "Condition", value, canonical: canonicalJson(value) };
@@ -432,16 +377,6 @@ function conditionElement(value: unknown, quoteText: Quote): ModelElement {
             : { operator: operators[i], parts, block, canonical: canonicalJson(block) };
     }
     return { name: "Condition", value, canonical: undefined, condition: model, quote: quoteText };
-}
-
-function conditionCanonical(operators: ModelOperator[], quoteText: Quote): string {
-    const parts: string[] = new Array(operators.length);
-    for (let i = 0; i < operators.length; i++) {
-        const operator = operators[i];
-        if (operator.canonical === undefined) operator.canonical = operatorKeysText(operator.keys as ModelConditionKey[], quoteText);
-        parts[i] = quoteText(operator.operator) + ":" + operator.canonical;
-    }
-    return objectText(parts);
 }
 
 function listElement(name: string, value: unknown, normalize: (item: string) => string, quoteText: Quote): ModelElement {
@@ -529,39 +464,6 @@ function readStatement(statement: Record<string, unknown>, index: number, quoteT
 }
 
 /**
- * @internal An element's canonical text (`""` when it is the same as absent), made from its items' texts the first
- * time it is asked for.
- */
-export function elementCanonical(element: ModelElement): string {
-    if (element.canonical !== undefined) return element.canonical;
-    if (element.list) element.canonical = listCanonical(element.list);
-    else if (element.principal) element.canonical = principalCanonical(element.name, element.principal, element.quote as Quote);
-    else element.canonical = conditionCanonical(element.condition as ModelOperator[], element.quote as Quote);
-    return element.canonical;
-}
-
-/** The `"Name":` that starts each known statement element's text. */
-const ELEMENT_PREFIXES = new Map(STATEMENT_ELEMENTS.map((name) => [name, '"' + name + '":']));
-
-/** @internal `"Name":`, the start of a statement element's text. */
-export function elementPrefix(name: string): string {
-    return ELEMENT_PREFIXES.get(name) ?? quote(name) + ":";
-}
-
-/** @internal A statement's canonical text: its elements in grammar order, those the same as absent left out. */
-export function statementCanonical(statement: ModelStatement): string {
-    if (statement.canonical !== undefined) return statement.canonical;
-    let canonical = "";
-    const { elements } = statement;
-    for (let i = 0; i < elements.length; i++) {
-        const text = elementCanonical(elements[i]);
-        if (text === "") continue;
-        canonical += (canonical ? "," : "{") + elementPrefix(elements[i].name) + text;
-    }
-    return (statement.canonical = canonical ? canonical + "}" : "{}");
-}
-
-/**
  * @internal The statements by Sid, when every one has its own; `undefined` otherwise. A Sid is part of a statement's
  * canonical text, so statements with different Sids never have the same text.
  */
@@ -582,71 +484,6 @@ export function statementsBySid(statements: ModelStatement[]): Map<string, Model
  */
 export function readModel(document: Record<string, unknown>, quoteText: Quote = quote, fromText = false): PolicyModel {
     return new PolicyModel(document, quoteText, fromText);
-}
-
-/**
- * @internal The document's canonical text (see `canonicalizePolicy`), made once per model: Version, Id, Statement
- * (rule 5: sorted, without repeats), then unknown elements.
- */
-export function canonicalText(model: PolicyModel): string {
-    if (model.canonical !== undefined) return model.canonical;
-    const parts: string[] = [];
-    for (const element of model.elements) {
-        if (DOCUMENT_ELEMENTS.includes(element.name) && elementCanonical(element) !== "") parts.push('"' + element.name + '":' + elementCanonical(element));
-    }
-    if (model.statements) parts.push('"Statement":[' + sortedUnique(model.statements.map(statementCanonical)).join(",") + "]");
-    for (const element of model.elements) {
-        if (!DOCUMENT_ELEMENTS.includes(element.name)) parts.push(quote(element.name) + ":" + elementCanonical(element));
-    }
-    return (model.canonical = objectText(parts));
-}
-
-/**
- * How many models {@link modelOf} keeps, and of how much text: a model holds about ten times its text's size (a 20 KB
- * policy's, 0.2 MB), so the bound is on text bytes as well as on texts. Enough for the texts a preview has in flight
- * (each resource's old, new and formatted policy); a text read again after it was dropped is only read twice.
- */
-const CACHED_MODELS = 256;
-const CACHED_TEXT_BYTES = 1024 * 1024;
-let modelsByText = new Map<string, PolicyModel>();
-let cachedTextBytes = 0;
-
-/**
- * @internal Forgets every model read so far: what a benchmark does to measure a reading, not a lookup. A new map, not
- * `clear()`: V8 keeps a cleared map's entries reachable until its next full collection, which a benchmark then pays.
- */
-export function forgetModels(): void {
-    modelsByText = new Map();
-    cachedTextBytes = 0;
-}
-
-/**
- * @internal Remembers `model` as the model of `text` as well, for a text known to mean and read exactly the same (the
- * formatted text `check` returns, which the engine sends back to `diff` and `update`).
- */
-export function rememberModel(text: string, model: PolicyModel): void {
-    if (text.length > CACHED_TEXT_BYTES || modelsByText.has(text)) return;
-    while (modelsByText.size >= CACHED_MODELS || cachedTextBytes + text.length > CACHED_TEXT_BYTES) {
-        const oldest = modelsByText.keys().next().value as string;
-        modelsByText.delete(oldest);
-        cachedTextBytes -= oldest.length;
-    }
-    modelsByText.set(text, model);
-    cachedTextBytes += text.length;
-}
-
-/**
- * @internal The model of a policy given as text or as a document (see `parsePolicy`, which throws on what it cannot
- * read). A text is read once per process: its model is kept (the oldest of {@link CACHED_MODELS} make room). A
- * document is read each time: a program's object may change between calls.
- */
-export function modelOf(policy: string | object): PolicyModel {
-    if (typeof policy !== "string") return readModel(parsePolicy(policy) as Record<string, unknown>, quoteFor(policy));
-    const cached = modelsByText.get(policy);
-    if (cached !== undefined) return cached;
-    const model = readModel(parsePolicy(policy) as Record<string, unknown>, quoteFor(policy), true);
-    rememberModel(policy, model);
-    return model;
 }
 
 /** @internal How every message names a statement: `Statement[2]`, with its Sid when it has one: `Statement[2] (Sid "ReadLogs")`. */

@@ -6,7 +6,8 @@
  */
 import { BlockList, isIPv4, isIPv6 } from "node:net";
 import { isAccountId, parseArn } from "./arn";
-import { ModelCondition, ModelPrincipals, ModelStatement, PolicyModel, modelOf, statementKey } from "./model";
+import { ModelCondition, ModelPrincipals, ModelStatement, PolicyModel, statementKey } from "./model";
+import { modelOf } from "./read";
 import { isEveryone, isKnownSet } from "./rules";
 import type { PublicAccessAnalysis, PublicStatement } from "./types";
 

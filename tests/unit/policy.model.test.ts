@@ -3,7 +3,8 @@
  * naming facts it is built from, each coded once.
  */
 import { accountOfRootArn, isAccountId, parseArn, s3ArnPrefixLength } from "../../provider/policy/arn";
-import { modelOf, statementKey, statementLabel } from "../../provider/policy/model";
+import { statementKey, statementLabel } from "../../provider/policy/model";
+import { modelOf } from "../../provider/policy/read";
 import { operatorParts } from "../../provider/policy/rules";
 
 const statementOf = (statement: Record<string, unknown>) => modelOf({ Version: "2012-10-17", Statement: [statement] }).statements![0];

@@ -4,7 +4,7 @@
  */
 import { bucketNameProblem, checkPolicy, lockoutRisk } from "../../provider/validate";
 import { MAX_POLICY_DEPTH, nestingDepth } from "../../provider/policy/json";
-import { modelOf } from "../../provider/policy/model";
+import { modelOf } from "../../provider/policy/read";
 import { scanJsonText } from "../../provider/policy/scan";
 
 const bucket = "reliability-bucket";

@@ -1,11 +1,11 @@
 /**
  * The canonical form: one JSON text per meaning. Two policies AWS treats the same give byte-identical text, and the
- * text is itself a policy whose canonical form is itself. The text is built as the model is read (model.ts).
+ * text is itself a policy whose canonical form is itself. Its parts are made as the model is read (model.ts) and put
+ * together by texts.ts.
  */
 import { modelsEquivalent } from "./equivalent";
 import { modelOf } from "./read";
 import { canonicalText } from "./texts";
-import { parsePolicy } from "./parse";
 
 /**
  * Returns the canonical JSON text of a policy: two policies AWS treats the same (see RULES.md) give byte-identical
@@ -27,6 +27,8 @@ export function canonicalizePolicy(policy: string | object): string {
  * @throws {@link PolicyParseError} when either cannot be read: an unreadable document is never "equivalent"
  */
 export function policiesEquivalent(a: string | object, b: string | object): boolean {
-    if (a === b) return parsePolicy(a) !== undefined; // the same text or object: still throws when unreadable
+    // The same text or object (a preview of an unchanged resource compares the state's text with the one check just
+    // returned): equivalent, once it is known to be readable, which a text check has read already answers from memory.
+    if (a === b) return modelOf(a) !== undefined;
     return modelsEquivalent(modelOf(a), modelOf(b));
 }

@@ -4,6 +4,7 @@
  * S3 is a recording stand-in (a mock: the count, not S3, is what is tested).
  */
 import * as parse from "../../provider/policy/parse";
+import { forgetModels } from "../../provider/policy/read";
 import { BucketPolicyProvider } from "../../provider/provider";
 import type { BucketPolicyInputs, BucketPolicyOutputs } from "../../provider/inputs";
 
@@ -58,6 +59,21 @@ describe("a preview and an update of a changed policy read each text once (parse
         expect(texts.filter((text) => text === olds.policy)).toHaveLength(1);
         expect(texts.filter((text) => text === news.policy)).toHaveLength(0);
         expect(texts).toHaveLength(2);
+    });
+
+    it("a preview of an unchanged resource reads only the program's text (the state's text is the one check returns)", async () => {
+        const run = `Same${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+        const provider = new BucketPolicyProvider(() => recordingS3());
+        const written = policyText(run, ["s3:GetObject"], true);
+        // The state's text as a previous up stored it (what check returned then), not read in this process yet.
+        const stored = (await provider.check({}, { bucket, policy: written })).inputs.policy as string;
+        forgetModels(); // a new provider process
+        const reads = jest.spyOn(parse, "parsePolicy");
+        const checked = await provider.check({}, { bucket, policy: written });
+        const news = checked.inputs as BucketPolicyInputs;
+        expect(news.policy).toBe(stored);
+        expect((await provider.diff(bucket, { bucket, policy: stored, canonicalPolicy: "" }, news)).changes).toBe(false);
+        expect(reads.mock.calls.map(([policy]) => policy)).toEqual([written]);
     });
 
     it("a formatted text that dropped a repeat is read on its own (it is not the same model)", async () => {

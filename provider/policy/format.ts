@@ -88,14 +88,15 @@ function formatStatement(statement: ModelStatement, dropped: Dropped): string {
 }
 
 /**
- * @internal The formatted text of a model (see {@link formatPolicy}). When the model was read from text (JSON values
- * only) and formatting drops nothing, the text reads back as the same model (the same statements, items and meaning; only the written shape differs), so it is
- * remembered as that text's model: the engine sends this text back to `diff` and `update`, which then read nothing.
+ * @internal The formatted text of a model (see {@link formatPolicy}). With `remember` (what `check` asks: the engine
+ * sends the text it returns back to `diff` and `update`), the model is also remembered as the model of that text when
+ * it was read from text (JSON values only) and formatting dropped nothing: the text then reads back as the same model
+ * (the same statements, items and meaning; only the written shape differs).
  */
-export function formatModel(model: PolicyModel): string {
+export function formatModel(model: PolicyModel, remember = false): string {
     const dropped: Dropped = { repeats: false };
     const text = formatText(model, dropped);
-    if (model.fromText && !dropped.repeats) rememberModel(text, model);
+    if (remember && model.fromText && !dropped.repeats) rememberModel(text, model);
     return text;
 }
 

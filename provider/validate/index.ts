@@ -71,7 +71,7 @@ export function checkPolicy(policy: unknown, options: PolicyCheckOptions = {}): 
     const knownBucket = typeof bucket === "string" && bucket !== UNKNOWN ? bucket : undefined;
     const problems = policyProblems(model, knownBucket);
     if (problems.length > 0) return { failures: problems.map((problem) => ({ property: "policy", reason: `policy ${problem}` })) };
-    const text = formatModel(model);
+    const text = formatModel(model, true);
     const bytes = Buffer.byteLength(text, "utf8");
     if (bytes > MAX_POLICY_BYTES) return failed(`policy is ${bytes} bytes once compacted; S3 accepts at most ${MAX_POLICY_BYTES} bytes`);
     const lockout = lockoutRisk(model, knownBucket);

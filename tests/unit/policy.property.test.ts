@@ -360,7 +360,7 @@ describe("the model check remembers for the text it returns (properties)", () =>
                 const rewritten = s % 4 === 0 ? rewrite(document, s) : reversedKeys(JSON.parse(formatPolicy(document)));
                 const written = typeof rewritten === "string" ? rewritten : JSON.stringify(rewritten, null, s % 2 ? 2 : undefined);
                 const other = JSON.stringify(otherDocument);
-                const formatted = formatModel(modelOf(written));
+                const formatted = formatModel(modelOf(written), true);
                 const fresh = readModel(parsePolicy(formatted) as Record<string, unknown>, quote, true);
                 if (modelOf(formatted) === modelOf(written)) remembered++;
                 expect(answers(modelOf(formatted), other)).toEqual(answers(fresh, other));

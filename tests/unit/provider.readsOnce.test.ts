@@ -4,7 +4,8 @@
  * S3 is a recording stand-in (a mock: the count, not S3, is what is tested).
  */
 import * as parse from "../../provider/policy/parse";
-import { forgetModels } from "../../provider/policy/read";
+import { policiesEquivalent } from "../../provider/policy";
+import { fingerprint, forgetModels, modelOf } from "../../provider/policy/read";
 import { BucketPolicyProvider } from "../../provider/provider";
 import type { BucketPolicyInputs, BucketPolicyOutputs } from "../../provider/inputs";
 
@@ -86,5 +87,42 @@ describe("a preview and an update of a changed policy read each text once (parse
         expect(formatted).not.toContain("S3:GETOBJECT");
         await provider.diff(bucket, { bucket, policy: formatted, canonicalPolicy: "" }, checked.inputs as BucketPolicyInputs);
         expect(reads.mock.calls.map(([policy]) => policy)).toEqual([written, formatted]);
+    });
+});
+
+describe("the models kept per text (read.ts)", () => {
+    it("tells apart texts with one fingerprint (they differ only where it does not look)", () => {
+        const a = JSON.stringify({
+            Statement: [{ Sid: "Read", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/" + "k".repeat(900) }],
+        });
+        let at = a.indexOf("kkk") + 1;
+        while (fingerprint(a.slice(0, at) + "x" + a.slice(at + 1)) !== fingerprint(a)) at++;
+        const b = a.slice(0, at) + "x" + a.slice(at + 1);
+        expect(fingerprint(b)).toBe(fingerprint(a));
+        expect(modelOf(a)).toBe(modelOf(a));
+        expect(modelOf(b)).not.toBe(modelOf(a));
+        expect(modelOf(b).statementAt(0).resources?.list.items).toEqual([JSON.parse(b).Statement[0].Resource]);
+        expect(policiesEquivalent(a, b)).toBe(false);
+    });
+
+    it("keeps at most 256 texts and 1 MiB of text, dropping the oldest first", () => {
+        forgetModels();
+        const text = (i: number, size = 0) =>
+            JSON.stringify({
+                Statement: [{ Sid: `S${i}`, Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/" + "k".repeat(size) }],
+            });
+        const reads = jest.spyOn(parse, "parsePolicy");
+        const first = modelOf(text(0));
+        for (let i = 1; i < 256; i++) modelOf(text(i));
+        expect(modelOf(text(0))).toBe(first); // 256 kept
+        modelOf(text(256));
+        expect(modelOf(text(0))).not.toBe(first); // the first kept made room
+        expect(modelOf(text(2))).toBe(modelOf(text(2)));
+        expect(reads.mock.calls.filter(([policy]) => policy === text(0))).toHaveLength(2);
+        expect(reads.mock.calls.filter(([policy]) => policy === text(255))).toHaveLength(1);
+        forgetModels();
+        const big = modelOf(text(0, 20_000));
+        for (let i = 1; i < 60; i++) modelOf(text(i, 20_000));
+        expect(modelOf(text(0, 20_000))).not.toBe(big); // 60 × 20 KB is more than 1 MiB
     });
 });

@@ -4,7 +4,7 @@
  * (model.ts): the items' canonical texts decide what is a repeat, their own texts are what is written.
  */
 import { Quote, canonicalJson, isPlainObject, objectText } from "./json";
-import { ModelElement, ModelList, ModelOperator, ModelPrincipalType, ModelStatement, PolicyModel, statementsBySid } from "./model";
+import { ModelElement, ModelList, ModelOperator, ModelPrincipalType, ModelStatement, PolicyModel } from "./model";
 import { modelOf, rememberModel } from "./read";
 import { elementPrefix, statementCanonical } from "./texts";
 
@@ -110,7 +110,7 @@ function formatText(model: PolicyModel, dropped: Dropped): string {
     if (model.statements) {
         // A single statement object becomes a list of one; repeats (by canonical text) are dropped. Statements that
         // each have their own Sid cannot repeat, and need no canonical text.
-        const seen = statementsBySid(model.statements) ? undefined : new Set<string>();
+        const seen = model.statementIndexBySid() ? undefined : new Set<string>();
         let text = "";
         for (const statement of model.statements) {
             if (seen && seen.size === seen.add(statementCanonical(statement)).size) {

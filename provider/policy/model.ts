@@ -271,7 +271,8 @@ export class PolicyModel {
 
     /**
      * The index of each statement by Sid, when every statement has its own (read from the statements as written,
-     * without reading them); `undefined` otherwise. See {@link statementsBySid}.
+     * without reading them); `undefined` otherwise. A Sid is part of a statement's canonical text, so statements with
+     * different Sids never have the same text.
      */
     statementIndexBySid(): Map<string, number> | undefined {
         if (this.sids === undefined) {
@@ -414,8 +415,8 @@ function statementElement(name: string, value: unknown, quoteText: Quote): Model
     }
 }
 
-/** @internal Keys of `object` that are not in `known`, sorted: unknown elements are kept, after the known ones. */
-export function unknownKeys(object: Record<string, unknown>, known: ReadonlySet<string>): string[] {
+/** Keys of `object` that are not in `known`, sorted: unknown elements are kept, after the known ones. */
+function unknownKeys(object: Record<string, unknown>, known: ReadonlySet<string>): string[] {
     const keys = Object.keys(object);
     for (let i = 0; i < keys.length; i++) {
         if (!known.has(keys[i])) return sortTexts(definedKeys(object).filter((key) => !known.has(key)));
@@ -461,20 +462,6 @@ function readStatement(statement: Record<string, unknown>, index: number, quoteT
     }
     for (const name of unknownKeys(statement, KNOWN_STATEMENT_ELEMENTS)) elements.push(jsonElement(name, statement[name]));
     return new ModelStatement(statement, index, elements);
-}
-
-/**
- * @internal The statements by Sid, when every one has its own; `undefined` otherwise. A Sid is part of a statement's
- * canonical text, so statements with different Sids never have the same text.
- */
-export function statementsBySid(statements: ModelStatement[]): Map<string, ModelStatement> | undefined {
-    const sids = new Map<string, ModelStatement>();
-    for (let i = 0; i < statements.length; i++) {
-        const sid = statements[i].sid;
-        if (sid === undefined || sids.has(sid)) return undefined;
-        sids.set(sid, statements[i]);
-    }
-    return sids;
 }
 
 /**

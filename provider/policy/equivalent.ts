@@ -8,7 +8,7 @@
  * elements need no canonical text at all.
  */
 import { isJsonNumber } from "./json";
-import { ModelConditionKey, ModelElement, ModelOperator, ModelPrincipalType, PolicyModel, elementNamed } from "./model";
+import { ModelConditionKey, ModelElement, ModelList, ModelOperator, ModelPrincipalType, PolicyModel, elementNamed, itemsAreKeys } from "./model";
 import { canonicalText, elementCanonical } from "./texts";
 
 /** Whether two values are the same JSON, object key order aside; `false` when unsure (a value that is not plain JSON). */
@@ -56,6 +56,11 @@ function sameSet(xs: string[], ys: string[]): boolean {
     return true;
 }
 
+/** Whether two lists hold the same set of canonical texts: compared by their items when both {@link itemsAreKeys}. */
+function sameList(x: ModelList, y: ModelList): boolean {
+    return itemsAreKeys(x) && itemsAreKeys(y) ? sameSet(x.items as string[], y.items as string[]) : sameSet(x.keys, y.keys);
+}
+
 /** The principal types that name someone (rule 14: a type without ids is dropped). */
 function namedTypes(types: ModelPrincipalType[]): ModelPrincipalType[] {
     for (let i = 0; i < types.length; i++) if (types[i].ids.values.length === 0) return types.filter((type) => type.ids.values.length > 0);
@@ -67,7 +72,7 @@ function samePrincipals(xTypes: ModelPrincipalType[], yTypes: ModelPrincipalType
     const xs = namedTypes(xTypes);
     const ys = namedTypes(yTypes);
     if (xs.length !== ys.length) return false;
-    for (let i = 0; i < xs.length; i++) if (xs[i].type !== ys[i].type || !sameSet(xs[i].ids.keys, ys[i].ids.keys)) return false;
+    for (let i = 0; i < xs.length; i++) if (xs[i].type !== ys[i].type || !sameList(xs[i].ids, ys[i].ids)) return false;
     return true;
 }
 
@@ -94,7 +99,7 @@ function sameConditions(xs: ModelOperator[], ys: ModelOperator[]): boolean | und
         if (hasFoldedPair(x.keys) || hasFoldedPair(y.keys)) return undefined;
         if (x.keys.length !== y.keys.length) return false;
         for (let j = 0; j < x.keys.length; j++) {
-            if (x.keys[j].name !== y.keys[j].name || !sameSet(x.keys[j].values.keys, y.keys[j].values.keys)) return false;
+            if (x.keys[j].name !== y.keys[j].name || !sameList(x.keys[j].values, y.keys[j].values)) return false;
         }
     }
     return true;
@@ -103,7 +108,7 @@ function sameConditions(xs: ModelOperator[], ys: ModelOperator[]): boolean | und
 /** Whether two elements of one name have the same canonical text, made only when the meaning cannot be compared directly. */
 function sameElement(x: ModelElement, y: ModelElement): boolean {
     if (x.canonical !== undefined && y.canonical !== undefined) return x.canonical === y.canonical;
-    if (x.list && y.list) return sameSet(x.list.keys, y.list.keys);
+    if (x.list && y.list) return sameList(x.list, y.list);
     if (x.principal && y.principal && x.canonical === undefined && y.canonical === undefined) return samePrincipals(x.principal, y.principal);
     if (x.condition && y.condition) {
         const same = sameConditions(x.condition, y.condition);

@@ -4,20 +4,22 @@
  * (model.ts): the items' canonical texts decide what is a repeat, their own texts are what is written.
  */
 import { Quote, canonicalJson, isPlainObject, objectText } from "./json";
-import { ModelElement, ModelList, ModelOperator, ModelPrincipalType, ModelStatement, PolicyModel } from "./model";
+import { ModelElement, ModelList, ModelOperator, ModelPrincipalType, ModelStatement, PolicyModel, itemsAreKeys } from "./model";
 import { modelOf, rememberModel } from "./read";
 import { elementPrefix, statementCanonical } from "./texts";
 
-/** Whether the item at `index` repeats an earlier one (by canonical text). */
-function repeatsEarlier(keys: string[], index: number, seen: Set<string> | undefined): boolean {
+/**
+ * Whether the item at `index` repeats an earlier one (by canonical text: `keys` are the list's keys, or its items
+ * when {@link itemsAreKeys}).
+ */
+function repeatsEarlier(keys: Array<string | undefined>, index: number, seen: Set<string | undefined> | undefined): boolean {
     if (seen) return seen.size === seen.add(keys[index]).size;
     for (let j = 0; j < index; j++) if (keys[j] === keys[index]) return true;
     return false;
 }
 
-/** One item as written: its canonical text when that is its spelling, else its own value as JSON. */
+/** One item as written: its own value as JSON. */
 function itemText(list: ModelList, i: number): string {
-    if (list.spelled) return list.keys[i];
     const value = list.values[i];
     return typeof value === "string" ? list.quote(value) : canonicalJson(value);
 }
@@ -30,9 +32,10 @@ function itemText(list: ModelList, i: number): string {
  * which would change its meaning.
  */
 function formatList(list: ModelList, dropped: Dropped): string {
-    const { values, keys } = list;
+    const { values } = list;
     if (!list.isList) return itemText(list, 0);
-    const seen = keys.length > 8 ? new Set<string>() : undefined;
+    const keys = itemsAreKeys(list) ? list.items : list.keys;
+    const seen = keys.length > 8 ? new Set<string | undefined>() : undefined;
     let text = "";
     let count = 0;
     for (let i = 0; i < values.length; i++) {

@@ -48,7 +48,10 @@ export interface ModelList {
     items: Array<string | undefined>;
     /** Whether some item is `undefined` in {@link ModelList.items}. */
     unreadable: boolean;
-    /** The canonical text of each item, in written order. */
+    /**
+     * The canonical text of each item, in written order; made the first time it is asked for (see
+     * {@link itemsAreKeys}: most lists can be compared by their items).
+     */
     keys: string[];
     /** Whether each key is also its item's JSON text as written (nothing was normalized), so it can be written as is. */
     spelled: boolean;
@@ -289,9 +292,65 @@ export class PolicyModel {
     }
 }
 
+/**
+ * A {@link ModelList} whose keys (the canonical text of each item) are made the first time they are asked for: `check`
+ * and a comparison of items that are all strings need none (the items compare as their keys do).
+ */
+class ItemList implements ModelList {
+    canonical: string | undefined = undefined;
+    private made: string[] | undefined = undefined;
+
+    /**
+     * @param condition for a condition key's values: `CONDITION`, with `IGNORE_CASE` and `NUMERIC` as its operator
+     * compares them (rule 18); 0 for any other list, whose string items' keys are their (normalized) items quoted
+     */
+    constructor(
+        readonly isList: boolean,
+        readonly values: unknown[],
+        readonly items: Array<string | undefined>,
+        readonly unreadable: boolean,
+        readonly spelled: boolean,
+        readonly quote: Quote,
+        readonly condition: number,
+    ) {}
+
+    get keys(): string[] {
+        return (this.made ??= this.makeKeys());
+    }
+
+    private makeKeys(): string[] {
+        const { values, items, quote: quoteText, condition } = this;
+        const keys: string[] = new Array(values.length);
+        if (condition !== 0) {
+            const ignoreCase = (condition & IGNORE_CASE) !== 0;
+            const numeric = (condition & NUMERIC) !== 0;
+            for (let i = 0; i < values.length; i++) keys[i] = conditionValueText(values[i], ignoreCase, numeric, quoteText);
+        } else {
+            for (let i = 0; i < values.length; i++) {
+                const item = items[i];
+                keys[i] = typeof values[i] === "string" ? quoteText(item as string) : canonicalJson(values[i]);
+            }
+        }
+        return keys;
+    }
+}
+
+const CONDITION = 1;
+const IGNORE_CASE = 2;
+const NUMERIC = 4;
+
+/**
+ * @internal Whether a list's items are as good as its keys: every item is readable (a string, or a condition value
+ * read as one) and its key is that item quoted, which holds unless a condition operator folds case or numbers (rule
+ * 18). Two such items then have the same key exactly when they are the same string (quoting is one to one, whichever
+ * way each list quotes), so lists can be compared, and repeats found, without their keys.
+ */
+export function itemsAreKeys(list: ModelList): boolean {
+    return !list.unreadable && !(list instanceof ItemList && (list.condition & (IGNORE_CASE | NUMERIC)) !== 0);
+}
+
 function modelList(value: unknown, normalize: (item: string) => string, quoteText: Quote): ModelList {
     const values = listOf(value);
-    const keys: string[] = new Array(values.length);
     // The items are the values themselves until one is normalized or is not a string (the common list needs no copy).
     let items: Array<string | undefined> | undefined;
     let unreadable = false;
@@ -301,28 +360,24 @@ function modelList(value: unknown, normalize: (item: string) => string, quoteTex
         if (typeof item !== "string") {
             items ??= values.slice(0, i) as string[];
             items[i] = undefined;
-            keys[i] = canonicalJson(item);
             unreadable = true;
             continue;
         }
         const normalized = normalize(item);
         if (normalized !== item) items ??= values.slice(0, i) as string[];
         if (items) items[i] = normalized;
-        keys[i] = quoteText(normalized);
     }
     const spelled = items === undefined;
-    return { isList: values === value, values, items: items ?? (values as string[]), unreadable, keys, spelled, quote: quoteText, canonical: undefined };
+    return new ItemList(values === value, values, items ?? (values as string[]), unreadable, spelled, quoteText, 0);
 }
 
 function conditionValues(value: unknown, ignoreCase: boolean, numeric: boolean, quoteText: Quote): ModelList {
     const values = listOf(value);
-    const keys: string[] = new Array(values.length);
     const items: Array<string | undefined> = new Array(values.length);
     let spelled = !ignoreCase && !numeric;
     let unreadable = false;
     for (let i = 0; i < values.length; i++) {
         const item = values[i];
-        keys[i] = conditionValueText(item, ignoreCase, numeric, quoteText);
         if (typeof item === "string") {
             items[i] = item;
             continue;
@@ -333,7 +388,8 @@ function conditionValues(value: unknown, ignoreCase: boolean, numeric: boolean, 
         else if (isJsonNumber(item)) items[i] = item.text;
         else unreadable = true;
     }
-    return { isList: values === value, values, items, unreadable, keys, spelled, quote: quoteText, canonical: undefined };
+    const condition = CONDITION | (ignoreCase ? IGNORE_CASE : 0) | (numeric ? NUMERIC : 0);
+    return new ItemList(values === value, values, items, unreadable, spelled, quoteText, condition);
 }
 
 /** Principal or NotPrincipal (rules 10–15): types sorted, ids as canonical lists, types without ids dropped. */

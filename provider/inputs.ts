@@ -32,6 +32,10 @@ export interface BucketPolicyInputs {
     forcePathStyle?: boolean;
     profile?: string;
     retryTimeoutSeconds?: number;
+    /** Fail `check` when a change of the policy grants, or may grant, new access (default: `bucketPolicy:denyNewAccess`). */
+    denyNewAccess?: boolean;
+    /** Fingerprints of reviewed new access that `denyNewAccess` lets through. */
+    acceptNewAccess?: string[];
 }
 
 /** What the resource stores in state: the inputs as applied, `policy` as put, and what is derived from it. */
@@ -60,7 +64,15 @@ export const INPUT_NAMES: ReadonlyArray<keyof BucketPolicyInputs> = [
     "forcePathStyle",
     "profile",
     "retryTimeoutSeconds",
+    "denyNewAccess",
+    "acceptNewAccess",
 ];
+
+/**
+ * Inputs that only gate `check` (the access-change analysis at preview): never stored in state, never a reason for a
+ * diff, an update or a replacement, never an S3 call. Like a stack-config setting, their current value is what counts.
+ */
+export const CHECK_ONLY_INPUTS = ["denyNewAccess", "acceptNewAccess"] as const;
 
 /**
  * Not inputs a user sets: `BucketPolicy` sends them, empty and secret, when `policy` is secret, so that the engine keeps

@@ -3,14 +3,36 @@
  * is never serialized: the handle in state (lazyProvider.ts) `require`s this module inside the provider host.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { analyzeAccessChange } from "./access/analyze";
+import type { AccessChangeAnalysis } from "./access/types";
 import { CallContext, deleteBucketPolicy, findBucketPolicy, putBucketPolicy } from "./calls";
 import { clobberRefusal } from "./errors";
-import { BucketPolicyInputs, BucketPolicyOutputs, DERIVED_OUTPUTS, REPLACE_ON_CHANGE, containsUnknown, withoutUndefined } from "./inputs";
+import {
+    BucketPolicyInputs,
+    BucketPolicyOutputs,
+    CHECK_ONLY_INPUTS,
+    DERIVED_OUTPUTS,
+    REPLACE_ON_CHANGE,
+    UNKNOWN,
+    containsUnknown,
+    withoutUndefined,
+} from "./inputs";
 import { derivedOutputs } from "./derived";
 import { PolicyParseError, policiesEquivalent } from "./policy";
+import { shownText } from "./policy/json";
 import { modelOf } from "./policy/read";
 import { Connection, S3Sender, createS3Client } from "./s3";
-import { checkPolicy, publicPolicyWarning, validateSettings } from "./validate";
+import { Failure, checkPolicy, publicPolicyWarning, validateSettings } from "./validate";
+import {
+    AccessChangeBaseline,
+    AccessChangeGate,
+    AccessChangeReport,
+    UNKNOWN_POLICY_ANALYSIS,
+    changeFingerprint,
+    failedAnalysis,
+    reportAccessChange,
+    withheld,
+} from "./validate/accessChange";
 
 /** The `pulumi.dynamic.Config` surface the provider reads. */
 interface StackConfig {
@@ -46,16 +68,26 @@ function describeStatements(policy: string): string {
     return `${statements.length} statement(s): ${parts.join("; ") || "none"}`;
 }
 
-/** The state: the inputs as applied, the policy S3 holds, and what is derived from it. */
+/** The state: the inputs as applied (not those that only gate `check`), the policy S3 holds, and what is derived from it. */
 function outputsFor(inputs: BucketPolicyInputs, policy: string): BucketPolicyOutputs {
-    const { __provider: _ignored, ...rest } = inputs as BucketPolicyInputs & { __provider?: string };
+    const { __provider: _ignored, denyNewAccess: _deny, acceptNewAccess: _accept, ...rest } = inputs as BucketPolicyInputs & { __provider?: string };
     return withoutUndefined({ ...rest, policy, ...derivedOutputs(policy) });
+}
+
+/** The stack config `bucketPolicy:denyNewAccess`: `true`/`false`, or the value that is neither (a `check` failure). */
+function denyNewAccessSetting(value: unknown): boolean | { invalid: string } | undefined {
+    if (value === undefined || value === null || value === "") return undefined;
+    if (value === true || value === "true") return true;
+    if (value === false || value === "false") return false;
+    return { invalid: String(value) };
 }
 
 /** Implements {@link pulumi.dynamic.ResourceProvider} for an S3 bucket policy. */
 export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
     /** Stack-level defaults (`aws:region`, `aws:profile`), read by `configure`; per-resource inputs win. */
     stackDefaults?: Connection;
+    /** The stack config `bucketPolicy:denyNewAccess`, read by `configure`; the resource's `denyNewAccess` input wins. */
+    denyNewAccessDefault?: boolean | { invalid: string };
     /** Makes the S3 client of each call from its connection settings: the SDK's, or a test's fake. */
     readonly makeClient: (connection: Connection) => S3Sender;
 
@@ -65,17 +97,83 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
 
     async configure(request: { config: StackConfig }): Promise<void> {
         this.stackDefaults = withoutUndefined({ region: request.config.get("aws:region"), profile: request.config.get("aws:profile") });
+        this.denyNewAccessDefault = denyNewAccessSetting(request.config.get("bucketPolicy:denyNewAccess"));
     }
 
-    /** Validates every input before any S3 call and returns the policy as the compact text that will be put (formatPolicy). */
-    async check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+    /**
+     * Validates every input before any S3 call and returns the policy as the compact text that will be put (formatPolicy).
+     * When the policy's meaning changed (or the resource is new), it also says whether the change grants new access,
+     * and `denyNewAccess` refuses one that does or may.
+     */
+    async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
         const failures = validateSettings(news);
         const policy = checkPolicy(news.policy, news);
         failures.push(...policy.failures);
+        const setting = this.denyNewAccessDefault;
+        if (typeof setting === "object" && news.denyNewAccess === undefined) {
+            failures.push({
+                property: "denyNewAccess",
+                reason: `the stack config bucketPolicy:denyNewAccess must be "true" or "false", got ${shownText(setting.invalid)}`,
+            });
+        }
         if (policy.lockout)
             console.warn(`warning: bucket ${String(news.bucket)}: ${policy.lockout}; confirmRemoveSelfBucketAccess is set, so it will be applied.`);
         if (policy.publicAccess) console.warn(publicPolicyWarning(String(news.bucket), policy.publicAccess));
+        if (failures.length === 0 && policy.policy !== undefined) this.reportAccessChange(olds, news, policy.policy, failures);
         return { inputs: failures.length ? news : { ...news, policy: policy.policy }, failures };
+    }
+
+    /**
+     * The access-change analysis of one checked policy: printed, or a failure on `policy` when `denyNewAccess` refuses it.
+     *
+     * The channel: the provider host's stdout. The engine turns each line a plugin writes to stdout into a diagnostic of
+     * severity `info` (stderr: `info#err`) attributed to the stack, and the real CLI (v3.274.1) shows it in the progress
+     * rows, in the Diagnostics section, with `--diff` and in `--json` (`"severity": "info"`); `pulumi preview` calls
+     * `check` once per resource, so a line appears once per preview (and once in each of `pulumi up`'s two phases,
+     * preview and update, which both call `check`). Neither stream is counted as a warning, so the text carries its
+     * own `info: ` as the public-access note carries `warning: ` (that one on stderr). In the provider host `pulumi.log`
+     * has no engine and falls back to `console.log` itself (3.248). tests/cli/accessChange.cli.test.ts checks the line.
+     */
+    reportAccessChange(olds: Record<string, unknown>, news: Record<string, unknown>, policy: string, failures: Failure[]): void {
+        const report = this.accessChange(olds, news, policy);
+        if (report?.failure !== undefined) failures.push({ property: "policy", reason: report.failure });
+        else if (report && report.lines.length > 0) console.log(report.lines.join("\n"));
+    }
+
+    /**
+     * What the change of policy from `olds` to `news` grants, when its meaning changed; undefined when it did not (an
+     * unchanged resource pays one cached equivalence and no analysis). A new resource, or one replaced onto another
+     * bucket or endpoint, is compared with no policy: the live one would cost a call that a preview never makes.
+     */
+    accessChange(olds: Record<string, unknown>, news: Record<string, unknown>, policy: string): AccessChangeReport | undefined {
+        const gate = this.accessGate(news);
+        const knownBucket = typeof news.bucket === "string" && news.bucket !== UNKNOWN ? news.bucket : undefined;
+        const bucket = knownBucket ?? "(not known at preview)";
+        const replaced = REPLACE_ON_CHANGE.some((key) => containsUnknown(news[key]) || (olds[key] ?? "") !== (news[key] ?? ""));
+        const before = typeof olds.policy === "string" && !replaced ? olds.policy : undefined;
+        const baseline: AccessChangeBaseline = before === undefined ? "create" : "update";
+        if (containsUnknown(policy)) return gate.denyNewAccess ? reportAccessChange(bucket, UNKNOWN_POLICY_ANALYSIS, baseline, gate) : undefined;
+        if (before !== undefined && (before === policy || sameMeaning(before, policy))) return undefined;
+        let analysis: AccessChangeAnalysis;
+        try {
+            analysis = analyzeAccessChange(before, policy, { bucket: knownBucket });
+        } catch (error) {
+            // Advisory, and fail-safe: a fault of the analysis (or an old policy it cannot read) is "possible", which
+            // denyNewAccess refuses; it never stops a deployment that did not ask for the gate.
+            analysis = failedAnalysis(error);
+        }
+        const change = analysis.newAccess === "possible" ? changeFingerprint(before, policy) : undefined;
+        // A secret policy (BucketPolicy sends an empty canonicalPolicy input for one) must not reach the CLI's output in plain text.
+        const secret = news.canonicalPolicy === "" || news.canonicalPolicy === UNKNOWN;
+        return reportAccessChange(bucket, secret ? withheld(analysis) : analysis, baseline, gate, change);
+    }
+
+    /** `denyNewAccess` (the input, else the stack config; a value not known at preview counts as set) and `acceptNewAccess`. */
+    accessGate(news: Record<string, unknown>): AccessChangeGate {
+        const input = news.denyNewAccess;
+        const denyNewAccess = input === UNKNOWN || (typeof input === "boolean" ? input : this.denyNewAccessDefault === true);
+        const accept = Array.isArray(news.acceptNewAccess) ? news.acceptNewAccess : [];
+        return { denyNewAccess, acceptNewAccess: accept.filter((item): item is string => typeof item === "string" && item !== UNKNOWN) };
     }
 
     /** Pure: never calls S3. Equivalent policies are no change; a new bucket or endpoint replaces. */
@@ -83,6 +181,8 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
         const replaces = REPLACE_ON_CHANGE.filter((key) => containsUnknown(news[key]) || (olds[key] ?? "") !== (news[key] ?? ""));
         const changed = (Object.keys({ ...olds, ...news }) as Array<keyof BucketPolicyOutputs>).filter((key) => {
             if ((DERIVED_OUTPUTS as readonly string[]).includes(key) || (key as string) === "__provider") return false;
+            // denyNewAccess and acceptNewAccess only gate check: a change of them alone is no update (nothing to put, no state to keep).
+            if ((CHECK_ONLY_INPUTS as readonly string[]).includes(key)) return false;
             if (key === "policy") return containsUnknown(news.policy) || !sameMeaning(olds.policy, news.policy);
             return containsUnknown(news[key as keyof BucketPolicyInputs]) || olds[key] !== news[key as keyof BucketPolicyInputs];
         });

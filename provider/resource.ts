@@ -38,6 +38,14 @@ export interface BucketPolicyArgs {
     profile?: pulumi.Input<string>;
     /** How long to keep retrying throttling, eventual-consistency and transient errors (default 120). */
     retryTimeoutSeconds?: pulumi.Input<number>;
+    /**
+     * Make `check` (and so `pulumi preview`) fail when a change of the policy grants new access, or may (default: the
+     * stack config `bucketPolicy:denyNewAccess`, else false). A new resource is compared with no policy. Only gates
+     * `check`: a change of it alone is no update, and it is not kept in state.
+     */
+    denyNewAccess?: pulumi.Input<boolean>;
+    /** Fingerprints of reviewed new access (as `check`'s failure lists them) that `denyNewAccess` lets through. Only gates `check`. */
+    acceptNewAccess?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 // One handle for every resource: Pulumi caches the serialized text per provider object.

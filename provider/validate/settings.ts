@@ -55,6 +55,16 @@ function endpointProblem(endpoint: string): string | undefined {
     return `endpoint must be an http:// or https:// URL, got ${shownText(shown)}`;
 }
 
+/** `acceptNewAccess`: a list of fingerprints (non-empty strings); a list or an item not known yet is left for the real run. */
+function acceptNewAccessProblem(value: unknown): string | undefined {
+    if (value === undefined || value === null || value === UNKNOWN) return undefined;
+    if (!Array.isArray(value)) return `acceptNewAccess must be a list of strings (fingerprints of reviewed new access), got ${describeValue(value)}`;
+    const bad = value.findIndex((item) => item !== UNKNOWN && (typeof item !== "string" || item === ""));
+    if (bad >= 0)
+        return `acceptNewAccess must be a list of non-empty strings (fingerprints of reviewed new access), got ${describeValue(value[bad])} at index ${bad}`;
+    return undefined;
+}
+
 /** Validates the inputs other than `policy`; a value not known yet (preview) is left for the real run. */
 export function validateSettings(news: Record<string, unknown>): Failure[] {
     const failures: Failure[] = [];
@@ -74,9 +84,11 @@ export function validateSettings(news: Record<string, unknown>): Failure[] {
         }
     }
     for (const property of ["region", "endpoint", "profile", "expectedBucketOwner", "checksumAlgorithm"]) optionalType(failures, news, property, "string");
-    for (const property of ["confirmRemoveSelfBucketAccess", "allowPublicAccess", "adoptExisting", "forcePathStyle"])
+    for (const property of ["confirmRemoveSelfBucketAccess", "allowPublicAccess", "adoptExisting", "forcePathStyle", "denyNewAccess"])
         optionalType(failures, news, property, "boolean");
     optionalType(failures, news, "retryTimeoutSeconds", "number");
+    const accept = acceptNewAccessProblem(news.acceptNewAccess);
+    if (accept) failures.push({ property: "acceptNewAccess", reason: accept });
 
     const known = (property: string): string | undefined => {
         const value = news[property];

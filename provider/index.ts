@@ -17,3 +17,6 @@ export {
     PolicyParseError,
 } from "./policy";
 export type { PolicyDocument, PolicyStatement, PolicyDiff, PublicAccessAnalysis, PublicStatement } from "./policy";
+export { analyzeAccessChange } from "./access/analyze";
+export type { AccessChangeOptions } from "./access/analyze";
+export type { AccessChangeAnalysis, AccessFinding, AccessFindingKind, AccessRequest, AccessPrincipal, AccessContext } from "./access/types";

@@ -72,10 +72,10 @@ function onlyNarrowsByStatements(before: PolicyModel | undefined, after: PolicyM
 
 function decide(before: PolicyModel | undefined, after: PolicyModel, space: Space, budget: Budget): AccessChangeAnalysis {
     const boxes = (side: "before" | "after", effect: "Allow" | "Deny") =>
-        space.statements.filter((statement) => statement.side === side && statement.effect === effect && !isEmpty(statement.box));
-    const newDenies = boxes("after", "Deny").map((statement) => statement.box);
-    const oldAllows = boxes("before", "Allow").map((statement) => statement.box);
-    const oldDenies = boxes("before", "Deny").map((statement) => statement.box);
+        space.statements.filter((statement) => statement.side === side && statement.effect === effect && statement.boxes.length > 0);
+    const newDenies = boxes("after", "Deny").flatMap((statement) => statement.boxes);
+    const oldAllows = boxes("before", "Allow").flatMap((statement) => statement.boxes);
+    const oldDenies = boxes("before", "Deny").flatMap((statement) => statement.boxes);
     const tick = () => checkDeadline(budget);
     const findings: AccessFinding[] = [];
     const reasons: string[] = [];
@@ -89,14 +89,14 @@ function decide(before: PolicyModel | undefined, after: PolicyModel, space: Spac
             );
     };
     for (const allow of boxes("after", "Allow")) {
-        const granted = subtractAll([allow.box], newDenies, MAX_PIECES, tick);
+        const granted = subtractAll(allow.boxes, newDenies, MAX_PIECES, tick);
         const notAllowedBefore = subtractAll(granted, oldAllows, MAX_PIECES, tick);
         const deniedBefore = notAllowedBefore.length
             ? []
             : granted.flatMap((piece) => oldDenies.map((deny) => intersect(piece, deny))).filter((box) => !isEmpty(box));
         report("allowed", allow, notAllowedBefore.length ? notAllowedBefore : deniedBefore);
     }
-    for (const deny of boxes("before", "Deny")) report("undenied", deny, subtractAll([deny.box], newDenies, MAX_PIECES, tick));
+    for (const deny of boxes("before", "Deny")) report("undenied", deny, subtractAll(deny.boxes, newDenies, MAX_PIECES, tick));
     if (findings.length) return { newAccess: "granted", findings, reasons };
     if (reasons.length) return { newAccess: "possible", findings, reasons };
     return { newAccess: "none", findings, reasons };

@@ -6,7 +6,7 @@
  * Deny are unions of such boxes. See docs/access-changes.md.
  */
 import { ModelCondition, ModelStatement, PolicyModel, elementNamed, statementLabel } from "../policy/model";
-import { BudgetExceeded, Pattern, PatternReading, patternMatches, patternOf, stringCells } from "./glob";
+import { BudgetExceeded, Pattern, PatternReading, patternMatches, patternOf, samePattern, stringCells } from "./glob";
 import { Decimal, IpRange, decimalText, ipText, readDecimal, readInstant, readIpRange } from "./values";
 import type { AccessPrincipal } from "./types";
 
@@ -290,6 +290,23 @@ class AtomDimension implements Dimension {
     }
 }
 
+/**
+ * How AWS reads one ARN pattern where its documents disagree: whether a request's value is matched, for the values the
+ * strict reading rejects and the permissive one accepts. Unknown, but the same in both policies, so it is a coordinate
+ * of its own (cell 0 not matched, cell 1 matched), shared by every occurrence of the pattern: a statement both
+ * policies have then cancels out, and a proof holds under every reading between the two.
+ */
+class ReadingDimension implements Dimension {
+    constructor(readonly label: string) {}
+    finish(): void {}
+    full(): bigint {
+        return 3n;
+    }
+    pick(): Coordinate {
+        return undefined;
+    }
+}
+
 /** The families of single-valued condition operators, as the dimension that holds their key's values. */
 type KeyKind = "string" | "numeric" | "date" | "ip";
 const KIND_OF_FAMILY: Record<string, KeyKind | undefined> = {
@@ -329,9 +346,8 @@ export interface SideStatement {
     side: "before" | "after";
     statement: ModelStatement;
     effect: "Allow" | "Deny";
-    /** Read to match the most requests (after's Allows, before's Denies) or the fewest. */
-    over: boolean;
-    box: bigint[];
+    /** The requests it matches, as a union of boxes (more than one where an ARN pattern's reading is in doubt). */
+    boxes: bigint[][];
 }
 
 /** The space and the boxes of both policies' statements. */
@@ -382,8 +398,18 @@ export function buildSpace(before: PolicyModel | undefined, after: PolicyModel, 
         return dimension;
     };
 
-    type Constraint = { dimension: Dimension; cells: () => bigint };
-    const pending: Array<{ side: "before" | "after"; statement: ModelStatement; effect: "Allow" | "Deny"; over: boolean; constraints: Constraint[] }> = [];
+    const readings = new Map<string, ReadingDimension>();
+    const readingOf = (id: string, text: string): ReadingDimension => {
+        let reading = readings.get(id);
+        if (!reading) {
+            reading = new ReadingDimension(`how AWS reads ${JSON.stringify(text)}`);
+            readings.set(id, reading);
+            dimensions.push(reading);
+        }
+        return reading;
+    };
+    const context: BuildContext = { readingOf };
+    const pending: Array<{ side: "before" | "after"; statement: ModelStatement; effect: "Allow" | "Deny"; constraints: Constraint[] }> = [];
     for (const { side, model } of sides) {
         const variables = versionOf(model) === "2012-10-17";
         for (const statement of model.statements ?? []) {
@@ -397,11 +423,10 @@ export function buildSpace(before: PolicyModel | undefined, after: PolicyModel, 
             ]) {
                 if (elementNamed(statement.elements, a) && elementNamed(statement.elements, b)) throw new OutsideFragment(`${label}: both ${a} and ${b}`);
             }
-            const over = (side === "after") === (effect === "Allow");
             const constraints: Constraint[] = [];
-            constraints.push({ dimension: principal, cells: principalCells(statement, label, principal) });
-            constraints.push({ dimension: action, cells: patternCells(statement, "actions", label, action, governedActions, false, over, variables) });
-            constraints.push({ dimension: resource, cells: patternCells(statement, "resources", label, resource, governedResources, true, over, variables) });
+            constraints.push(only(principal, principalCells(statement, label, principal)));
+            constraints.push(...patternConstraints(statement, "actions", label, action, governedActions, variables, context));
+            constraints.push(...patternConstraints(statement, "resources", label, resource, governedResources, variables, context));
             for (const condition of conditionsOf(statement, label)) {
                 const { parts } = condition.operator;
                 const key = condition.key as NonNullable<ModelCondition["key"]>;
@@ -416,27 +441,67 @@ export function buildSpace(before: PolicyModel | undefined, after: PolicyModel, 
                         atoms.set(id, atom);
                         dimensions.push(atom);
                     }
-                    constraints.push({ dimension: atom, cells: () => 2n });
+                    constraints.push(only(atom, () => 2n));
                     continue;
                 }
-                constraints.push({ dimension: keyDimension(key.name), cells: conditionCells(condition, label, keyDimension(key.name), over) });
+                constraints.push(...conditionConstraints(condition, label, keyDimension(key.name), context));
             }
-            pending.push({ side, statement, effect, over, constraints });
+            pending.push({ side, statement, effect, constraints });
         }
     }
     for (const dimension of dimensions) {
         checkDeadline(budget);
         dimension.finish(budget);
     }
-    const statements = pending.map(({ side, statement, effect, over, constraints }) => {
-        const box = dimensions.map((dimension) => dimension.full());
-        for (const { dimension, cells } of constraints) {
-            const index = dimensions.indexOf(dimension);
-            box[index] &= cells();
-        }
-        return { side, statement, effect, over, box };
-    });
+    const statements = pending.map(({ side, statement, effect, constraints }) => ({
+        side,
+        statement,
+        effect,
+        boxes: boxesOf(dimensions, constraints, budget),
+    }));
     return { dimensions, principal, statements };
+}
+
+/** One way to meet a constraint: cells required in some dimensions. */
+type Alternative = Array<[Dimension, () => bigint]>;
+/** A statement's requirement on a request: one of its alternatives (most constraints have one). */
+type Constraint = Alternative[];
+
+function only(dimension: Dimension, cells: () => bigint): Constraint {
+    return [[[dimension, cells]]];
+}
+
+/** What the constraint builders need from the space being built. */
+interface BuildContext {
+    /** The coordinate of how AWS reads a disputed ARN pattern (the same in both policies). */
+    readingOf(id: string, text: string): ReadingDimension;
+}
+
+/** Most boxes one statement may become (each disputed ARN pattern can double them). */
+const MAX_STATEMENT_BOXES = 256;
+
+/** The boxes of a statement: every way to meet all its constraints, empty ones dropped. */
+function boxesOf(dimensions: Dimension[], constraints: Constraint[], budget: Budget): bigint[][] {
+    let boxes: bigint[][] = [dimensions.map((dimension) => dimension.full())];
+    for (const constraint of constraints) {
+        const next: bigint[][] = [];
+        for (const box of boxes) {
+            for (const alternative of constraint) {
+                const narrowed = box.slice();
+                let empty = false;
+                for (const [dimension, cells] of alternative) {
+                    const index = dimensions.indexOf(dimension);
+                    narrowed[index] &= cells();
+                    if (narrowed[index] === 0n) empty = true;
+                }
+                if (!empty) next.push(narrowed);
+            }
+        }
+        if (next.length > MAX_STATEMENT_BOXES) throw new BudgetExceeded("a statement with too many disputed ARN patterns");
+        checkDeadline(budget);
+        boxes = next;
+    }
+    return boxes;
 }
 
 function versionOf(model: PolicyModel): unknown {
@@ -482,31 +547,77 @@ function principalCells(statement: ModelStatement, label: string, dimension: Pri
     };
 }
 
-function patternCells(
+function patternConstraints(
     statement: ModelStatement,
     view: "actions" | "resources",
     label: string,
     dimension: StringDimension,
     governed: Array<() => bigint>,
-    arn: boolean,
-    over: boolean,
     variables: boolean,
-): () => bigint {
+    context: BuildContext,
+): Constraint[] {
     const patterns = statement[view];
     const name = view === "actions" ? "Action" : "Resource";
     if (!patterns) throw new OutsideFragment(`${label}: no ${name} or Not${name}`);
     if (patterns.list.unreadable) throw new OutsideFragment(`${label}: a ${patterns.element.name} item that is not a string`);
     const items = patterns.list.items as string[];
-    if (arn && variables && items.some((item) => item.includes("${"))) throw new OutsideFragment(`${label}: a policy variable in ${patterns.element.name}`);
-    // Positive occurrences read widest when the statement is read over, negative ones (NotResource) the reverse.
-    const widest = over !== patterns.not;
-    const reading: PatternReading = arn ? { wildcards: true, ignoreCase: false, segmentWildcards: !widest } : PLAIN;
-    const cells = items.map((item) => dimension.add(patternOf(item, reading), [instance(item)]));
-    return () => {
-        const universe = governed.length ? governed.reduce((all, cell) => all | cell(), 0n) : dimension.full();
-        const matched = cells.reduce((all, cell) => all | cell(), 0n);
-        return patterns.not ? universe & ~matched : universe & matched;
-    };
+    const universe = () => (governed.length ? governed.reduce((all, cell) => all | cell(), 0n) : dimension.full());
+    const inUniverse = only(dimension, universe);
+    if (view === "actions") {
+        const cells = items.map((item) => dimension.add(patternOf(item, PLAIN), [instance(item)]));
+        const matched = () => cells.reduce((all, cell) => all | cell(), 0n);
+        return [inUniverse, only(dimension, patterns.not ? () => ~matched() : matched)];
+    }
+    if (variables && items.some((item) => item.includes("${"))) throw new OutsideFragment(`${label}: a policy variable in ${patterns.element.name}`);
+    const arns = items.map((item) => disputedPattern(item, dimension, false, context));
+    return [inUniverse, ...(patterns.not ? arns.map(notMatchedBy) : [matchedByAny(arns)])];
+}
+
+/** An ARN pattern read both ways: what both readings match (`sure`), what only the permissive one does, and the coordinate saying which holds. */
+interface DisputedPattern {
+    dimension: StringDimension;
+    sure: () => bigint;
+    /** Cells only the permissive reading matches; undefined when the readings agree. */
+    doubt?: { cells: () => bigint; reading: ReadingDimension };
+}
+
+function disputedPattern(text: string, dimension: StringDimension, arnCondition: boolean, context: BuildContext): DisputedPattern {
+    // Strict: wildcards outside the resource part match no `:`, case counts. Permissive: a plain glob, and an Arn
+    // operator's values ignore case (the .NET SDK's reading).
+    const strict = patternOf(text, { wildcards: true, ignoreCase: false, segmentWildcards: true });
+    const permissive = patternOf(text, { wildcards: true, ignoreCase: arnCondition, segmentWildcards: false });
+    const sure = dimension.add(strict, [instance(text)]);
+    if (samePattern(strict, permissive)) return { dimension, sure };
+    const wide = dimension.add(permissive);
+    const reading = context.readingOf(`${arnCondition ? "Arn" : "Resource"}\u0000${text}`, text);
+    return { dimension, sure, doubt: { cells: () => wide() & ~sure(), reading } };
+}
+
+/** Matched by at least one pattern: surely, or in a pattern's doubt when AWS's reading matches it. */
+function matchedByAny(patterns: DisputedPattern[]): Constraint {
+    if (patterns.length === 0) return [];
+    const { dimension } = patterns[0];
+    const alternatives: Constraint = [[[dimension, () => patterns.reduce((all, pattern) => all | pattern.sure(), 0n)]]];
+    for (const { doubt } of patterns)
+        if (doubt)
+            alternatives.push([
+                [dimension, doubt.cells],
+                [doubt.reading, () => 2n],
+            ]);
+    return alternatives;
+}
+
+/** Not matched by one pattern: outside both readings, or in its doubt when AWS's reading does not match it. */
+function notMatchedBy(pattern: DisputedPattern): Constraint {
+    const { dimension, sure, doubt } = pattern;
+    if (!doubt) return only(dimension, () => ~sure());
+    return [
+        [[dimension, () => ~(sure() | doubt.cells())]],
+        [
+            [dimension, doubt.cells],
+            [doubt.reading, () => 1n],
+        ],
+    ];
 }
 
 /** A word a pattern matches, to offer as a readable witness: wildcards replaced by nothing or one letter. */
@@ -529,31 +640,38 @@ function conditionsOf(statement: ModelStatement, label: string): ModelCondition[
     return conditions;
 }
 
-/** The cells one (operator, key) holds in its key's dimension. */
-function conditionCells(condition: ModelCondition, label: string, dimension: Dimension, over: boolean): () => bigint {
+/** What one (operator, key) requires of its key's dimension. */
+function conditionConstraints(condition: ModelCondition, label: string, dimension: Dimension, context: BuildContext): Constraint[] {
     const { parts, operator } = condition.operator;
     const key = condition.key as NonNullable<ModelCondition["key"]>;
     const items = key.values.items as string[];
     const where = `${label}: Condition ${operator} ${key.key}`;
     const typed = dimension as StringDimension & OrderedDimension & IpDimension;
+    const absent = () => typed.absent();
     if (parts.family === "Null") {
         const wants = items.map((item) => item.toLowerCase());
         if (wants.some((want) => want !== "true" && want !== "false")) throw new OutsideFragment(`${where}: a Null value other than true or false`);
-        return () => wants.reduce((all, want) => all | (want === "true" ? typed.absent() : typed.values()), 0n);
+        return [only(dimension, () => wants.reduce((all, want) => all | (want === "true" ? typed.absent() : typed.values()), 0n))];
+    }
+    if (parts.family === "Arn") {
+        // A negated operator holds when no value matches (and when the key is absent); a positive one when one does.
+        const arns = items.map((item) => disputedPattern(item, dimension as StringDimension, true, context));
+        if (parts.negated)
+            return arns.map((arn) => [
+                ...notMatchedBy(arn).map((alternative) => withValuesOnly(alternative, typed)),
+                [[dimension, absent] as [Dimension, () => bigint]],
+            ]);
+        return [[...matchedByAny(arns), ...(parts.ifExists ? [[[dimension, absent] as [Dimension, () => bigint]]] : [])]];
     }
     let values: Array<() => bigint>;
     if (dimension instanceof StringDimension) {
-        const arn = parts.family === "Arn";
-        // An Arn operator's values read widest (case ignored, wildcards crossing `:`) where they widen the statement.
-        const widest = over !== parts.negated;
-        const reading: PatternReading = arn
-            ? { wildcards: true, ignoreCase: widest, segmentWildcards: !widest }
-            : {
-                  wildcards: parts.base === "StringLike" || parts.base === "StringNotLike",
-                  ignoreCase: parts.family === "Bool" || parts.base.endsWith("IgnoreCase"),
-                  segmentWildcards: false,
-              };
-        values = items.map((item) => dimension.add(patternOf(item, reading), [reading.wildcards ? instance(item) : item]));
+        const reading: PatternReading = {
+            wildcards: parts.base === "StringLike" || parts.base === "StringNotLike",
+            ignoreCase: parts.family === "Bool" || parts.base.endsWith("IgnoreCase"),
+            segmentWildcards: false,
+        };
+        const candidates = parts.family === "Bool" ? ["true", "false"] : [];
+        values = items.map((item) => dimension.add(patternOf(item, reading), [reading.wildcards ? instance(item) : item, ...candidates]));
     } else if (dimension instanceof OrderedDimension) {
         const test = parts.base.replace(/^(Numeric|Date)/, "");
         values = items.map((item) => {
@@ -568,11 +686,14 @@ function conditionCells(condition: ModelCondition, label: string, dimension: Dim
             return (dimension as IpDimension).add(range);
         });
     }
-    return () => {
-        const matched = values.reduce((all, cells) => all | cells(), 0n);
-        if (parts.negated) return (typed.values() & ~matched) | typed.absent();
-        return parts.ifExists ? matched | typed.absent() : matched;
-    };
+    const matched = () => values.reduce((all, cells) => all | cells(), 0n);
+    if (parts.negated) return [only(dimension, () => (typed.values() & ~matched()) | typed.absent())];
+    return [only(dimension, () => (parts.ifExists ? matched() | typed.absent() : matched()))];
+}
+
+/** An alternative restricted to the key's values (a complement taken over strings must not take in "absent" twice). */
+function withValuesOnly(alternative: Alternative, dimension: { values(): bigint }): Alternative {
+    return alternative.map(([on, cells], i) => (i === 0 ? [on, () => cells() & dimension.values()] : [on, cells]));
 }
 
 function instantDecimal(text: string): Decimal | undefined {

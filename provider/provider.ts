@@ -27,7 +27,7 @@ import {
     AccessChangeBaseline,
     AccessChangeGate,
     AccessChangeReport,
-    UNKNOWN_POLICY_ANALYSIS,
+    UNKNOWN_POLICY_NOTE,
     changeFingerprint,
     failedAnalysis,
     reportAccessChange,
@@ -152,7 +152,9 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
         const replaced = REPLACE_ON_CHANGE.some((key) => containsUnknown(news[key]) || (olds[key] ?? "") !== (news[key] ?? ""));
         const before = typeof olds.policy === "string" && !replaced ? olds.policy : undefined;
         const baseline: AccessChangeBaseline = before === undefined ? "create" : "update";
-        if (containsUnknown(policy)) return gate.denyNewAccess ? reportAccessChange(bucket, UNKNOWN_POLICY_ANALYSIS, baseline, gate) : undefined;
+        // Not known at preview: the engine calls check again with the value during the update, before any put, and the
+        // gate applies then. Failing here would block every policy made from outputs of resources the same up creates.
+        if (containsUnknown(policy)) return gate.denyNewAccess ? { lines: [`info: bucket ${bucket}: ${UNKNOWN_POLICY_NOTE}`] } : undefined;
         if (before !== undefined && (before === policy || sameMeaning(before, policy))) return undefined;
         let analysis: AccessChangeAnalysis;
         try {

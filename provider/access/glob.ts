@@ -14,6 +14,8 @@ type Token = { kind: "literal"; chars: string } | { kind: "star"; crossesColon: 
 export interface Pattern {
     readonly text: string;
     readonly tokens: readonly Token[];
+    /** The tokens as one string: two patterns with one key are the same automaton. */
+    readonly key: string;
 }
 
 /** How a pattern's text is read. */
@@ -46,7 +48,10 @@ export function patternOf(text: string, reading: PatternReading): Pattern {
         }
         if (char === ":") colons++;
     }
-    return { text, tokens };
+    let key = "";
+    for (const token of tokens)
+        key += token.kind === "literal" ? token.chars + "\u0000" : (token.kind === "star" ? "*" : "?") + (token.crossesColon ? "1" : "0") + "\u0000";
+    return { text, tokens, key };
 }
 
 /** The other case of an ASCII letter (AWS folds ASCII only); the character itself otherwise. */
@@ -58,54 +63,89 @@ function otherCase(char: string): string {
 
 /** Whether two patterns are the same automaton (a text whose two readings agree needs one). */
 export function samePattern(a: Pattern, b: Pattern): boolean {
-    if (a.tokens.length !== b.tokens.length) return false;
-    for (let i = 0; i < a.tokens.length; i++) {
-        const x = a.tokens[i];
-        const y = b.tokens[i];
-        if (x.kind !== y.kind) return false;
-        if (x.kind === "literal" ? x.chars !== (y as { chars: string }).chars : x.crossesColon !== (y as { crossesColon: boolean }).crossesColon) return false;
-    }
-    return true;
+    return a.key === b.key;
 }
 
-/** The NFA positions reachable from `positions` through `*` tokens (which also match nothing). */
-function closure(tokens: readonly Token[], positions: number[]): number[] {
-    const seen = new Set(positions);
-    const out: number[] = [];
-    const stack = [...positions];
-    while (stack.length) {
-        const position = stack.pop() as number;
-        out.push(position);
-        if (position < tokens.length && tokens[position].kind === "star" && !seen.has(position + 1)) {
-            seen.add(position + 1);
-            stack.push(position + 1);
-        }
+/**
+ * A pattern's automaton: its NFA's states are token positions, a set of them a bit set; transitions are made once per
+ * (set, character) and kept.
+ */
+class Automaton {
+    readonly start: bigint;
+    readonly accept: bigint;
+    private readonly moves = new Map<bigint, Map<string, bigint>>();
+    private readonly named = new Map<bigint, { chars: string; colonApart: boolean }>();
+
+    constructor(private readonly tokens: readonly Token[]) {
+        this.accept = 1n << BigInt(tokens.length);
+        this.start = this.closure(1n);
     }
-    return out.sort((x, y) => x - y);
+
+    /** The positions reachable through `*` tokens, which also match nothing. */
+    private closure(positions: bigint): bigint {
+        let out = positions;
+        for (let position = 0; position < this.tokens.length; position++) {
+            if (out & (1n << BigInt(position)) && this.tokens[position].kind === "star") out |= 1n << BigInt(position + 1);
+        }
+        return out;
+    }
+
+    step(positions: bigint, char: string): bigint {
+        let byChar = this.moves.get(positions);
+        if (!byChar) this.moves.set(positions, (byChar = new Map()));
+        let next = byChar.get(char);
+        if (next === undefined) {
+            next = 0n;
+            for (let position = 0; position < this.tokens.length; position++) {
+                if (!(positions & (1n << BigInt(position)))) continue;
+                const token = this.tokens[position];
+                if (token.kind === "literal") {
+                    if (token.chars.includes(char)) next |= 1n << BigInt(position + 1);
+                } else if (token.crossesColon || char !== ":") {
+                    next |= 1n << BigInt(token.kind === "star" ? position : position + 1);
+                }
+            }
+            next = this.closure(next);
+            byChar.set(char, next);
+        }
+        return next;
+    }
+
+    /** The characters some position of `positions` treats apart from the rest: its literals, and `:` for a segment wildcard. */
+    namedAt(positions: bigint): { chars: string; colonApart: boolean } {
+        let named = this.named.get(positions);
+        if (!named) {
+            let chars = "";
+            let colonApart = false;
+            for (let position = 0; position < this.tokens.length; position++) {
+                if (!(positions & (1n << BigInt(position)))) continue;
+                const token = this.tokens[position];
+                if (token.kind === "literal") chars += token.chars;
+                else if (!token.crossesColon) colonApart = true;
+            }
+            this.named.set(positions, (named = { chars, colonApart }));
+        }
+        return named;
+    }
 }
 
-function step(tokens: readonly Token[], positions: number[], char: string): number[] {
-    const next: number[] = [];
-    for (const position of positions) {
-        if (position === tokens.length) continue;
-        const token = tokens[position];
-        if (token.kind === "literal") {
-            if (token.chars.includes(char)) next.push(position + 1);
-        } else if (token.crossesColon || char !== ":") {
-            next.push(token.kind === "star" ? position : position + 1);
-        }
-    }
-    return next.length ? closure(tokens, [...new Set(next)]) : next;
+const automata = new WeakMap<Pattern, Automaton>();
+
+function automatonOf(pattern: Pattern): Automaton {
+    let automaton = automata.get(pattern);
+    if (!automaton) automata.set(pattern, (automaton = new Automaton(pattern.tokens)));
+    return automaton;
 }
 
 /** Whether a pattern matches all of `word`. */
 export function patternMatches(pattern: Pattern, word: string): boolean {
-    let positions = closure(pattern.tokens, [0]);
+    const automaton = automatonOf(pattern);
+    let positions = automaton.start;
     for (const char of word) {
-        positions = step(pattern.tokens, positions, char);
-        if (!positions.length) return false;
+        positions = automaton.step(positions, char);
+        if (positions === 0n) return false;
     }
-    return positions.includes(pattern.tokens.length);
+    return (positions & automaton.accept) !== 0n;
 }
 
 /** Raised when cutting cells would pass its budget; the analysis then answers "possible". */
@@ -121,6 +161,15 @@ export interface StringCells {
     words: string[];
     /** For each pattern (in the order given), the cells whose words it accepts, as a bit set. */
     accepted: bigint[];
+    /** The cell of each signature (which patterns accept: "1" or "0" per pattern). */
+    cellOfSignature: Map<string, number>;
+}
+
+/** Which of `patterns` accept `word`, as a signature of {@link StringCells.cellOfSignature}. */
+export function signatureOfWord(patterns: readonly Pattern[], word: string): string {
+    let signature = "";
+    for (const pattern of patterns) signature += patternMatches(pattern, word) ? "1" : "0";
+    return signature;
 }
 
 /** Characters a witness may use for "a character no pattern names", most readable first. */
@@ -142,27 +191,42 @@ export function stringCells(patterns: readonly Pattern[], budget: { states: numb
     if (colonApart) named.add(":");
     let filler = [...FILLERS].find((char) => !named.has(char));
     for (let code = 0xe0; filler === undefined; code++) if (!named.has(String.fromCharCode(code))) filler = String.fromCharCode(code);
-    const alphabet = [...named].sort();
-    alphabet.unshift(filler);
 
-    const start = patterns.map((pattern) => closure(pattern.tokens, [0]));
-    const keyOf = (state: number[][]) => state.map((positions) => positions.join(".")).join("|");
-    const signatureOf = (state: number[][]) => {
+    const machines = patterns.map(automatonOf);
+    // A state: the positions of every pattern still alive (dead ones are 0n and stay so).
+    const keyOf = (state: bigint[]) => {
+        let key = "";
+        for (let i = 0; i < state.length; i++) if (state[i] !== 0n) key += i + "." + state[i].toString(36) + ",";
+        return key;
+    };
+    const signatureOf = (state: bigint[]) => {
         let signature = "";
-        for (let i = 0; i < patterns.length; i++) signature += state[i].includes(patterns[i].tokens.length) ? "1" : "0";
+        for (let i = 0; i < state.length; i++) signature += state[i] & machines[i].accept ? "1" : "0";
         return signature;
     };
+    /** Characters no live position names lead where the filler does: one of them is enough. */
+    const charsFrom = (state: bigint[]) => {
+        const chars = new Set<string>([filler as string]);
+        for (let i = 0; i < state.length; i++) {
+            if (state[i] === 0n) continue;
+            const named = machines[i].namedAt(state[i]);
+            for (const char of named.chars) chars.add(char);
+            if (named.colonApart) chars.add(":");
+        }
+        return [...chars].sort((a, b) => (a === filler ? -1 : b === filler ? 1 : a < b ? -1 : a > b ? 1 : 0));
+    };
+    const start = machines.map((machine) => machine.start);
     const parents = new Map<string, { parent: string | undefined; char: string }>();
-    const queue: Array<{ key: string; state: number[][] }> = [{ key: keyOf(start), state: start }];
+    const queue: Array<{ key: string; state: bigint[] }> = [{ key: keyOf(start), state: start }];
     parents.set(queue[0].key, { parent: undefined, char: "" });
     const firstOfSignature = new Map<string, string>();
     for (let head = 0; head < queue.length; head++) {
         const { key, state } = queue[head];
         const signature = signatureOf(state);
         if (!firstOfSignature.has(signature)) firstOfSignature.set(signature, key);
-        if (state.every((positions) => positions.length === 0)) continue;
-        for (const char of alphabet) {
-            const next = state.map((positions, i) => (positions.length ? step(patterns[i].tokens, positions, char) : positions));
+        if (key === "") continue;
+        for (const char of charsFrom(state)) {
+            const next = state.map((positions, i) => (positions === 0n ? positions : machines[i].step(positions, char)));
             const nextKey = keyOf(next);
             if (parents.has(nextKey)) continue;
             if (--budget.states < 0) throw new BudgetExceeded("too many automaton states for the patterns of one dimension");
@@ -172,7 +236,9 @@ export function stringCells(patterns: readonly Pattern[], budget: { states: numb
     }
     const words: string[] = [];
     const accepted = patterns.map(() => 0n);
+    const cellOfSignature = new Map<string, number>();
     for (const [signature, key] of firstOfSignature) {
+        cellOfSignature.set(signature, words.length);
         const cell = BigInt(words.length);
         const chars: string[] = [];
         for (let at: string | undefined = key; at !== undefined;) {
@@ -183,5 +249,5 @@ export function stringCells(patterns: readonly Pattern[], budget: { states: numb
         words.push(chars.reverse().join(""));
         for (let i = 0; i < patterns.length; i++) if (signature[i] === "1") accepted[i] |= 1n << cell;
     }
-    return { words, accepted };
+    return { words, accepted, cellOfSignature };
 }

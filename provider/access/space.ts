@@ -6,7 +6,7 @@
  * Deny are unions of such boxes. See docs/access-changes.md.
  */
 import { ModelCondition, ModelStatement, PolicyModel, elementNamed, statementLabel } from "../policy/model";
-import { BudgetExceeded, Pattern, PatternReading, patternMatches, patternOf, samePattern, stringCells } from "./glob";
+import { BudgetExceeded, Pattern, PatternReading, patternOf, samePattern, signatureOfWord, stringCells } from "./glob";
 import { Decimal, IpRange, decimalText, ipText, readDecimal, readInstant, readIpRange } from "./values";
 import type { AccessPrincipal } from "./types";
 
@@ -86,7 +86,8 @@ class StringDimension implements Dimension {
     private readonly indexOf = new Map<string, number>();
     private words: string[] = [];
     private accepted: bigint[] = [];
-    private readonly candidates: string[] = [];
+    private readonly candidates = new Set<string>();
+    private readonly pretty = new Map<number, string>();
 
     constructor(
         readonly label: string,
@@ -95,13 +96,12 @@ class StringDimension implements Dimension {
 
     /** Registers a pattern; returns a function giving its cells once they are cut. */
     add(pattern: Pattern, candidates: string[] = []): () => bigint {
-        const id = JSON.stringify(pattern.tokens);
-        let index = this.indexOf.get(id);
+        let index = this.indexOf.get(pattern.key);
         if (index === undefined) {
             index = this.patterns.push(pattern) - 1;
-            this.indexOf.set(id, index);
+            this.indexOf.set(pattern.key, index);
         }
-        this.candidates.push(...candidates);
+        for (const candidate of candidates) this.candidates.add(candidate);
         const at = index;
         return () => this.accepted[at];
     }
@@ -111,20 +111,9 @@ class StringDimension implements Dimension {
         this.accepted = cells.accepted;
         // Prefer, in each cell, a word that reads like a real value (an instance of a pattern, a real S3 action).
         for (const candidate of this.candidates) {
-            const cell = this.cellOfWord(candidate);
+            const cell = cells.cellOfSignature.get(signatureOfWord(this.patterns, candidate));
             if (cell !== undefined && !this.pretty.has(cell)) this.pretty.set(cell, candidate);
         }
-    }
-    private readonly pretty = new Map<number, string>();
-    private cellOfWord(word: string): number | undefined {
-        let signature = 0n;
-        for (let i = 0; i < this.patterns.length; i++) if (patternMatches(this.patterns[i], word)) signature |= bit(i);
-        for (let cell = 0; cell < this.words.length; cell++) {
-            let cellSignature = 0n;
-            for (let i = 0; i < this.patterns.length; i++) if (this.accepted[i] & bit(cell)) cellSignature |= bit(i);
-            if (cellSignature === signature) return cell;
-        }
-        return undefined;
     }
     values(): bigint {
         return lowBits(this.words.length);

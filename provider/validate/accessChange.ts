@@ -24,12 +24,9 @@ export interface AccessChangeReport {
     failure?: string;
 }
 
-/** The verdict for a policy that is not known at preview (it holds another resource's output). */
-export const UNKNOWN_POLICY_ANALYSIS: AccessChangeAnalysis = {
-    newAccess: "possible",
-    findings: [],
-    reasons: ["the policy is not known at preview"],
-};
+/** What preview says, under denyNewAccess, of a policy not known yet (it holds another resource's output). */
+export const UNKNOWN_POLICY_NOTE =
+    "the policy is not known at preview; denyNewAccess will judge it during the update, once it is known and before anything is put";
 
 /**
  * The verdict as a preview may show it for a secret policy (`BucketPolicy` marks one with empty secret derived inputs):

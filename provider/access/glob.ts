@@ -67,63 +67,75 @@ export function samePattern(a: Pattern, b: Pattern): boolean {
 }
 
 /**
- * A pattern's automaton: its NFA's states are token positions, a set of them a bit set; transitions are made once per
- * (set, character) and kept.
+ * A pattern's automaton, made deterministic as it is explored: each set of NFA positions (token positions) it reaches
+ * gets a small number, and each move is worked out once. State 0 is the empty set (dead).
  */
 class Automaton {
-    readonly start: bigint;
-    readonly accept: bigint;
-    private readonly moves = new Map<bigint, Map<string, bigint>>();
-    private readonly named = new Map<bigint, { chars: string; colonApart: boolean }>();
+    readonly start: number;
+    /** Whether each state accepts (holds the position past the last token). */
+    readonly accepts: boolean[] = [false];
+    private readonly sets: number[][] = [[]];
+    private readonly ids = new Map<string, number>([["", 0]]);
+    private readonly moves: Array<Map<string, number>> = [new Map()];
+    private readonly named: Array<{ chars: string; colonApart: boolean } | undefined> = [{ chars: "", colonApart: false }];
 
     constructor(private readonly tokens: readonly Token[]) {
-        this.accept = 1n << BigInt(tokens.length);
-        this.start = this.closure(1n);
+        this.start = this.stateOf([0]);
     }
 
-    /** The positions reachable through `*` tokens, which also match nothing. */
-    private closure(positions: bigint): bigint {
-        let out = positions;
-        for (let position = 0; position < this.tokens.length; position++) {
-            if (out & (1n << BigInt(position)) && this.tokens[position].kind === "star") out |= 1n << BigInt(position + 1);
+    /** The state of a set of positions, closed under `*` tokens (which also match nothing). */
+    private stateOf(positions: number[]): number {
+        const closed = new Set<number>();
+        for (let position of positions) {
+            closed.add(position);
+            while (position < this.tokens.length && this.tokens[position].kind === "star") closed.add(++position);
         }
-        return out;
+        const sorted = [...closed].sort((a, b) => a - b);
+        const key = sorted.join(",");
+        let id = this.ids.get(key);
+        if (id === undefined) {
+            id = this.sets.push(sorted) - 1;
+            this.ids.set(key, id);
+            this.moves.push(new Map());
+            this.named.push(undefined);
+            this.accepts.push(closed.has(this.tokens.length));
+        }
+        return id;
     }
 
-    step(positions: bigint, char: string): bigint {
-        let byChar = this.moves.get(positions);
-        if (!byChar) this.moves.set(positions, (byChar = new Map()));
-        let next = byChar.get(char);
+    step(state: number, char: string): number {
+        const moves = this.moves[state];
+        let next = moves.get(char);
         if (next === undefined) {
-            next = 0n;
-            for (let position = 0; position < this.tokens.length; position++) {
-                if (!(positions & (1n << BigInt(position)))) continue;
+            const positions: number[] = [];
+            for (const position of this.sets[state]) {
+                if (position === this.tokens.length) continue;
                 const token = this.tokens[position];
                 if (token.kind === "literal") {
-                    if (token.chars.includes(char)) next |= 1n << BigInt(position + 1);
+                    if (token.chars.includes(char)) positions.push(position + 1);
                 } else if (token.crossesColon || char !== ":") {
-                    next |= 1n << BigInt(token.kind === "star" ? position : position + 1);
+                    positions.push(token.kind === "star" ? position : position + 1);
                 }
             }
-            next = this.closure(next);
-            byChar.set(char, next);
+            next = positions.length ? this.stateOf(positions) : 0;
+            moves.set(char, next);
         }
         return next;
     }
 
-    /** The characters some position of `positions` treats apart from the rest: its literals, and `:` for a segment wildcard. */
-    namedAt(positions: bigint): { chars: string; colonApart: boolean } {
-        let named = this.named.get(positions);
+    /** The characters some position of a state treats apart from the rest: its literals, and `:` for a segment wildcard. */
+    namedAt(state: number): { chars: string; colonApart: boolean } {
+        let named = this.named[state];
         if (!named) {
             let chars = "";
             let colonApart = false;
-            for (let position = 0; position < this.tokens.length; position++) {
-                if (!(positions & (1n << BigInt(position)))) continue;
+            for (const position of this.sets[state]) {
+                if (position === this.tokens.length) continue;
                 const token = this.tokens[position];
                 if (token.kind === "literal") chars += token.chars;
                 else if (!token.crossesColon) colonApart = true;
             }
-            this.named.set(positions, (named = { chars, colonApart }));
+            this.named[state] = named = { chars, colonApart };
         }
         return named;
     }
@@ -140,12 +152,12 @@ function automatonOf(pattern: Pattern): Automaton {
 /** Whether a pattern matches all of `word`. */
 export function patternMatches(pattern: Pattern, word: string): boolean {
     const automaton = automatonOf(pattern);
-    let positions = automaton.start;
+    let state = automaton.start;
     for (const char of word) {
-        positions = automaton.step(positions, char);
-        if (positions === 0n) return false;
+        state = automaton.step(state, char);
+        if (state === 0) return false;
     }
-    return (positions & automaton.accept) !== 0n;
+    return automaton.accepts[state];
 }
 
 /** Raised when cutting cells would pass its budget; the analysis then answers "possible". */
@@ -194,21 +206,21 @@ export function stringCells(patterns: readonly Pattern[], budget: { states: numb
 
     const machines = patterns.map(automatonOf);
     // A state: the positions of every pattern still alive (dead ones are 0n and stay so).
-    const keyOf = (state: bigint[]) => {
+    const keyOf = (state: number[]) => {
         let key = "";
-        for (let i = 0; i < state.length; i++) if (state[i] !== 0n) key += i + "." + state[i].toString(36) + ",";
+        for (let i = 0; i < state.length; i++) if (state[i] !== 0) key += i + "." + state[i] + ",";
         return key;
     };
-    const signatureOf = (state: bigint[]) => {
+    const signatureOf = (state: number[]) => {
         let signature = "";
-        for (let i = 0; i < state.length; i++) signature += state[i] & machines[i].accept ? "1" : "0";
+        for (let i = 0; i < state.length; i++) signature += machines[i].accepts[state[i]] ? "1" : "0";
         return signature;
     };
     /** Characters no live position names lead where the filler does: one of them is enough. */
-    const charsFrom = (state: bigint[]) => {
+    const charsFrom = (state: number[]) => {
         const chars = new Set<string>([filler as string]);
         for (let i = 0; i < state.length; i++) {
-            if (state[i] === 0n) continue;
+            if (state[i] === 0) continue;
             const named = machines[i].namedAt(state[i]);
             for (const char of named.chars) chars.add(char);
             if (named.colonApart) chars.add(":");
@@ -217,7 +229,7 @@ export function stringCells(patterns: readonly Pattern[], budget: { states: numb
     };
     const start = machines.map((machine) => machine.start);
     const parents = new Map<string, { parent: string | undefined; char: string }>();
-    const queue: Array<{ key: string; state: bigint[] }> = [{ key: keyOf(start), state: start }];
+    const queue: Array<{ key: string; state: number[] }> = [{ key: keyOf(start), state: start }];
     parents.set(queue[0].key, { parent: undefined, char: "" });
     const firstOfSignature = new Map<string, string>();
     for (let head = 0; head < queue.length; head++) {
@@ -226,7 +238,7 @@ export function stringCells(patterns: readonly Pattern[], budget: { states: numb
         if (!firstOfSignature.has(signature)) firstOfSignature.set(signature, key);
         if (key === "") continue;
         for (const char of charsFrom(state)) {
-            const next = state.map((positions, i) => (positions === 0n ? positions : machines[i].step(positions, char)));
+            const next = state.map((at, i) => (at === 0 ? 0 : machines[i].step(at, char)));
             const nextKey = keyOf(next);
             if (parents.has(nextKey)) continue;
             if (--budget.states < 0) throw new BudgetExceeded("too many automaton states for the patterns of one dimension");

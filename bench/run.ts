@@ -27,6 +27,7 @@ import { startS3Proxy } from "../tests/support/s3proxy";
 import { REPO_DIR, buildIfStale } from "./lib/build";
 import { BenchCli, startBenchCli } from "./lib/cli";
 import { distLazyProviderClass } from "./lib/dist";
+import { AccessFigures, runAccess } from "./suites/access";
 import { EquivalenceSize, runEquivalence } from "./suites/equivalence";
 import { ParsersFigures, parsersTable, runParsers } from "./suites/parsers";
 import { CliUpFigures, PreviewComparison, runCliPreviewOfExisting, runCliPreviewOfNew, runCliUp } from "./suites/cli";
@@ -45,6 +46,8 @@ const MAX_CHECK_VS_PARSE = 4;
 const MAX_FORMAT_VS_CANONICALIZE = 1;
 /** A BucketPolicy preview through the CLI may cost at most this much of the same preview of a minimal dynamic resource. */
 const MAX_CLI_PREVIEW_VS_MINIMAL = 1.2;
+/** Issue 22: analyzeAccessChange of a 20-statement change, milliseconds of CPU. */
+const MAX_ACCESS_MS_AT_20 = 50;
 
 interface Settings {
     smoke: boolean;
@@ -104,6 +107,8 @@ interface Report {
     /** parsePolicy against JSON.parse and the number-keeping parsers (why scan.ts stays: docs/how-it-works.md). */
     parsers: ParsersFigures;
     providerHandle: HandleFigures;
+    /** analyzeAccessChange on 5-, 20- and 50-statement changes (issue 22). */
+    access: AccessFigures;
     previewAtScale: PreviewFigures;
     s3Calls: Record<LifecycleStep, OperationCalls> | null;
     upAtScale: ScaleFigures | null;
@@ -269,6 +274,14 @@ function goals(report: Omit<Report, "goals">): Record<string, Goal> {
             met: smoke ? null : worstOf((size) => size.ratios.formatVsCanonicalize) <= MAX_FORMAT_VS_CANONICALIZE,
             enforced: false,
         },
+        accessChangeAt20WithinBudget: {
+            goal: `analyzeAccessChange of a 20-statement change ≤ ${MAX_ACCESS_MS_AT_20} ms (CPU; the slowest of three changes), and a 1 ms budget answers "possible"`,
+            value: `${report.access.worstAt20Ms} ms; budget: ${report.access.budget.newAccess} in ${report.access.budget.ms} ms`,
+            met: smoke
+                ? report.access.budget.newAccess === "possible"
+                : report.access.worstAt20Ms <= MAX_ACCESS_MS_AT_20 && report.access.budget.newAccess === "possible",
+            enforced: false,
+        },
         previewMakesNoS3Call: {
             goal: "0 S3 calls for preview (check, check + diff)",
             value: previewCalls,
@@ -347,6 +360,14 @@ function table(report: Report): string {
     row(`  ratio to canonicalizePolicy     [goal ≤${MAX_FORMAT_VS_CANONICALIZE}]`, (size) => `${size.ratios.formatVsCanonicalize}x`);
     row("analyzePublicAccess (in check)", us("publicAccessUs"));
     row("  ratio to parsing its text", (size) => `${size.ratios.publicAccessVsParseOne}x`);
+    lines.push(`analyzeAccessChange, ms of CPU per call (median, fastest–slowest) and verdict  [goal ≤${MAX_ACCESS_MS_AT_20} ms at 20 statements]`);
+    for (const [statements, changes] of Object.entries(report.access.cases)) {
+        const cells = Object.entries(changes).map(([change, c]) => `${change}: ${fmt(c.ms.median)} (${fmt(c.ms.min)}–${fmt(c.ms.max)}) ${c.newAccess}`);
+        lines.push(`  ${`${statements} statements`.padEnd(16)}${cells.join("; ")}`);
+    }
+    lines.push(
+        `  budget ${report.access.budget.budgetMs} ms at ${report.access.budget.statements} statements: ${report.access.budget.newAccess} in ${report.access.budget.ms} ms`,
+    );
     lines.push(parsersTable(report.parsers));
     const h = report.providerHandle;
     lines.push(
@@ -439,6 +460,7 @@ async function main(): Promise<number> {
 
     const equivalence = await runEquivalence(counts.measure, log);
     const parsers = runParsers(counts.measure, log);
+    const access = runAccess(counts.measure.rounds, log);
     const providerHandle = runHandle(counts.handleProcesses, counts.warmSerializeCalls, !settings.smoke, log);
     // The text the engine stores and sends with every call, from the shipped (compiled) handle.
     const Handle = distLazyProviderClass();
@@ -464,6 +486,7 @@ async function main(): Promise<number> {
         build,
         equivalence,
         parsers,
+        access,
         providerHandle,
         previewAtScale,
         s3Calls: s3?.calls ?? null,

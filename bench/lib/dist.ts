@@ -39,3 +39,9 @@ export function distLazyProviderClass(): new () => LazyBucketPolicyProvider {
 
 /** The path of the compiled `BucketPolicy` resource module. */
 export const DIST_RESOURCE = path.join(DIST, "resource.js");
+
+/** `dist/provider/access/analyze`: analyzeAccessChange, as the provider host runs it. */
+export function distAccess(): typeof import("../../provider/access/analyze") {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(path.join(DIST, "access", "analyze.js"));
+}

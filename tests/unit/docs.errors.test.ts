@@ -37,6 +37,11 @@ const OTHER_MESSAGES = [
     "the put failed and S3 holds",
     "BucketPolicy: cannot load its provider",
     "config: ",
+    "this change of the policy of bucket B",
+    "this new policy for bucket B",
+    "info: bucket B:",
+    "the stack config bucketPolicy:denyNewAccess",
+    "acceptNewAccess must be",
 ];
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -269,7 +269,7 @@ export class PolicyModel {
 
     /** The statement at `index` of the written list, read on first use. */
     statementAt(index: number): ModelStatement {
-        return (this.read[index] ??= readStatement((this.written as Array<Record<string, unknown>>)[index], index, this.quoteText));
+        return (this.read[index] ??= readStatement((this.written as Array<Record<string, unknown>>)[index], index, this.quoteText, this.fromText));
     }
 
     /**
@@ -510,7 +510,35 @@ function conditionsOf(element: ModelElement): ModelCondition[] {
     return conditions;
 }
 
-function readStatement(statement: Record<string, unknown>, index: number, quoteText: Quote): ModelStatement {
+/** Where each known statement element goes in a statement's elements. */
+const STATEMENT_ELEMENT_ORDER: ReadonlyMap<string, number> = new Map(STATEMENT_ELEMENTS.map((name, i) => [name, i]));
+
+/**
+ * @param fromText whether the statement was parsed from JSON text: its elements are then exactly its own enumerable
+ * keys, which one pass reads; a program's object is read by name (an element may be inherited or not enumerable)
+ */
+function readStatement(statement: Record<string, unknown>, index: number, quoteText: Quote, fromText: boolean): ModelStatement {
+    if (!fromText) return readObjectStatement(statement, index, quoteText);
+    const names = Object.keys(statement);
+    const known: Array<ModelElement | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+    let unknown: string[] | undefined;
+    let count = 0;
+    for (let i = 0; i < names.length; i++) {
+        const name = names[i];
+        const at = STATEMENT_ELEMENT_ORDER.get(name);
+        if (at === undefined) (unknown ??= []).push(name);
+        else {
+            known[at] = statementElement(name, statement[name], quoteText);
+            count++;
+        }
+    }
+    const elements: ModelElement[] = new Array(count);
+    for (let i = 0, j = 0; j < count; i++) if (known[i] !== undefined) elements[j++] = known[i] as ModelElement;
+    if (unknown !== undefined) for (const name of sortTexts(unknown)) elements.push(jsonElement(name, statement[name]));
+    return new ModelStatement(statement, index, elements);
+}
+
+function readObjectStatement(statement: Record<string, unknown>, index: number, quoteText: Quote): ModelStatement {
     const elements: ModelElement[] = [];
     for (let i = 0; i < STATEMENT_ELEMENTS.length; i++) {
         const name = STATEMENT_ELEMENTS[i];

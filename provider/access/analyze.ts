@@ -11,10 +11,11 @@ import { modelOf } from "../policy/read";
 import { statementCanonical } from "../policy/texts";
 import { Box, TooManyPieces, intersect, isEmpty, subtractAll } from "./boxes";
 import { describeWitness } from "./describe";
-import { OutsideEvaluator, evaluatePolicy } from "./evaluate";
+import { OutsideEvaluator, evaluatePolicy, statementMatches } from "./evaluate";
+import { guessRequest } from "./guess";
 import { BudgetExceeded } from "./glob";
 import { Budget, OutsideFragment, SideStatement, Space, buildSpace, checkDeadline } from "./space";
-import type { AccessChangeAnalysis, AccessContext, AccessFinding, AccessFindingKind, AccessRequest } from "./types";
+import type { AccessChangeAnalysis, AccessContext, AccessFinding, AccessFindingKind, AccessPrincipal, AccessRequest } from "./types";
 
 export interface AccessChangeOptions {
     /** The bucket the policies govern: requests on other resources are outside the question (and witnesses name it). */
@@ -40,6 +41,10 @@ export function analyzeAccessChange(before: string | object | undefined, after: 
     const beforeModel = before === undefined ? undefined : modelOf(before);
     if (beforeModel && modelsEquivalent(beforeModel, afterModel)) return { newAccess: "none", findings: [], reasons: [] };
     if (onlyNarrowsByStatements(beforeModel, afterModel)) return { newAccess: "none", findings: [], reasons: [] };
+    if (!beforeModel) {
+        const findings = findingsOfNewPolicy(afterModel, options.bucket);
+        if (findings) return { newAccess: "granted", findings, reasons: [] };
+    }
     const budget: Budget = { deadline: Date.now() + (options.budgetMs ?? 2000), states: MAX_STATES };
     try {
         return decide(beforeModel, afterModel, buildSpace(beforeModel, afterModel, options.bucket, budget), budget);
@@ -48,6 +53,47 @@ export function analyzeAccessChange(before: string | object | undefined, after: 
         if (error instanceof BudgetExceeded || error instanceof TooManyPieces) return possible(error.message);
         throw error;
     }
+}
+
+/**
+ * A new policy (compared with none) grants new access through every Allow that matches any request outside its
+ * Denies. When a request guessed from each Allow's own text is confirmed (the policy allows it read narrowest, and
+ * the statement itself matches it), every Allow is a finding and no cell need be cut: the common create costs a few
+ * evaluations. Undefined when some Allow has no confirmed guess (the full procedure decides then).
+ */
+function findingsOfNewPolicy(after: PolicyModel, bucket: string | undefined): AccessFinding[] | undefined {
+    const statements = after.statements ?? [];
+    if (statements.some((statement) => statement.effect === undefined)) return undefined;
+    const allows = statements.filter((statement) => statement.effect === "Allow");
+    if (allows.length === 0) return undefined;
+    const named = new Set<string>();
+    for (const statement of statements) {
+        for (const { type, ids } of statement.principals?.types ?? []) for (const id of ids.items) named.add(`${type}\u0000${id}`);
+    }
+    const isNamed = (principal: AccessPrincipal) => named.has(`${principal.type}\u0000${principal.id}`);
+    const version = elementNamed(after.elements, "Version")?.value;
+    const spellings = conditionSpellings(undefined, after);
+    const findings: AccessFinding[] = [];
+    for (const statement of allows) {
+        const witness = guessRequest(statement, bucket, isNamed);
+        if (!witness) return undefined;
+        try {
+            if (evaluatePolicy(after, witness, "narrowest") !== "allow" || !statementMatches(statement, witness, false, version)) return undefined;
+        } catch (error) {
+            if (error instanceof OutsideEvaluator) return undefined;
+            throw error;
+        }
+        findings.push({
+            kind: "allowed",
+            statementIndex: statement.index,
+            ...(statement.sid !== undefined ? { statementId: statement.sid } : {}),
+            policy: "after",
+            witness,
+            description: describeWitness("allowed", statement, witness, !isNamed(witness.principal), spellings),
+            fingerprint: fingerprintOf("allowed", statement),
+        });
+    }
+    return findings;
 }
 
 function possible(reason: string): AccessChangeAnalysis {

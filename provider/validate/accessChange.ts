@@ -86,6 +86,12 @@ export function accessChangeLines(
 ): string[] {
     const start = prefix(bucket, baseline);
     if (analysis.newAccess === "none") return [`${start}no new access`];
+    if (analysis.newAccess === "granted" && analysis.findings.length > 0 && baseline === "create") {
+        // A new policy grants through every Allow: one line per resource, so a stack of many new policies reads.
+        const [first, ...more] = analysis.findings;
+        const others = more.length ? `; and ${more.length} more: ${more.map((finding) => `Statement[${finding.statementIndex}]`).join(", ")}` : "";
+        return [`${start}this change grants new access: ${first.description}${others}`];
+    }
     if (analysis.newAccess === "granted" && analysis.findings.length > 0) {
         return analysis.findings.map(
             (finding) =>

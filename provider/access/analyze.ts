@@ -131,7 +131,7 @@ function decide(before: PolicyModel | undefined, after: PolicyModel, space: Spac
         if (finding) findings.push(finding);
         else
             reasons.push(
-                `${statementLabel(statement.statement)}${statement.side === "before" ? " of the old policy" : ""}: no request the evaluator confirms under every reading of its ARN patterns`,
+                `${statementLabel(statement.statement)}${statement.side === "before" ? " of the old policy" : ""}: it may grant a request no concrete one of which the evaluator confirms (it turns on how AWS reads an ARN pattern, or on a multi-valued condition)`,
             );
     };
     for (const allow of boxes("after", "Allow")) {

@@ -190,8 +190,8 @@ export function mutations(source: object, bucket = BUCKET): Mutation[] {
                 Sid: "AddedAllow",
                 Effect: "Allow",
                 Principal: { AWS: "arn:aws:iam::999988887777:role/added" },
-                Action: "s3:GetObject",
-                Resource: `arn:aws:s3:::${bucket}/*`,
+                Action: "s3:PutBucketPolicy",
+                Resource: `arn:aws:s3:::${bucket}`,
             },
         ]),
     );

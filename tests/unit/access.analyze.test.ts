@@ -105,7 +105,7 @@ describe("ARN wildcards across ':'", () => {
         const result = analyze(before, after);
         // Proved (then searched above), or "possible" naming the reading of ARN patterns; never "granted" (nothing widens).
         expect(["none", "possible"]).toContain(result.newAccess);
-        if (result.newAccess === "possible") expect(result.reasons.join("\n")).toMatch(/ARN patterns/);
+        if (result.newAccess === "possible") expect(result.reasons.join("\n")).toMatch(/ARN pattern/);
     });
 
     it("an unchanged pattern with a wildcard in the partition whose Deny is dropped is granted", () => {

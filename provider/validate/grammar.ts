@@ -98,7 +98,10 @@ function isS3Action(action: string): boolean {
 function resourceNamesBucket(resource: string, prefix: number, bucket: string): boolean {
     if (resource === "*") return true;
     const slash = resource.indexOf("/", prefix);
-    return wildcardMatches(resource.slice(prefix, slash < 0 ? resource.length : slash), bucket);
+    const end = slash < 0 ? resource.length : slash;
+    // The bucket written out, the common case: a pattern matches its own text.
+    if (end - prefix === bucket.length && resource.startsWith(bucket, prefix)) return true;
+    return wildcardMatches(resource.slice(prefix, end), bucket);
 }
 
 function checkActions(element: ModelElement, problems: Problems): void {

@@ -130,7 +130,11 @@ class StringDimension implements Dimension {
     }
 }
 
-/** Numbers or instants: the constants cut the line into points and the open gaps between them, plus "absent". */
+/**
+ * Numbers or instants: the constants cut the line into points and the open gaps between them; plus a value that is
+ * not a number (or date), which every comparison but `…NotEquals` fails (AWS does not document it; the evaluator reads
+ * it so), and "absent".
+ */
 class OrderedDimension implements Dimension {
     private readonly constants: Decimal[] = [];
     private points: bigint[] = [];
@@ -177,14 +181,17 @@ class OrderedDimension implements Dimension {
         };
         return cells[test] & this.exists;
     }
-    values(): bigint {
-        return this.exists;
-    }
-    absent(): bigint {
+    private notANumber(): bigint {
         return bit(2 * this.points.length + 1);
     }
+    values(): bigint {
+        return this.exists | this.notANumber();
+    }
+    absent(): bigint {
+        return bit(2 * this.points.length + 2);
+    }
     full(): bigint {
-        return this.exists | this.absent();
+        return this.values() | this.absent();
     }
     pick(cells: bigint): Coordinate {
         const count = this.points.length;
@@ -194,11 +201,12 @@ class OrderedDimension implements Dimension {
             const units = cell % 2 === 1 ? this.points[j] : count === 0 ? 0n : j === 0 ? this.points[0] - 1n : this.points[j - 1] + 1n;
             return { value: this.dates ? new Date(Number(units)).toISOString() : decimalText(units, this.scale) };
         }
+        if (cells & this.notANumber()) return { value: this.dates ? "not-a-date" : "not-a-number" };
         return { value: null };
     }
 }
 
-/** IP addresses: the v4 and v6 lines cut at every range's ends, plus "absent". */
+/** IP addresses: the v4 and v6 lines cut at every range's ends; plus a value that is not an address (no range holds it), and "absent". */
 class IpDimension implements Dimension {
     private readonly ranges: IpRange[] = [];
     private starts: Array<{ v6: boolean; first: bigint }> = [];
@@ -232,10 +240,10 @@ class IpDimension implements Dimension {
         }
     }
     values(): bigint {
-        return lowBits(this.starts.length);
+        return lowBits(this.starts.length + 1);
     }
     absent(): bigint {
-        return bit(this.starts.length);
+        return bit(this.starts.length + 1);
     }
     full(): bigint {
         return this.values() | this.absent();
@@ -249,6 +257,7 @@ class IpDimension implements Dimension {
             // 0.0.0.0 and :: read as "no address": take the next one when the cell has it.
             return { value: ipText(v6, first === 0n && end > 1n ? 1n : first) };
         }
+        if (cells & bit(this.starts.length)) return { value: "not-an-address" };
         return { value: null };
     }
 }

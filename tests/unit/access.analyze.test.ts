@@ -160,6 +160,31 @@ describe("ordered values", () => {
         expect(Date.parse(result.findings[0].witness.context["aws:currenttime"] as string)).toBe(Date.parse(date));
         expect(analyze(on("DateLessThan", "aws:CurrentTime", date), on("DateLessThan", "aws:CurrentTime", "2029-06-01T00:00:00Z")).newAccess).toBe("none");
     });
+
+    it("a value that is not a number (or address) is a request too: only the NotEquals (NotIpAddress) operators hold for it", () => {
+        // Before: absent, below 5, above 5. After: anything but 5, which also takes in "abc" (the evaluator's reading;
+        // AWS does not document it). Found by hand in review: the cells once held numbers only.
+        const numeric = (condition: object) => allow({ Condition: condition });
+        const result = analyze(
+            policy(
+                numeric({ Null: { "s3:max-keys": "true" } }),
+                numeric({ NumericLessThan: { "s3:max-keys": "5" } }),
+                numeric({ NumericGreaterThan: { "s3:max-keys": "5" } }),
+            ),
+            policy(numeric({ NumericNotEquals: { "s3:max-keys": "5" } })),
+        );
+        expect(result.newAccess).toBe("granted");
+        expect(result.findings[0].witness.context["s3:max-keys"]).toBe("not-a-number");
+        const ip = analyze(
+            policy(numeric({ IpAddress: { "aws:SourceIp": "0.0.0.0/0" } }), numeric({ IpAddress: { "aws:SourceIp": "::/0" } })),
+            policy(numeric({ NotIpAddress: { "aws:SourceIp": "10.0.0.0/8" } })),
+        );
+        expect(ip.newAccess).toBe("granted");
+        expect(ip.findings[0].witness.context["aws:sourceip"]).toBe("not-an-address");
+        expect(
+            analyze(on("DateNotEquals", "aws:CurrentTime", "2030-01-01T00:00:00Z"), on("DateNotEquals", "aws:CurrentTime", "2030-01-01T00:00:00Z")).newAccess,
+        ).toBe("none");
+    });
 });
 
 describe("creating and removing a policy", () => {

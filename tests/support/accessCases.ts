@@ -83,8 +83,12 @@ const CONDITIONS: Array<[string, string, Json]> = [
     ["NumericLessThan", "s3:max-keys", "10"],
     ["NumericGreaterThanEquals", "s3:max-keys", "5"],
     ["NumericGreaterThanEquals", "s3:max-keys", "10"],
+    ["NumericNotEquals", "s3:max-keys", "5"],
     ["DateLessThan", "aws:CurrentTime", "2030-01-01T00:00:00Z"],
+    ["DateNotEquals", "aws:CurrentTime", "2030-01-01T00:00:00Z"],
     ["Null", "aws:SecureTransport", "true"],
+    ["Null", "s3:max-keys", "true"],
+    ["Null", "aws:SourceIp", "false"],
     ["Null", "s3:prefix", "false"],
 ];
 

@@ -126,11 +126,13 @@ export function scanJsonText(text: string, maxDepth = Infinity): JsonTextScan {
 
 /**
  * The answer of {@link scanJsonText} for the common text, without reading it character by character: when the text has
- * no backslash, every quote mark in it delimits a string, so it writes half as many strings as it has quote marks.
- * `JSON.parse` keeps only the last of two equal keys, so a key written twice leaves the document fewer strings than
- * that. A document with no number and no nesting past `maxDepth` then has nothing else the scan looks for. Returns
- * `undefined` when it cannot tell (a backslash, a number, deep nesting, a missing string): {@link scanJsonText} then
- * reads the text and says what is wrong, if anything.
+ * no backslash, every string in it is written as its characters between two quote marks. `JSON.parse` keeps only the
+ * last of two equal keys, so a key written twice leaves the document shorter than the text: a compact text (the
+ * common one, `JSON.stringify`'s) that is exactly as long as its document written compactly has no key twice, and
+ * otherwise the text has a key twice exactly when it has more quote marks than twice the document's strings. A
+ * document with no number and no nesting past `maxDepth` then has nothing else the scan looks for. Returns `undefined`
+ * when it cannot tell (a backslash, a number, deep nesting, a missing string): {@link scanJsonText} then reads the text
+ * and says what is wrong, if anything.
  *
  * @param document what `JSON.parse` made of `text`
  */
@@ -138,15 +140,24 @@ export function quickScan(text: string, document: unknown, maxDepth: number): Js
     if (text.indexOf("\\") >= 0) return undefined;
     const strings = countStrings(document, maxDepth);
     if (strings < 0) return undefined;
+    if (compactLength === text.length) return { tooDeep: false, inexactNumber: false };
     let quotes = 0;
     for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) quotes++;
     return quotes === 2 * strings ? { tooDeep: false, inexactNumber: false } : undefined;
 }
 
-/** The strings (keys and values) of a parsed document, or -1 when it holds a number or nests deeper than `maxDepth`; no recursion. */
+/** The length of the document {@link countStrings} last counted, written as compact JSON (strings unescaped). */
+let compactLength = 0;
+
+/**
+ * The strings (keys and values) of a parsed document, or -1 when it holds a number or nests deeper than `maxDepth`; no
+ * recursion. Sets {@link compactLength}.
+ */
 function countStrings(document: unknown, maxDepth: number): number {
+    compactLength = -1;
     if (typeof document === "string") return 1;
     let strings = 0;
+    let length = 0;
     const pending: unknown[] = [document];
     const depths: number[] = [0];
     while (pending.length > 0) {
@@ -154,34 +165,44 @@ function countStrings(document: unknown, maxDepth: number): number {
         const depth = depths.pop() as number;
         if (value === null || typeof value !== "object") {
             if (typeof value === "number") return -1;
+            // null, true, false
+            length += value === null || value === true ? 4 : 5;
             continue;
         }
         if (depth >= maxDepth) return -1;
+        // The brackets, and a comma or colon for each item or key (one comma fewer than items)
+        length += 1;
         if (Array.isArray(value)) {
+            length += value.length === 0 ? 1 : value.length;
             for (let i = 0; i < value.length; i++) {
                 const item = value[i];
                 if (typeof item === "string") {
                     strings++;
-                } else if (item !== null && typeof item !== "boolean") {
+                    length += item.length + 2;
+                } else {
                     pending.push(item);
                     depths.push(depth + 1);
                 }
             }
             continue;
         }
+        let keys = 0;
         for (const key in value) {
             const item = value[key];
+            keys++;
+            length += key.length + 3;
             if (typeof item === "string") {
                 strings += 2;
+                length += item.length + 2;
                 continue;
             }
             strings++;
-            if (item !== null && typeof item !== "boolean") {
-                pending.push(item);
-                depths.push(depth + 1);
-            }
+            pending.push(item);
+            depths.push(depth + 1);
         }
+        length += keys === 0 ? 1 : keys;
     }
+    compactLength = length;
     return strings;
 }
 

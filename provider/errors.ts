@@ -66,10 +66,13 @@ export interface BucketPolicyErrorOptions {
  * statements, e.g. `2 statement(s): Sids "Read"`) on `bucket`, and `adoptExisting` is not set. Code `PolicyExists`,
  * operation `CreateBucketPolicy` (no S3 call failed, and no put was sent), no HTTP status.
  */
-export function clobberRefusal(bucket: string, liveDescription: string): BucketPolicyError {
+export function clobberRefusal(bucket: string, liveDescription: string, anotherResourcesWrite = false): BucketPolicyError {
+    const whose = anotherResourcesWrite
+        ? "It carries the Id another BucketPolicy resource writes (another name, stack, bucket or endpoint). "
+        : "It does not carry the Id this resource writes into a policy without one. ";
     return new BucketPolicyError(
         `Bucket "${bucket}" already has a bucket policy (${liveDescription}), and BucketPolicy does not overwrite ` +
-            `a policy it did not create. To take it over, set adoptExisting: true: when the declared policy is equivalent to the ` +
+            `a policy it did not create. ${whose}To take it over, set adoptExisting: true: when the declared policy is equivalent to the ` +
             `live one nothing is written, otherwise the live policy is replaced. (Pulumi cannot import dynamic resources.)`,
         { code: "PolicyExists", bucket, operation: "CreateBucketPolicy" },
     );

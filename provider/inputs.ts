@@ -36,6 +36,12 @@ export interface BucketPolicyInputs {
     denyNewAccess?: boolean;
     /** Fingerprints of reviewed new access that `denyNewAccess` lets through. */
     acceptNewAccess?: string[];
+    /**
+     * Not set by users: the Id this resource writes into a policy without one (`BucketPolicy` sends it; see
+     * provider/ownership.ts). In state, it says the last put wrote it; absent when no put did (an adopted policy kept
+     * as it was, state from before 0.4.0).
+     */
+    ownershipId?: string;
 }
 
 /** What the resource stores in state: the inputs as applied, `policy` as put, and what is derived from it. */
@@ -79,6 +85,9 @@ export const CHECK_ONLY_INPUTS = ["denyNewAccess", "acceptNewAccess"] as const;
  * the outputs derived from the policy secret too (it marks an output secret only when the same-named input was).
  */
 export const SECRECY_MARKERS: readonly string[] = DERIVED_OUTPUTS;
+
+/** Inputs `BucketPolicy` sends itself, never documented as a user's: the ownership id. */
+export const INTERNAL_INPUTS: readonly string[] = ["ownershipId"];
 
 /** Inputs that change where the policy lives: a change replaces the resource. */
 export const REPLACE_ON_CHANGE: ReadonlyArray<keyof BucketPolicyInputs> = ["bucket", "endpoint"];

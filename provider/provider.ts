@@ -21,8 +21,9 @@ import { derivedOutputs } from "./derived";
 import { PolicyParseError, policiesEquivalent } from "./policy";
 import { shownText } from "./policy/json";
 import { modelOf } from "./policy/read";
+import { isOwnWrite, isOwnershipId, needsOwnershipId, ownershipIdBytes, ownershipIdIn, withOwnershipId, withoutOwnershipId } from "./ownership";
 import { Connection, S3Sender, createS3Client } from "./s3";
-import { Failure, checkPolicy, publicPolicyWarning, validateSettings } from "./validate";
+import { Failure, MAX_POLICY_BYTES, checkPolicy, policyFailure, publicPolicyWarning, validateSettings } from "./validate";
 import {
     AccessChangeBaseline,
     AccessChangeGate,
@@ -51,6 +52,11 @@ function sameMeaning(a: string | undefined, b: string | undefined): boolean {
         if (error instanceof PolicyParseError) return false;
         throw error;
     }
+}
+
+/** The ownership id `BucketPolicy` sent, when it is one (check names anything else as a failure). */
+function ownershipIdOrNone(value: unknown): string | undefined {
+    return isOwnershipId(value) ? value : undefined;
 }
 
 /** The statements of a live policy, by Sid, for messages; a document this package cannot read is said to be one. */
@@ -109,6 +115,16 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
         const failures = validateSettings(news);
         const policy = checkPolicy(news.policy, news);
         failures.push(...policy.failures);
+        const written =
+            policy.failures.length > 0 || policy.policy === undefined || containsUnknown(policy.policy)
+                ? 0
+                : Buffer.byteLength(policy.policy, "utf8") + ownershipIdBytes(policy.policy, ownershipIdOrNone(news.ownershipId));
+        if (written > MAX_POLICY_BYTES)
+            failures.push(
+                policyFailure(
+                    `policy is ${written} bytes once compacted with the Id this resource adds to a policy without one; S3 accepts at most ${MAX_POLICY_BYTES} bytes (give the policy an Id of your own, or shorten it)`,
+                ),
+            );
         const setting = this.denyNewAccessDefault;
         if (typeof setting === "object" && news.denyNewAccess === undefined) {
             failures.push({
@@ -136,7 +152,7 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
      */
     reportAccessChange(olds: Record<string, unknown>, news: Record<string, unknown>, policy: string, failures: Failure[]): void {
         const report = this.accessChange(olds, news, policy);
-        if (report?.failure !== undefined) failures.push({ property: "policy", reason: report.failure });
+        if (report?.failure !== undefined) failures.push(policyFailure(report.failure));
         else if (report && report.lines.length > 0) console.log(report.lines.join("\n"));
     }
 
@@ -185,21 +201,37 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
             if ((DERIVED_OUTPUTS as readonly string[]).includes(key) || (key as string) === "__provider") return false;
             // denyNewAccess and acceptNewAccess only gate check: a change of them alone is no update (nothing to put, no state to keep).
             if ((CHECK_ONLY_INPUTS as readonly string[]).includes(key)) return false;
+            // The ownership id follows the resource's name and place (bucket and endpoint replace it anyway); a stack or
+            // project renamed alone needs no write: the next put writes the new one.
+            if (key === "ownershipId") return false;
             if (key === "policy") return containsUnknown(news.policy) || !sameMeaning(olds.policy, news.policy);
             return containsUnknown(news[key as keyof BucketPolicyInputs]) || olds[key] !== news[key as keyof BucketPolicyInputs];
         });
         return { changes: changed.length > 0 || replaces.length > 0, replaces, deleteBeforeReplace: false };
     }
 
-    /** Reads the current policy (owner-checked), refuses to clobber one unless `adoptExisting`, then puts once. */
+    /**
+     * Reads the current policy (owner-checked), refuses to clobber one unless it is this resource's own earlier write
+     * (it carries the resource's ownership id: a deployment interrupted after the put) or `adoptExisting`, then puts
+     * once; a live policy that already means the same is kept without a write.
+     */
     async create(inputs: BucketPolicyInputs): Promise<pulumi.dynamic.CreateResult> {
         const context = this.callContext(inputs);
-        const live = await findBucketPolicy(context);
-        if (live !== undefined) {
-            if (!inputs.adoptExisting) {
-                throw clobberRefusal(inputs.bucket, describeStatements(live));
+        const found = await findBucketPolicy(context);
+        if (found !== undefined) {
+            const own = isOwnWrite(found, inputs.ownershipId);
+            if (!own && !inputs.adoptExisting) {
+                throw clobberRefusal(inputs.bucket, describeStatements(found), ownershipIdIn(found) !== undefined);
             }
-            if (sameMeaning(live, inputs.policy)) return { id: inputs.bucket, outs: outputsFor(inputs, live) };
+            const live = withoutOwnershipId(found, inputs.ownershipId);
+            if (sameMeaning(live, inputs.policy)) {
+                if (own) return { id: inputs.bucket, outs: outputsFor(inputs, inputs.policy) };
+                // An adopted policy is kept without a write, and without this resource's Id: the state records none,
+                // and delete tells it by meaning, as before ownership ids. Unless it carries another resource's Id
+                // (the old half of a replacement, a renamed resource): then it is put again with this one's, or that
+                // resource's delete would remove the policy this one now holds.
+                if (ownershipIdIn(found) === undefined) return { id: inputs.bucket, outs: outputsFor({ ...inputs, ownershipId: undefined }, live) };
+            }
         }
         const outs = outputsFor(inputs, inputs.policy);
         await this.putOrReconcile(context, inputs, outs, undefined);
@@ -209,8 +241,9 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
     /** Refresh and import: a missing policy or bucket is gone; an equivalent live policy keeps the state's text; anything else is drift. */
     async read(id: string, props?: Partial<BucketPolicyOutputs>): Promise<pulumi.dynamic.ReadResult> {
         const state = { ...(props ?? {}), bucket: props?.bucket || id } as BucketPolicyInputs;
-        const live = await findBucketPolicy(this.callContext(state));
-        if (live === undefined) return {};
+        const found = await findBucketPolicy(this.callContext(state));
+        if (found === undefined) return {};
+        const live = withoutOwnershipId(found, state.ownershipId);
         const policy = sameMeaning(state.policy, live) ? state.policy : live;
         const outs = outputsFor(state, policy);
         if (props?.policy === undefined) {
@@ -226,7 +259,8 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
         if (sameMeaning(olds.policy, news.policy)) {
             // Nothing to write; when the expected owner changed, prove the bucket belongs to it (a read carries the check).
             if (news.expectedBucketOwner && news.expectedBucketOwner !== olds.expectedBucketOwner) await findBucketPolicy(context);
-            return { outs: outputsFor(news, olds.policy) };
+            // Nothing was put, so S3 still holds the Id (or none) the last put wrote: the state keeps saying which.
+            return { outs: outputsFor({ ...news, ownershipId: olds.ownershipId }, olds.policy) };
         }
         const outs = outputsFor(news, news.policy);
         await this.putOrReconcile(context, news, outs, olds);
@@ -241,11 +275,15 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
      */
     async putOrReconcile(context: CallContext, inputs: BucketPolicyInputs, outs: BucketPolicyOutputs, olds: BucketPolicyOutputs | undefined): Promise<void> {
         try {
-            await putBucketPolicy({ ...context, publicPolicy: outs.isPublic === true }, inputs);
+            await putBucketPolicy(
+                { ...context, publicPolicy: outs.isPublic === true },
+                { ...inputs, policy: withOwnershipId(inputs.policy, inputs.ownershipId) },
+            );
         } catch (error) {
             let live: string | undefined;
             try {
-                live = await findBucketPolicy({ ...context, retryTimeoutMs: Math.min(context.retryTimeoutMs ?? 10_000, 10_000) });
+                const found = await findBucketPolicy({ ...context, retryTimeoutMs: Math.min(context.retryTimeoutMs ?? 10_000, 10_000) });
+                live = found === undefined ? undefined : withoutOwnershipId(found, inputs.ownershipId);
             } catch {
                 throw error;
             }
@@ -271,12 +309,17 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
         }
     }
 
-    /** Deletes the live policy only while it is still the one this resource put; a missing policy or bucket is success. */
+    /**
+     * Deletes the live policy only while it is this resource's: it carries the resource's ownership id, or (a policy
+     * with an Id of the user's own, or state written before ownership ids) it still means what this resource put. An
+     * equivalent policy with another resource's Id is left alone. A missing policy or bucket is success.
+     */
     async delete(_id: string, props: BucketPolicyOutputs): Promise<void> {
         const context = this.callContext(props);
         const live = await findBucketPolicy(context);
         if (live === undefined) return;
-        if (!sameMeaning(live, props.policy)) {
+        const mine = needsOwnershipId(props.policy, props.ownershipId) ? isOwnWrite(live, props.ownershipId) : sameMeaning(live, props.policy);
+        if (!mine) {
             console.warn(
                 `warning: bucket ${props.bucket}: the live bucket policy (${describeStatements(live)}) is not the one this resource put; ` +
                     `it was left in place. Delete it yourself if it is no longer wanted.`,

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DerivedOutputs, derivedOutputs } from "./derived";
 import { ChecksumAlgorithm, DERIVED_OUTPUTS, INPUT_NAMES } from "./inputs";
 import { LazyBucketPolicyProvider } from "./lazyProvider";
+import { ownershipIdOf } from "./ownership";
 import { PolicyParseError } from "./policy";
 import type { PolicyDocumentArgs } from "./types";
 
@@ -95,6 +96,18 @@ function deriveOutputsFromPolicy(resource: BucketPolicy): void {
     }
 }
 
+/**
+ * The Id this resource writes into a policy without one (provider/ownership.ts): made here, where the resource's name,
+ * project and stack are known (the provider is never told them). Plain when the bucket and endpoint are: an Output
+ * costs the SDK several promises a resource at preview.
+ */
+function ownershipIdInput(name: string, bucket: pulumi.Input<string>, endpoint: pulumi.Input<string> | undefined): pulumi.Input<string> {
+    const project = pulumi.getProject();
+    const stack = pulumi.getStack();
+    if (typeof bucket === "string" && (endpoint === undefined || typeof endpoint === "string")) return ownershipIdOf(project, stack, name, bucket, endpoint);
+    return pulumi.all([bucket, endpoint]).apply(([known, at]) => ownershipIdOf(project, stack, name, known, at));
+}
+
 /** Why the `import` resource option cannot work for a dynamic resource, and what to do instead. */
 function importRefusal(name: string): string {
     return (
@@ -171,6 +184,8 @@ export class BucketPolicy extends pulumi.dynamic.Resource {
             const secrecy = policy === undefined ? undefined : derivedOutputSecrecy(policy);
             for (const key of DERIVED_OUTPUTS) props[key] = secrecy;
         }
+        // Not for BucketPolicy.get, which never writes.
+        if (opts?.id === undefined) props.ownershipId = ownershipIdInput(name, args.bucket, args.endpoint);
         super(sharedProvider, name, props, opts, "s3", "BucketPolicy");
         if (typeof args.policy === "string") deriveOutputsFromPolicy(this);
         // An unset input's output is undefined; it is made on first use instead of being registered.

@@ -88,7 +88,7 @@ describe("clobberRefusal", () => {
     it("says what the provider's create said as a plain Error, word for word", () => {
         expect(clobberRefusal("b1", '1 statement(s): Sids "Read"').message).toBe(
             'Bucket "b1" already has a bucket policy (1 statement(s): Sids "Read"), and BucketPolicy does not overwrite a policy it did not ' +
-                "create. To take it over, set adoptExisting: true: when the declared policy is equivalent to the live one nothing is written, " +
+                "create. It does not carry the Id this resource writes into a policy without one. To take it over, set adoptExisting: true: when the declared policy is equivalent to the live one nothing is written, " +
                 "otherwise the live policy is replaced. (Pulumi cannot import dynamic resources.)",
         );
     });

@@ -43,8 +43,24 @@ export interface PolicyCheckOptions {
     allowPublicAccess?: unknown;
 }
 
+/**
+ * A failure about the policy document names no property, and its reason starts with `policy` instead. The engine
+ * prints a failure that names a property with that property's whole value before the reason
+ * (`<type> resource '<name>': property policy value {<the document, up to 20 KB>} has a problem: <reason>`), and one
+ * that names none without it (`<type> resource '<name>' has a problem: <reason>`); `issueCheckFailures`, in the
+ * engine's step_generator.go, as the real CLI (v3.274.1) prints it. A path such as `policy.Statement[0]` is no better:
+ * the engine looks the whole path up as one top-level input and prints `value {<nil>}` before the reason.
+ * The other inputs' failures keep their property (settings.ts): their values are short, and the value helps there.
+ */
+export const POLICY_FAILURE_PROPERTY = "";
+
+/** A failure about the policy document (see {@link POLICY_FAILURE_PROPERTY}); `reason` says it is about the policy. */
+export function policyFailure(reason: string): Failure {
+    return { property: POLICY_FAILURE_PROPERTY, reason };
+}
+
 function failed(reason: string): PolicyCheck {
-    return { failures: [{ property: "policy", reason }] };
+    return { failures: [policyFailure(reason)] };
 }
 
 /** Validates the policy input (JSON text or object) and returns the text that will be put (see `formatPolicy`). */
@@ -70,7 +86,7 @@ export function checkPolicy(policy: unknown, options: PolicyCheckOptions = {}): 
     }
     const knownBucket = typeof bucket === "string" && bucket !== UNKNOWN ? bucket : undefined;
     const problems = policyProblems(model, knownBucket);
-    if (problems.length > 0) return { failures: problems.map((problem) => ({ property: "policy", reason: `policy ${problem}` })) };
+    if (problems.length > 0) return { failures: problems.map((problem) => policyFailure(`policy ${problem}`)) };
     const text = formatModel(model, true);
     const bytes = Buffer.byteLength(text, "utf8");
     if (bytes > MAX_POLICY_BYTES) return failed(`policy is ${bytes} bytes once compacted; S3 accepts at most ${MAX_POLICY_BYTES} bytes`);

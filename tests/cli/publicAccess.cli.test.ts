@@ -6,7 +6,7 @@
  */
 import { PutObjectCommand, PutPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
 import { BucketTracker, livePolicy } from "../support/localS3";
-import { useCliSuite } from "../support/pulumiCli";
+import { TEST_PROGRAM_DIR, runPulumi, useCliSuite } from "../support/pulumiCli";
 
 jest.setTimeout(240_000);
 
@@ -20,7 +20,7 @@ describe("the real engine: public access known at preview", () => {
         Statement: [{ Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }],
     });
 
-    it("preview refuses a public policy, naming the statement and the opt-in; nothing is written", async () => {
+    it("preview refuses a public policy, naming the statement and the opt-in, reason first; nothing is written", async () => {
         const scenario = await cli.stack("refused");
         const bucket = await buckets.newBucket("cli-public-refused");
         scenario.declare([{ name: "site", bucket, policy: publicRead(bucket) }]);
@@ -31,6 +31,21 @@ describe("the real engine: public access known at preview", () => {
         expect(failure).toContain('Statement[0] (Sid "PublicRead")');
         expect(failure).toMatch(/Principal "\*"/);
         expect(failure).toContain("allowPublicAccess: true");
+
+        // As a pipeline reads it: the failure names no property, so the engine prints the reason, which names the
+        // policy, without the document before it (a failure on `policy` printed `property policy value {…} has a problem`).
+        const run = await runPulumi(cli.world, TEST_PROGRAM_DIR, ["preview", "--stack", scenario.stack.name, "--non-interactive"]);
+        expect(run.code).not.toBe(0);
+        const lines = (run.stdout + run.stderr).split("\n").filter((line) => line.includes("grants public access"));
+        expect(lines.length).toBeGreaterThanOrEqual(1);
+        for (const line of lines) {
+            expect(line).toMatch(/error: \S+ resource 'site' has a problem: policy grants public access as S3 defines it /);
+            expect(line).toContain('Statement[0] (Sid "PublicRead"): Principal "*"');
+            const before = line.slice(0, line.indexOf("has a problem: "));
+            expect(before).not.toContain('"Statement"');
+            expect(before).not.toContain("PublicRead");
+        }
+        expect(run.stdout + run.stderr).not.toContain("property policy value");
         expect(await livePolicy(alice, bucket)).toBeUndefined();
     });
 

@@ -117,9 +117,10 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
         expect(policyCalls(fx.proxy).map((r) => r.operation)).toEqual(["GetBucketPolicy"]);
     });
 
-    it("returns check failures that name the property, through gRPC, without calling S3", async () => {
+    it("returns check failures that name the property (the policy's in its reason only), through gRPC, without calling S3", async () => {
         const checked = await fx.host.check("bad", {}, inputs("bad bucket", { policy: "{not json", expectedBucketOwner: "alice", checksumAlgorithm: "MD5" }));
-        expect(checked.failures.map((f) => f.property).sort()).toEqual(["bucket", "checksumAlgorithm", "expectedBucketOwner", "policy"]);
+        expect(checked.failures.map((f) => f.property).sort()).toEqual(["", "bucket", "checksumAlgorithm", "expectedBucketOwner"]);
+        expect(checked.failures.find((f) => f.property === "")?.reason).toMatch(/^policy is not a valid policy document/);
         expect(policyCalls(fx.proxy)).toHaveLength(0);
     });
 

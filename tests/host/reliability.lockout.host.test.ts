@@ -54,7 +54,7 @@ describe("reliability: confirmRemoveSelfBucketAccess, through the real host", ()
         const checked = await fx.host.check(bucket, {}, inputs(bucket, lockoutPolicy(bucket)));
         expect(checked.failures).toEqual([
             {
-                property: "policy",
+                property: "",
                 reason:
                     'policy would lock every caller out of managing it: Statement[0] (Sid "NobodyChangesThePolicy") denies s3:PutBucketPolicy to everyone ("*") without a condition. ' +
                     "Set confirmRemoveSelfBucketAccess: true if that is intended (only the account root user could then change it).",

@@ -1,7 +1,8 @@
 /**
  * The bad-input table: inputs a user can get wrong (the policy's JSON, its elements, its size and depth, the bucket,
- * the owner, every other input's type and range), each with the input its check failure must name and a pattern its
- * reason must match. tests/unit/provider.badInput.test.ts runs the whole table through `BucketPolicyProvider.check`;
+ * the owner, every other input's type and range), each with the input its check failure is about and a pattern its
+ * reason must match ({@link expectedFailure}: a failure about the policy names no property, its reason names it).
+ * tests/unit/provider.badInput.test.ts runs the whole table through `BucketPolicyProvider.check`;
  * tests/host/badInput.host.test.ts runs a few rows through the real dynamic-provider host over gRPC.
  */
 /** Resource inputs, as the engine sends them. */
@@ -28,8 +29,22 @@ export interface BadInput {
     name: string;
     /** Changes to a valid set of inputs; `undefined` removes the input. */
     change: Props;
+    /** The input the failure is about: the failure's `property`, except `policy` (see {@link expectedFailure}). */
     property: string;
     reason: RegExp;
+}
+
+/**
+ * The check failure a row must produce. One about `policy` names no property and starts its reason with `policy`:
+ * the engine prints a property's whole value before the reason (provider/validate/index.ts, POLICY_FAILURE_PROPERTY).
+ */
+export function expectedFailure({ property, reason }: BadInput): { property: string; reason: string } {
+    return { property: property === "policy" ? "" : property, reason: expect.stringMatching(reason) as string };
+}
+
+/** The input a check failure is about: its property, or the policy for one that names none. */
+export function inputOf(failure: { property: string }): string {
+    return failure.property || "policy";
 }
 
 export const BAD_INPUTS: BadInput[] = [

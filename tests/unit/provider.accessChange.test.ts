@@ -174,7 +174,7 @@ describe("check: the access-change note", () => {
         expect(run.failures).toEqual([]);
         expect(run.lines).toEqual(["info: bucket logs: this change may grant new access (cannot prove it does not): the analysis could not run: boom"]);
         run = await check(olds, { policy: JSON.stringify(widened), denyNewAccess: true });
-        expect(run.failures).toEqual([{ property: "policy", reason: expect.stringContaining("the analysis could not run: boom") }]);
+        expect(run.failures).toEqual([{ property: "", reason: expect.stringContaining("the analysis could not run: boom") }]);
     });
 
     it("withholds who gains what for a secret policy (BucketPolicy's empty secret canonicalPolicy input marks one)", async () => {
@@ -194,7 +194,7 @@ describe("check: denyNewAccess and acceptNewAccess", () => {
         const olds = await stored(readOnly);
         const { failures, lines } = await check(olds, { policy: JSON.stringify(widened), denyNewAccess: true });
         expect(failures).toEqual([
-            { property: "policy", reason: expect.stringMatching(/^this change of the policy of bucket logs (grants new access|may grant new access)/) },
+            { property: "", reason: expect.stringMatching(/^this change of the policy of bucket logs (grants new access|may grant new access)/) },
         ]);
         expect(failures[0].reason).toContain("acceptNewAccess");
         expect(lines).toEqual([]);
@@ -212,7 +212,7 @@ describe("check: denyNewAccess and acceptNewAccess", () => {
                 'After review, accept it by adding each fingerprint to acceptNewAccess (acceptNewAccess: ["fp-bob-list","fp-bob-get"]), or set denyNewAccess: false.',
         );
         run = await check(olds, { policy, denyNewAccess: true, acceptNewAccess: ["fp-bob-list"] });
-        expect(run.failures).toEqual([{ property: "policy", reason: expect.stringContaining('(acceptNewAccess: ["fp-bob-get"])') }]);
+        expect(run.failures).toEqual([{ property: "", reason: expect.stringContaining('(acceptNewAccess: ["fp-bob-get"])') }]);
         expect(run.failures[0].reason).not.toContain("fp-bob-list:");
         run = await check(olds, { policy, denyNewAccess: true, acceptNewAccess: ["fp-bob-get", "fp-bob-list"] });
         expect(run.failures).toEqual([]);
@@ -231,7 +231,7 @@ describe("check: denyNewAccess and acceptNewAccess", () => {
         expect(changeFingerprint(JSON.stringify(readOnly, null, 2), JSON.stringify({ Statement: widened.Statement, Version: "2012-10-17" }))).toBe(change);
         expect(changeFingerprint(undefined, policy)).not.toBe(change);
         let run = await check(olds, { policy, denyNewAccess: true });
-        expect(run.failures).toEqual([{ property: "policy", reason: expect.stringContaining(`acceptNewAccess: ["${change}"]`) }]);
+        expect(run.failures).toEqual([{ property: "", reason: expect.stringContaining(`acceptNewAccess: ["${change}"]`) }]);
         expect(run.failures[0].reason).toMatch(
             /^this change of the policy of bucket logs may grant new access \(cannot prove it does not: Statement\[1\]: NotPrincipal; Statement\[2\]: a policy variable\)/,
         );
@@ -263,7 +263,7 @@ describe("check: denyNewAccess and acceptNewAccess", () => {
             provider.configure({ config: { get: (key: string) => (key === "bucketPolicy:denyNewAccess" ? value : undefined) } });
         await configured("true");
         expect((await check(olds, { policy })).failures).toEqual([
-            { property: "policy", reason: expect.stringMatching(/^this change of the policy of bucket logs (grants|may grant) new access/) },
+            { property: "", reason: expect.stringMatching(/^this change of the policy of bucket logs (grants|may grant) new access/) },
         ]);
         expect((await check(olds, { policy, denyNewAccess: false })).failures).toEqual([]);
         await configured("false");

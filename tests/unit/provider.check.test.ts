@@ -39,9 +39,9 @@ describe("BucketPolicyProvider.check", () => {
         expect(result.inputs.policy).toBe(UNKNOWN);
     });
 
-    it("names the property for bad JSON", async () => {
+    it("says bad JSON is the policy's problem in the reason, and names no property (the engine would print the document first)", async () => {
         const result = await check({ policy: '{"Version": "2012-10-17", "Statement": [' });
-        expect(result.failures).toEqual([expect.objectContaining({ property: "policy", reason: expect.stringMatching(/not a valid policy document/) })]);
+        expect(result.failures).toEqual([expect.objectContaining({ property: "", reason: expect.stringMatching(/^policy is not a valid policy document/) })]);
     });
 
     it("names the bucket for an empty bucket", async () => {
@@ -96,7 +96,9 @@ describe("BucketPolicyProvider.check", () => {
             const result = await new BucketPolicyProvider(makeClient).check({}, { bucket, policy: JSON.stringify(publicRead) });
             expect(result.failures).toHaveLength(1);
             const { property, reason } = result.failures?.[0] ?? { property: "", reason: "" };
-            expect(property).toBe("policy");
+            // No property, so the engine prints the reason without the document before it; the reason names the policy.
+            expect(property).toBe("");
+            expect(reason).toMatch(/^policy grants public access/);
             expect(reason).toMatch(/public/);
             expect(reason).toContain('Statement[0] (Sid "PublicRead")');
             expect(reason).not.toContain('Sid "Own"');

@@ -76,12 +76,12 @@ describe(checkPolicy.name, () => {
             );
         }
         const result = checkPolicy(text, { bucket });
-        expect(result.failures).toEqual([{ property: "policy", reason: expect.stringMatching(new RegExp(`nests more than ${MAX_POLICY_DEPTH} levels`)) }]);
+        expect(result.failures).toEqual([{ property: "", reason: expect.stringMatching(new RegExp(`nests more than ${MAX_POLICY_DEPTH} levels`)) }]);
     });
 
     it("refuses duplicate keys in JSON text, naming the key and where it is", () => {
         const text = `{"Statement":[{"Sid":"Read","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Action":"s3:PutObject","Resource":"arn:aws:s3:::${bucket}/*"}]}`;
-        expect(checkPolicy(text, { bucket }).failures).toEqual([{ property: "policy", reason: expect.stringContaining('"Action" in Statement[0] twice') }]);
+        expect(checkPolicy(text, { bucket }).failures).toEqual([{ property: "", reason: expect.stringContaining('"Action" in Statement[0] twice') }]);
     });
 
     it.each(["bob", "11112222333", "alice@example.com", " 111122223333", "user/bob"])(
@@ -89,7 +89,7 @@ describe(checkPolicy.name, () => {
         (principal) => {
             const result = checkPolicy({ Statement: [{ ...statement, Principal: { AWS: principal } }] }, { bucket });
             expect(result.failures).toEqual([
-                { property: "policy", reason: expect.stringMatching(/Principal\.AWS .* is not "\*", a 12-digit account id or an ARN/) },
+                { property: "", reason: expect.stringMatching(/Principal\.AWS .* is not "\*", a 12-digit account id or an ARN/) },
             ]);
         },
     );

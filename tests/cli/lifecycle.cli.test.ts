@@ -5,7 +5,8 @@
  */
 import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
-import { BucketTracker, LocalS3Env, bobReads, livePolicy } from "../support/localS3";
+import { BucketTracker, LocalS3Env, bobReads, declaredLivePolicy, livePolicy } from "../support/localS3";
+import { isOwnershipId } from "../../provider/ownership";
 import { ScenarioStack, useCliSuite } from "../support/pulumiCli";
 
 jest.setTimeout(240_000);
@@ -31,13 +32,18 @@ describe("the real engine: lifecycle of one BucketPolicy", () => {
         // Counts include the stack resource: create 2 is the stack and the policy.
         const preview = await scenario.stack.preview({ diff: true });
         expect(preview.changeSummary).toMatchObject({ create: 2 });
-        expect(await livePolicy(alice, bucket)).toBeUndefined();
+        expect(await declaredLivePolicy(alice, bucket)).toBeUndefined();
 
         const up = await scenario.stack.up();
         expect(up.summary.resourceChanges).toMatchObject({ create: 2 });
-        const live = await livePolicy(alice, bucket);
+        const live = await declaredLivePolicy(alice, bucket);
         expect(live).toBeDefined();
         expect(policiesEquivalent(live as string, v1)).toBe(true);
+        // S3 holds the resource's own Id (provider/ownership.ts); the state's policy does not.
+        expect(isOwnershipId(JSON.parse((await livePolicy(alice, bucket)) as string).Id)).toBe(true);
+        const exported = Object.values((await scenario.stack.outputs()).policies.value as Record<string, string>);
+        expect(exported.length).toBeGreaterThan(0);
+        for (const policy of exported) expect(JSON.parse(policy).Id).toBeUndefined();
 
         // Reordered keys and actions, another case, a duplicate, a statement object instead of a list, pretty-printed.
         const rewritten = {
@@ -73,7 +79,7 @@ describe("the real engine: lifecycle of one BucketPolicy", () => {
 
         const up = await scenario.stack.up();
         expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
-        expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, v2)).toBe(true);
+        expect(policiesEquivalent((await declaredLivePolicy(alice, bucket)) as string, v2)).toBe(true);
     });
 
     it("refresh records an out-of-band change as drift, and up puts the declared policy back", async () => {
@@ -89,7 +95,7 @@ describe("the real engine: lifecycle of one BucketPolicy", () => {
         const preview = await scenario.stack.preview();
         expect(preview.changeSummary).toMatchObject({ update: 1 });
         await scenario.stack.up();
-        expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, declared)).toBe(true);
+        expect(policiesEquivalent((await declaredLivePolicy(alice, bucket)) as string, declared)).toBe(true);
         await expect(scenario.stack.preview({ expectNoChanges: true, refresh: true })).resolves.toBeDefined();
     });
 
@@ -104,8 +110,8 @@ describe("the real engine: lifecycle of one BucketPolicy", () => {
         expect(preview.changeSummary).toMatchObject({ replace: 1 });
         const up = await scenario.stack.up();
         expect(up.summary.resourceChanges).toMatchObject({ replace: 1 });
-        expect(await livePolicy(alice, first)).toBeUndefined();
-        expect(await livePolicy(alice, second)).toBeDefined();
+        expect(await declaredLivePolicy(alice, first)).toBeUndefined();
+        expect(await declaredLivePolicy(alice, second)).toBeDefined();
     });
 
     it("a rename with aliases plans nothing and keeps the policy; without an alias it is a create and a delete", async () => {
@@ -118,7 +124,7 @@ describe("the real engine: lifecycle of one BucketPolicy", () => {
         await expect(scenario.stack.preview({ expectNoChanges: true })).resolves.toBeDefined();
         const up = await scenario.stack.up();
         expect(up.summary.resourceChanges).toMatchObject({ same: 2 });
-        expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, policy)).toBe(true);
+        expect(policiesEquivalent((await declaredLivePolicy(alice, bucket)) as string, policy)).toBe(true);
 
         scenario.declare([{ name: "third-name", bucket, policy }]);
         const preview = await scenario.stack.preview();
@@ -131,7 +137,7 @@ describe("the real engine: lifecycle of one BucketPolicy", () => {
         await scenario.stack.up();
         const destroyed = await scenario.stack.destroy();
         expect(destroyed.summary.resourceChanges).toMatchObject({ delete: 2 });
-        expect(await livePolicy(alice, bucket)).toBeUndefined();
+        expect(await declaredLivePolicy(alice, bucket)).toBeUndefined();
         const again = await scenario.stack.destroy();
         expect(again.summary.resourceChanges ?? {}).not.toHaveProperty("delete");
     });

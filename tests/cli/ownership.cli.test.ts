@@ -5,7 +5,7 @@
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
-import { BucketTracker, LocalS3Env, bobReads, livePolicy } from "../support/localS3";
+import { BucketTracker, LocalS3Env, bobReads, declaredLivePolicy } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
 import { useCliSuite } from "../support/pulumiCli";
 
@@ -34,7 +34,7 @@ describe("the real engine: create-before-delete on one bucket (pulumi-aws #5900)
         let output = "";
         const up = await scenario.stack.up({ onOutput: (text) => (output += text) });
         expect(up.summary.resourceChanges).toMatchObject({ create: 1, delete: 1 });
-        expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, v2)).toBe(true);
+        expect(policiesEquivalent((await declaredLivePolicy(alice, bucket)) as string, v2)).toBe(true);
         expect(output).toMatch(/Sids "V2"\) is not the one this resource put; it was left in place/);
         await expect(scenario.stack.preview({ expectNoChanges: true, refresh: true })).resolves.toBeDefined();
     });
@@ -53,7 +53,7 @@ describe("the real engine: create-before-delete on one bucket (pulumi-aws #5900)
         scenario.declare([{ name: "second", bucket, policy: second, adoptExisting: true }]);
         const up = await scenario.stack.up();
         expect(up.summary.resourceChanges).toMatchObject({ delete: 1 });
-        expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, second)).toBe(true);
+        expect(policiesEquivalent((await declaredLivePolicy(alice, bucket)) as string, second)).toBe(true);
     });
 
     it("an endpoint change replaces the resource (create, then delete through the old endpoint); the new policy survives", async () => {
@@ -75,7 +75,7 @@ describe("the real engine: create-before-delete on one bucket (pulumi-aws #5900)
             // The old resource's delete, through the old endpoint, read the policy, saw it was not its own, and left it.
             expect(proxyA.requests.filter((r) => r.bucket === bucket).map((r) => r.operation)).toEqual(["GetBucketPolicy"]);
             expect(proxyB.requests.filter((r) => r.bucket === bucket).map((r) => r.operation)).toEqual(["GetBucketPolicy", "PutBucketPolicy"]);
-            expect(policiesEquivalent((await livePolicy(alice, bucket)) as string, after)).toBe(true);
+            expect(policiesEquivalent((await declaredLivePolicy(alice, bucket)) as string, after)).toBe(true);
             await expect(scenario.stack.preview({ expectNoChanges: true })).resolves.toBeDefined();
         } finally {
             await proxyA.close();

@@ -4,7 +4,7 @@
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
-import { BucketTracker, LocalS3Env, bobReads, livePolicy } from "../support/localS3";
+import { BucketTracker, LocalS3Env, bobReads, declaredLivePolicy } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
 import { CliWorld, ScenarioStack, TEST_PROGRAM_DIR, runPulumi, useCliSuite } from "../support/pulumiCli";
 import type { ScenarioResource } from "./program";
@@ -38,7 +38,7 @@ describe("the real engine at scale", () => {
     async function expectAllLive(resources: ScenarioResource[]): Promise<void> {
         const mismatched: string[] = [];
         for (const resource of resources) {
-            const live = await livePolicy(alice, resource.bucket);
+            const live = await declaredLivePolicy(alice, resource.bucket);
             if (live === undefined || !policiesEquivalent(live, resource.policy as object)) mismatched.push(resource.bucket);
         }
         expect(mismatched).toEqual([]);
@@ -80,7 +80,7 @@ describe("the real engine at scale", () => {
         proxy.setRules([]);
         expect(interrupted).toBe(true);
         expect(run.code).not.toBe(0);
-        const liveAfterInterrupt = (await Promise.all(resources.map((r) => livePolicy(alice, r.bucket)))).filter((p) => p !== undefined);
+        const liveAfterInterrupt = (await Promise.all(resources.map((r) => declaredLivePolicy(alice, r.bucket)))).filter((p) => p !== undefined);
         expect(liveAfterInterrupt.length).toBeGreaterThan(0);
         expect(liveAfterInterrupt.length).toBeLessThan(resources.length);
 

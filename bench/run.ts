@@ -14,8 +14,6 @@
  * the CLI; 1 write per update; one PutBucketPolicy per resource for a CLI up; `__provider` ≤ 8 KB); the timing goals
  * are reported, never enforced (a shared machine is noisy).
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";

@@ -68,7 +68,6 @@ export function cliEnv(dir: string, s3: LocalS3Env, user: LocalS3UserName = "ali
         AWS_ACCESS_KEY_ID: s3.users[user].accessKeyId,
         AWS_SECRET_ACCESS_KEY: s3.users[user].secretAccessKey,
         AWS_REGION: s3.region,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     };
 }
 

@@ -73,7 +73,8 @@ export function clobberRefusal(bucket: string, liveDescription: string, anotherR
     return new BucketPolicyError(
         `Bucket "${bucket}" already has a bucket policy (${liveDescription}), and BucketPolicy does not overwrite ` +
             `a policy it did not create. ${whose}To take it over, set adoptExisting: true: when the declared policy is equivalent to the ` +
-            `live one nothing is written, otherwise the live policy is replaced. (Pulumi cannot import dynamic resources.)`,
+            `live one nothing is written, otherwise the live policy is replaced. If a deployment of this resource was interrupted ` +
+            `after its put, see "Recovering an interrupted deployment" in docs/usage.md. (Pulumi cannot import dynamic resources.)`,
         { code: "PolicyExists", bucket, operation: "CreateBucketPolicy" },
     );
 }

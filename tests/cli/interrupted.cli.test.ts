@@ -260,6 +260,10 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
             `error: Bucket "${bucket}" already has a bucket policy (1 statement(s): Sids "Read"), and BucketPolicy does not overwrite a policy it did not create. ` +
                 "It does not carry the Id this resource writes into a policy without one.",
         );
+        // The refusal names the recovery a person needs here.
+        expect(up.stdout).toContain(
+            'If a deployment of this resource was interrupted after its put, see "Recovering an interrupted deployment" in docs/usage.md.',
+        );
         expect(pendingOf(checkpointFile(name))).toEqual([]);
 
         // The person's step: the live policy is the declared one, so adopt it (no write), and the stack converges.

@@ -89,7 +89,8 @@ describe("clobberRefusal", () => {
         expect(clobberRefusal("b1", '1 statement(s): Sids "Read"').message).toBe(
             'Bucket "b1" already has a bucket policy (1 statement(s): Sids "Read"), and BucketPolicy does not overwrite a policy it did not ' +
                 "create. It does not carry the Id this resource writes into a policy without one. To take it over, set adoptExisting: true: when the declared policy is equivalent to the live one nothing is written, " +
-                "otherwise the live policy is replaced. (Pulumi cannot import dynamic resources.)",
+                "otherwise the live policy is replaced. If a deployment of this resource was interrupted after its put, see " +
+                '"Recovering an interrupted deployment" in docs/usage.md. (Pulumi cannot import dynamic resources.)',
         );
     });
 });

@@ -9,6 +9,8 @@
  */
 import { createHash } from "node:crypto";
 import { PolicyParseError, formatPolicy, parsePolicy } from "./policy";
+import { elementNamed } from "./policy/model";
+import { modelOf } from "./policy/read";
 
 /**
  * The ownership id of a resource: `BucketPolicy-` and a UUID (AWS recommends a UUID, or one within the Id, for a
@@ -56,9 +58,22 @@ export function withOwnershipId(policy: string, ownershipId: string | undefined)
     return formatPolicy({ ...document, Id: ownershipId });
 }
 
-/** How many bytes the ownership id adds to `policy` when it is put (0 when the policy has its own `Id`). */
+/**
+ * How many bytes the ownership id adds to `policy` (a text `check` made) when it is put: `"Id":"…",`; 0 when the
+ * policy has its own `Id`. From the model `check` already read (kept by `modelOf`), not by writing the text again:
+ * check runs for every resource in every preview.
+ */
 export function ownershipIdBytes(policy: string, ownershipId: string | undefined): number {
-    return Buffer.byteLength(withOwnershipId(policy, ownershipId), "utf8") - Buffer.byteLength(policy, "utf8");
+    if (ownershipId === undefined) return 0;
+    let model;
+    try {
+        model = modelOf(policy);
+    } catch (error) {
+        if (error instanceof PolicyParseError) return 0;
+        throw error;
+    }
+    if (elementNamed(model.elements, "Id") !== undefined) return 0;
+    return Buffer.byteLength(`"Id":${JSON.stringify(ownershipId)},`, "utf8");
 }
 
 /**

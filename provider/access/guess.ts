@@ -88,7 +88,8 @@ function guessValue(condition: ModelCondition): string | string[] | null | undef
     const values = (condition.key?.values.items ?? []) as Array<string | undefined>;
     const first = values[0];
     if (first === undefined) return undefined;
-    if (parts.set === "ForAllValues") return parts.negated ? null : null;
+    // ForAllValues holds for a request without the key (the empty set), negated operator or not.
+    if (parts.set === "ForAllValues") return null;
     if (parts.set === "ForAnyValue") return parts.negated ? [UNLISTED] : [instance(first)];
     if (parts.family === "Null") return first.toLowerCase() === "true" ? null : "present";
     if (parts.negated || parts.ifExists) return null;

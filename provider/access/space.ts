@@ -74,7 +74,7 @@ class PrincipalDimension implements Dimension {
             if (!named.includes(String(n))) return { type: "AWS", id: `arn:aws:iam::${n}:user/someone-else` };
         }
     }
-    /** Whether a cell set is "every principal not named" alone or with others. */
+    /** Whether a principal is none of those either policy names (a witness then speaks of "anyone"). */
     isOther(principal: AccessPrincipal): boolean {
         return !this.atoms.has(`${principal.type}\u0000${principal.id}`);
     }

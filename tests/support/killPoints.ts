@@ -15,8 +15,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
-import type { AddressInfo, Socket } from "net";
-import { s3Operation } from "./s3proxy";
+import { listenOnLoopback, s3Operation } from "./s3proxy";
 import { CliRun, CliWorld, pulumiCliRoot } from "./pulumiCli";
 
 /** Where the CLI is stopped: when a request for `operation` on `bucket` arrives, or when S3's answer to it does. */
@@ -154,7 +153,6 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
         res.end(answer.body);
     };
 
-    const sockets = new Set<Socket>();
     const server = http.createServer((req, res) => {
         handle(req, res).catch((error: Error) => {
             if (res.headersSent) {
@@ -165,15 +163,7 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
             res.end(`holding proxy: ${error.message}`);
         });
     });
-    server.on("connection", (socket: Socket) => {
-        sockets.add(socket);
-        socket.on("close", () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
+    const { port, sockets } = await listenOnLoopback(server);
 
     return {
         endpoint: `http://127.0.0.1:${port}`,

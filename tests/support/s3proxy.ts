@@ -411,7 +411,6 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
         forward(req, res, record, body);
     };
 
-    const sockets = new Set<Socket>();
     const server = http.createServer((req, res) => {
         handle(req, res).catch((error: Error) => {
             if (!res.headersSent) {
@@ -422,15 +421,7 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
             }
         });
     });
-    server.on("connection", (socket: Socket) => {
-        sockets.add(socket);
-        socket.on("close", () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
+    const { port, sockets } = await listenOnLoopback(server);
 
     return {
         endpoint: `http://127.0.0.1:${port}`,
@@ -446,4 +437,21 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
                 agent.destroy();
             }),
     };
+}
+
+/**
+ * Starts `server` on a free loopback port and keeps its open sockets, so that a close can end keep-alive connections
+ * at once (shared by this proxy and the holding proxy of tests/support/killPoints.ts).
+ */
+export async function listenOnLoopback(server: http.Server): Promise<{ port: number; sockets: Set<Socket> }> {
+    const sockets = new Set<Socket>();
+    server.on("connection", (socket: Socket) => {
+        sockets.add(socket);
+        socket.on("close", () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => resolve());
+    });
+    return { port: (server.address() as AddressInfo).port, sockets };
 }

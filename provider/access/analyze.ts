@@ -67,15 +67,21 @@ function findingsOfNewPolicy(after: PolicyModel, bucket: string | undefined): Ac
     const allows = statements.filter((statement) => statement.effect === "Allow");
     if (allows.length === 0) return undefined;
     const named = new Set<string>();
+    const namedIds: string[] = [];
     for (const statement of statements) {
-        for (const { type, ids } of statement.principals?.types ?? []) for (const id of ids.items) named.add(`${type}\u0000${id}`);
+        for (const { type, ids } of statement.principals?.types ?? []) {
+            for (const id of ids.items) {
+                named.add(`${type}\u0000${id}`);
+                if (id !== undefined) namedIds.push(id);
+            }
+        }
     }
     const isNamed = (principal: AccessPrincipal) => named.has(`${principal.type}\u0000${principal.id}`);
     const version = elementNamed(after.elements, "Version")?.value;
     const spellings = conditionSpellings(undefined, after);
     const findings: AccessFinding[] = [];
     for (const statement of allows) {
-        const witness = guessRequest(statement, bucket, isNamed);
+        const witness = guessRequest(statement, bucket, namedIds);
         if (!witness) return undefined;
         try {
             if (evaluatePolicy(after, witness, "narrowest") !== "allow" || !statementMatches(statement, witness, false, version)) return undefined;

@@ -7,7 +7,7 @@
  */
 import { ModelCondition, ModelStatement } from "../policy/model";
 import { Pattern, patternMatches, patternOf } from "./glob";
-import { S3_ACTIONS } from "./space";
+import { S3_ACTIONS, instance, someoneElse } from "./space";
 import type { AccessContext, AccessPrincipal, AccessRequest } from "./types";
 import { decimalText, ipText, readDecimal, readInstant, readIpRange } from "./values";
 
@@ -27,9 +27,9 @@ function globMatches(pattern: string, value: string): boolean {
 
 const compiledGlobs = new Map<string, Pattern>();
 
-/** A request `statement` should match, within `bucket`'s resources when given; undefined when no plain guess exists. */
-export function guessRequest(statement: ModelStatement, bucket: string | undefined, named: (principal: AccessPrincipal) => boolean): AccessRequest | undefined {
-    const principal = guessPrincipal(statement, named);
+/** A request `statement` should match, within `bucket`'s resources when given (`namedIds`: every principal id the policy names); undefined when no plain guess exists. */
+export function guessRequest(statement: ModelStatement, bucket: string | undefined, namedIds: readonly string[]): AccessRequest | undefined {
+    const principal = guessPrincipal(statement, namedIds);
     const action = guessAction(statement);
     const resource = guessResource(statement, bucket);
     if (!principal || !action || !resource) return undefined;
@@ -45,16 +45,12 @@ export function guessRequest(statement: ModelStatement, bucket: string | undefin
     return { principal, action, resource, context };
 }
 
-function guessPrincipal(statement: ModelStatement, named: (principal: AccessPrincipal) => boolean): AccessPrincipal | undefined {
+function guessPrincipal(statement: ModelStatement, namedIds: readonly string[]): AccessPrincipal | undefined {
     const principals = statement.principals;
     if (!principals?.types) return undefined;
     if (principals.everyone || principals.not) {
         if (principals.not && principals.everyone) return undefined;
-        for (let n = 999999999999; n > 999999999000; n--) {
-            const someone = { type: "AWS", id: `arn:aws:iam::${n}:user/someone-else` };
-            if (!named(someone)) return someone;
-        }
-        return undefined;
+        return someoneElse(namedIds);
     }
     for (const { type, ids } of principals.types) {
         const id = ids.items.find((item) => item !== undefined);
@@ -118,8 +114,4 @@ function guessValue(condition: ModelCondition): string | string[] | null | undef
         default:
             return undefined;
     }
-}
-
-function instance(pattern: string): string {
-    return pattern.replace(/\*/g, "").replace(/\?/g, "x");
 }

@@ -67,12 +67,8 @@ class PrincipalDimension implements Dimension {
         for (let i = 0; i < atoms.length; i++) if (cells & bit(i)) return { principal: atoms[i] };
         return undefined;
     }
-    /** A principal no policy names: a user in an account none of them names. */
     private someoneElse(): AccessPrincipal {
-        const named = [...this.atoms.values()].map((atom) => atom.id).join("\n");
-        for (let n = 999999999999; ; n--) {
-            if (!named.includes(String(n))) return { type: "AWS", id: `arn:aws:iam::${n}:user/someone-else` };
-        }
+        return someoneElse([...this.atoms.values()].map((atom) => atom.id));
     }
     /** Whether a principal is none of those either policy names (a witness then speaks of "anyone"). */
     isOther(principal: AccessPrincipal): boolean {
@@ -618,8 +614,16 @@ function notMatchedBy(pattern: DisputedPattern): Constraint {
     ];
 }
 
+/** A principal no policy names: a user in an account none of `namedIds` mentions. */
+export function someoneElse(namedIds: readonly string[]): AccessPrincipal {
+    const named = namedIds.join("\n");
+    for (let n = 999999999999; ; n--) {
+        if (!named.includes(String(n))) return { type: "AWS", id: `arn:aws:iam::${n}:user/someone-else` };
+    }
+}
+
 /** A word a pattern matches, to offer as a readable witness: wildcards replaced by nothing or one letter. */
-function instance(pattern: string): string {
+export function instance(pattern: string): string {
     return pattern.replace(/\*/g, "").replace(/\?/g, "x");
 }
 

@@ -1,16 +1,21 @@
 /**
- * The outputs derived from the policy as put: its canonical form and whether S3 would call it public. One function for
- * both places that need them: the provider, which stores them in state, and `BucketPolicy`, which gives them to the
- * program from `policy` when it does not register them (see resource.ts).
+ * The outputs derived from the policy as put: its canonical form and whether S3 would call it public. `BucketPolicy`
+ * gives them to the program from its `policy` output; state does not keep them (see resource.ts).
  */
-import type { BucketPolicyOutputs } from "./inputs";
 import { modelOf } from "./policy/read";
 import { canonicalText } from "./policy/texts";
 import { publicAccessOf } from "./policy/publicAccess";
 import { publicAccessSummary } from "./validate/publicAccess";
 
-/** The outputs derived from `policy`. */
-export type DerivedOutputs = Required<Pick<BucketPolicyOutputs, "canonicalPolicy" | "isPublic" | "publicAccess">>;
+/** The outputs derived from `policy` (inputs.ts DERIVED_OUTPUTS). */
+export interface DerivedOutputs {
+    /** The canonical form: equal for any two policies that mean the same. */
+    canonicalPolicy: string;
+    /** Whether S3 would call the policy public (`analyzePublicAccess`). */
+    isPublic: boolean;
+    /** `not public`, or which statements make the policy public and why. */
+    publicAccess: string;
+}
 
 /**
  * The outputs derived from a policy's text, read once for all three.

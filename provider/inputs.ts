@@ -42,18 +42,20 @@ export interface BucketPolicyInputs {
      * as it was, state from before 0.4.0).
      */
     ownershipId?: string;
+    /** Not set by users: `true` when the program's policy is secret (see {@link SECRET_POLICY_MARKER}). */
+    secretPolicy?: boolean;
 }
 
-/** What the resource stores in state: the inputs as applied, `policy` as put, and what is derived from it. */
-export interface BucketPolicyOutputs extends BucketPolicyInputs {
-    canonicalPolicy: string;
-    /** Whether S3 would call the policy public (`analyzePublicAccess`); absent in state written by 0.1.0. */
-    isPublic?: boolean;
-    /** `not public`, or which statements make the policy public and why; absent in state written by 0.1.0. */
-    publicAccess?: string;
-}
+/**
+ * What the resource stores in state: the inputs as applied and `policy` as put. Nothing derivable from the policy is
+ * stored (since 0.5.0): `BucketPolicy` derives {@link DERIVED_OUTPUTS} in the program.
+ */
+export type BucketPolicyOutputs = BucketPolicyInputs;
 
-/** The outputs derived from `policy`: never inputs a user sets, never compared by `diff`. */
+/**
+ * The outputs derived from `policy`, made in the program (resource.ts). State written by 0.1.0–0.4.0 holds them (and a
+ * secret policy's inputs hold them empty): the provider never compares them and drops them from what it returns.
+ */
 export const DERIVED_OUTPUTS = ["canonicalPolicy", "isPublic", "publicAccess"] as const;
 
 /** Every input name the provider understands, in the order they are documented. */
@@ -81,13 +83,17 @@ export const INPUT_NAMES: ReadonlyArray<keyof BucketPolicyInputs> = [
 export const CHECK_ONLY_INPUTS = ["denyNewAccess", "acceptNewAccess"] as const;
 
 /**
- * Not inputs a user sets: `BucketPolicy` sends them, empty and secret, when `policy` is secret, so that the engine keeps
- * the outputs derived from the policy secret too (it marks an output secret only when the same-named input was).
+ * Not an input a user sets: `BucketPolicy` sends it, `true`, when `policy` is secret. The engine strips secrets before
+ * it calls a dynamic provider, and `check` must not print the access-change analysis of a secret policy. Kept in the
+ * state's inputs only; never an output, never a reason for a diff.
  */
-export const SECRECY_MARKERS: readonly string[] = DERIVED_OUTPUTS;
+export const SECRET_POLICY_MARKER = "secretPolicy";
 
-/** Inputs `BucketPolicy` sends itself, never documented as a user's: the ownership id. */
-export const INTERNAL_INPUTS: readonly string[] = ["ownershipId"];
+/** Inputs `BucketPolicy` sends itself, never documented as a user's: the ownership id and the secret-policy marker. */
+export const INTERNAL_INPUTS: readonly string[] = ["ownershipId", SECRET_POLICY_MARKER];
+
+/** What the provider never returns as an output: inputs that only gate `check`, the marker, derived outputs of old state. */
+export const NOT_OUTPUTS: readonly string[] = [...CHECK_ONLY_INPUTS, SECRET_POLICY_MARKER, ...DERIVED_OUTPUTS, "__provider"];
 
 /** Inputs that change where the policy lives: a change replaces the resource. */
 export const REPLACE_ON_CHANGE: ReadonlyArray<keyof BucketPolicyInputs> = ["bucket", "endpoint"];

@@ -7,18 +7,9 @@ import { analyzeAccessChange } from "./access/analyze";
 import type { AccessChangeAnalysis } from "./access/types";
 import { CallContext, deleteBucketPolicy, findBucketPolicy, putBucketPolicy } from "./calls";
 import { clobberRefusal } from "./errors";
-import {
-    BucketPolicyInputs,
-    BucketPolicyOutputs,
-    CHECK_ONLY_INPUTS,
-    DERIVED_OUTPUTS,
-    REPLACE_ON_CHANGE,
-    UNKNOWN,
-    containsUnknown,
-    withoutUndefined,
-} from "./inputs";
-import { derivedOutputs } from "./derived";
+import { BucketPolicyInputs, BucketPolicyOutputs, NOT_OUTPUTS, REPLACE_ON_CHANGE, SECRET_POLICY_MARKER, UNKNOWN, containsUnknown, withoutUndefined } from "./inputs";
 import { PolicyParseError, policiesEquivalent } from "./policy";
+import { publicAccessOf } from "./policy/publicAccess";
 import { shownText } from "./policy/json";
 import { modelOf } from "./policy/read";
 import { isOwnWrite, isOwnershipId, needsOwnershipId, ownershipIdBytes, ownershipIdIn, withOwnershipId, withoutOwnershipId } from "./ownership";
@@ -74,10 +65,23 @@ function describeStatements(policy: string): string {
     return `${statements.length} statement(s): ${parts.join("; ") || "none"}`;
 }
 
-/** The state: the inputs as applied (not those that only gate `check`), the policy S3 holds, and what is derived from it. */
+/**
+ * The state: the inputs as applied and the policy S3 holds. Not the inputs that only gate `check`, nor the secret
+ * marker, nor what is derived from the policy (the program derives it; state from 0.4.0 and before carried it).
+ */
 function outputsFor(inputs: BucketPolicyInputs, policy: string): BucketPolicyOutputs {
-    const { __provider: _ignored, denyNewAccess: _deny, acceptNewAccess: _accept, ...rest } = inputs as BucketPolicyInputs & { __provider?: string };
-    return withoutUndefined({ ...rest, policy, ...derivedOutputs(policy) });
+    const kept = Object.entries(inputs).filter(([key, value]) => value !== undefined && !NOT_OUTPUTS.includes(key));
+    return { ...(Object.fromEntries(kept) as BucketPolicyInputs), policy };
+}
+
+/** Whether S3 would call the policy public: said to S3 error mapping (a put refused by Block Public Access). */
+function isPublicPolicy(policy: string): boolean {
+    try {
+        return publicAccessOf(modelOf(policy)).isPublic;
+    } catch (error) {
+        if (error instanceof PolicyParseError) return false;
+        throw error;
+    }
 }
 
 /** The stack config `bucketPolicy:denyNewAccess`: `true`/`false`, or the value that is neither (a `check` failure). */
@@ -181,8 +185,8 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
             analysis = failedAnalysis(error);
         }
         const change = analysis.newAccess === "possible" ? changeFingerprint(before, policy) : undefined;
-        // A secret policy (BucketPolicy sends an empty canonicalPolicy input for one) must not reach the CLI's output in plain text.
-        const secret = news.canonicalPolicy === "" || news.canonicalPolicy === UNKNOWN;
+        // A secret policy (BucketPolicy marks one) must not reach the CLI's output in plain text.
+        const secret = news[SECRET_POLICY_MARKER] === true || news[SECRET_POLICY_MARKER] === UNKNOWN;
         return reportAccessChange(bucket, secret ? withheld(analysis) : analysis, baseline, gate, change);
     }
 
@@ -198,9 +202,9 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
     async diff(_id: string, olds: BucketPolicyOutputs, news: BucketPolicyInputs): Promise<pulumi.dynamic.DiffResult> {
         const replaces = REPLACE_ON_CHANGE.filter((key) => containsUnknown(news[key]) || (olds[key] ?? "") !== (news[key] ?? ""));
         const changed = (Object.keys({ ...olds, ...news }) as Array<keyof BucketPolicyOutputs>).filter((key) => {
-            if ((DERIVED_OUTPUTS as readonly string[]).includes(key) || (key as string) === "__provider") return false;
-            // denyNewAccess and acceptNewAccess only gate check: a change of them alone is no update (nothing to put, no state to keep).
-            if ((CHECK_ONLY_INPUTS as readonly string[]).includes(key)) return false;
+            // Check-only inputs gate check alone (nothing to put, no state to keep); the secret marker, the derived
+            // outputs of state from 0.4.0 and before, and the handle are no part of what S3 holds.
+            if (NOT_OUTPUTS.includes(key)) return false;
             // The ownership id follows the resource's name and place (bucket and endpoint replace it anyway); a stack or
             // project renamed alone needs no write: the next put writes the new one.
             if (key === "ownershipId") return false;
@@ -246,11 +250,7 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
         const live = withoutOwnershipId(found, state.ownershipId);
         const policy = sameMeaning(state.policy, live) ? state.policy : live;
         const outs = outputsFor(state, policy);
-        if (props?.policy === undefined) {
-            const { canonicalPolicy: _canonical, isPublic: _isPublic, publicAccess: _publicAccess, ...inputs } = outs;
-            return { id, props: outs, inputs };
-        }
-        return { id, props: outs };
+        return props?.policy === undefined ? { id, props: outs, inputs: outs } : { id, props: outs };
     }
 
     /** Puts the new policy when its meaning changed (one write); other changes need no write. */
@@ -276,7 +276,7 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
     async putOrReconcile(context: CallContext, inputs: BucketPolicyInputs, outs: BucketPolicyOutputs, olds: BucketPolicyOutputs | undefined): Promise<void> {
         try {
             await putBucketPolicy(
-                { ...context, publicPolicy: outs.isPublic === true },
+                { ...context, publicPolicy: isPublicPolicy(inputs.policy) },
                 { ...inputs, policy: withOwnershipId(inputs.policy, inputs.ownershipId) },
             );
         } catch (error) {

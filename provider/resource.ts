@@ -1,14 +1,21 @@
 /**
  * `BucketPolicy`: the Pulumi resource programs declare. It turns the policy (object or JSON text) into JSON text and
- * registers a dynamic resource whose provider is one shared {@link LazyBucketPolicyProvider}, serialized once per process.
+ * registers a dynamic resource (type `pulumi-nodejs:dynamic/s3:BucketPolicy`, served by Pulumi's dynamic-provider
+ * host) whose `__provider` is the small hand-written handle of handle.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DerivedOutputs, derivedOutputs } from "./derived";
-import { ChecksumAlgorithm, DERIVED_OUTPUTS, INPUT_NAMES } from "./inputs";
-import { LazyBucketPolicyProvider } from "./lazyProvider";
+import { PROVIDER_HANDLE } from "./handle";
+import { ChecksumAlgorithm, DERIVED_OUTPUTS, INPUT_NAMES, SECRET_POLICY_MARKER } from "./inputs";
 import { ownershipIdOf } from "./ownership";
 import { PolicyParseError } from "./policy";
 import type { PolicyDocumentArgs } from "./types";
+
+/**
+ * The resource type: what `pulumi.dynamic.Resource` registers for module `s3`, type `BucketPolicy`. The engine sends
+ * every `pulumi-nodejs:dynamic…` resource to the dynamic-provider host; state written by earlier versions has this type.
+ */
+export const BUCKET_POLICY_TYPE = "pulumi-nodejs:dynamic/s3:BucketPolicy";
 
 /** The inputs of a {@link BucketPolicy}. */
 export interface BucketPolicyArgs {
@@ -49,23 +56,18 @@ export interface BucketPolicyArgs {
     acceptNewAccess?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-// One handle for every resource: Pulumi caches the serialized text per provider object.
-const sharedProvider = new LazyBucketPolicyProvider();
-
 /** Policy objects become JSON text here, so the provider always receives text (and one unknown during preview). */
 function policyText(policy: pulumi.Input<string | PolicyDocumentArgs>): pulumi.Output<string> {
     return pulumi.output(policy).apply((value) => (typeof value === "string" ? value : JSON.stringify(value)));
 }
 
 /**
- * The engine marks an output secret only when the input of the same name held a secret (`annotateSecrets` in
- * pulumi/pulumi's provider plugin), so `policy` alone would leave the outputs derived from it (`canonicalPolicy`, its
- * canonical copy; `isPublic` and `publicAccess`, which name its statements) in plain text in state. A secret policy
- * therefore gets a secret, empty input of each name (`check` keeps them; the provider fills the outputs); a plain one
- * gets none.
+ * Whether the policy is secret, for the provider: the engine strips secrets before it calls a dynamic provider, so
+ * `check` could not tell otherwise, and it must not print the access-change analysis of a secret policy in plain text.
+ * Registered only for a secret policy.
  */
-function derivedOutputSecrecy(policy: pulumi.Output<string>): pulumi.Output<string | undefined> {
-    return pulumi.output(pulumi.isSecret(policy).then((secret) => (secret ? pulumi.secret("") : undefined)));
+function secretPolicyMarker(policy: pulumi.Output<string>): pulumi.Output<true | undefined> {
+    return pulumi.output(pulumi.isSecret(policy).then((secret) => (secret ? true : undefined)));
 }
 
 /** The derived outputs of a policy text as the engine returns it; none for a text that is not a policy document. */
@@ -80,10 +82,10 @@ function derivedOrNone(policy: string | undefined): DerivedOutputs | undefined {
 }
 
 /**
- * Gives `resource` its derived outputs from its `policy` output, by the function the provider stores in state, instead
- * of registering them: the SDK spends several promises, each with a stack trace, on every registered property, in
- * every preview (bench: four more registered properties made a preview of 1,000 resources in state 23% slower). Made
- * on first use, once per resource. Not for a policy that may be secret: see {@link derivedOutputSecrecy}.
+ * Gives `resource` its derived outputs from its `policy` output instead of registering them or storing them in state:
+ * the SDK spends several promises, each with a stack trace, on every registered property, in every preview (bench:
+ * four more registered properties made a preview of 1,000 resources in state 23% slower), and state would carry the
+ * policy a second time. Made on first use, once per resource; secret when `policy` is.
  */
 function deriveOutputsFromPolicy(resource: BucketPolicy): void {
     let derived: pulumi.Output<DerivedOutputs | undefined> | undefined;
@@ -126,15 +128,15 @@ function importRefusal(name: string): string {
  * Taking over an existing policy: `adoptExisting: true` with an equivalent policy (no write), not the `import` resource
  * option or `pulumi import`, which the engine cannot run for dynamic resources. See the README, "Adopting a policy".
  */
-export class BucketPolicy extends pulumi.dynamic.Resource {
+export class BucketPolicy extends pulumi.CustomResource {
     declare public readonly bucket: pulumi.Output<string>;
     /** The policy JSON text as put to S3. */
     declare public readonly policy: pulumi.Output<string>;
-    /** The canonical form of `policy`: equal for any two policies that mean the same. */
+    /** The canonical form of `policy`: equal for any two policies that mean the same. Derived in the program, not kept in state. */
     declare public readonly canonicalPolicy: pulumi.Output<string>;
-    /** Whether S3 would call `policy` public ("The meaning of public"), as `GetBucketPolicyStatus` reports it. */
+    /** Whether S3 would call `policy` public ("The meaning of public"), as `GetBucketPolicyStatus` reports it. Derived in the program. */
     declare public readonly isPublic: pulumi.Output<boolean>;
-    /** `not public`, or which statements make `policy` public and why. */
+    /** `not public`, or which statements make `policy` public and why. Derived in the program. */
     declare public readonly publicAccess: pulumi.Output<string>;
     declare public readonly expectedBucketOwner: pulumi.Output<string | undefined>;
     declare public readonly confirmRemoveSelfBucketAccess: pulumi.Output<boolean | undefined>;
@@ -150,7 +152,7 @@ export class BucketPolicy extends pulumi.dynamic.Resource {
     /**
      * Reads the live policy of a bucket into a read-only resource: Pulumi never writes or deletes it (the engine's
      * `ReadResource`). The engine sends the properties registered here, `__provider` included, to the provider's `read`,
-     * which fills `policy` and the outputs derived from it from S3. A bucket without a policy fails the deployment
+     * which fills `policy` from S3 (the outputs derived from it follow). A bucket without a policy fails the deployment
      * ("resource '<bucket>' does not exist").
      * @param name the resource name in this stack.
      * @param id the bucket's name.
@@ -174,20 +176,19 @@ export class BucketPolicy extends pulumi.dynamic.Resource {
         props.bucket = args.bucket;
         if (typeof args.policy === "string") {
             // Plain text cannot be secret: no Output chain to convert it or to ask whether it is secret (the common
-            // case of a policy read from a file, and the cheaper one by about 2 ms a resource at scale), and the
-            // derived outputs are made from `policy` rather than registered (deriveOutputsFromPolicy).
+            // case of a policy read from a file, and the cheaper one by about 2 ms a resource at scale).
             props.policy = args.policy;
         } else {
-            // Undefined for BucketPolicy.get: registered all the same, so that the outputs read from S3 surface.
+            // Undefined for BucketPolicy.get: registered all the same, so that the policy read from S3 surfaces.
             const policy = args.policy === undefined ? undefined : policyText(args.policy);
             props.policy = policy;
-            const secrecy = policy === undefined ? undefined : derivedOutputSecrecy(policy);
-            for (const key of DERIVED_OUTPUTS) props[key] = secrecy;
+            if (policy !== undefined) props[SECRET_POLICY_MARKER] = secretPolicyMarker(policy);
         }
         // Not for BucketPolicy.get, which never writes.
         if (opts?.id === undefined) props.ownershipId = ownershipIdInput(name, args.bucket, args.endpoint);
-        super(sharedProvider, name, props, opts, "s3", "BucketPolicy");
-        if (typeof args.policy === "string") deriveOutputsFromPolicy(this);
+        props.__provider = PROVIDER_HANDLE;
+        super(BUCKET_POLICY_TYPE, name, props, opts);
+        deriveOutputsFromPolicy(this);
         // An unset input's output is undefined; it is made on first use instead of being registered.
         for (const key of INPUT_NAMES) {
             if (!(key in props)) Object.defineProperty(this, key, { get: () => pulumi.output(undefined), enumerable: true });

@@ -4,7 +4,6 @@
 import * as path from "path";
 import type * as policy from "../../provider/policy";
 import type { BucketPolicyProvider } from "../../provider/provider";
-import type { LazyBucketPolicyProvider } from "../../provider/lazyProvider";
 import { REPO_DIR } from "./build";
 
 const DIST = path.join(REPO_DIR, "dist", "provider");
@@ -31,10 +30,10 @@ export function distProvider(): BucketPolicyProvider {
     return new Provider();
 }
 
-/** The compiled lazy handle's class (what Pulumi serializes into `__provider`). */
-export function distLazyProviderClass(): new () => LazyBucketPolicyProvider {
+/** The shipped provider handle: the `__provider` text every BucketPolicy registers (provider/handle.ts). */
+export function distProviderHandle(): string {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(path.join(DIST, "lazyProvider.js")).LazyBucketPolicyProvider;
+    return require(path.join(DIST, "handle.js")).PROVIDER_HANDLE;
 }
 
 /** The path of the compiled `BucketPolicy` resource module. */

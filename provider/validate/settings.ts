@@ -1,7 +1,7 @@
 /** `check`'s rules for the inputs other than the policy: each failure names the input and what is wrong with it. */
 import { isAccountId } from "../policy/arn";
 import { describeValue, shownText } from "../policy/json";
-import { CHECKSUM_ALGORITHMS, INPUT_NAMES, INTERNAL_INPUTS, SECRECY_MARKERS, UNKNOWN } from "../inputs";
+import { CHECKSUM_ALGORITHMS, INPUT_NAMES, INTERNAL_INPUTS, SECRET_POLICY_MARKER, UNKNOWN } from "../inputs";
 import { isOwnershipId } from "../ownership";
 
 /** One problem with one input, as the engine reports it. */
@@ -70,10 +70,9 @@ function acceptNewAccessProblem(value: unknown): string | undefined {
 export function validateSettings(news: Record<string, unknown>): Failure[] {
     const failures: Failure[] = [];
     for (const key of Object.keys(news)) {
-        if (SECRECY_MARKERS.includes(key) && (news[key] === "" || news[key] === UNKNOWN)) continue;
         if (INTERNAL_INPUTS.includes(key)) {
-            if (news[key] !== UNKNOWN && !isOwnershipId(news[key]))
-                failures.push({ property: key, reason: `${key} is set by BucketPolicy itself; got ${describeValue(news[key])}` });
+            const valid = key === SECRET_POLICY_MARKER ? news[key] === true : isOwnershipId(news[key]);
+            if (news[key] !== UNKNOWN && !valid) failures.push({ property: key, reason: `${key} is set by BucketPolicy itself; got ${describeValue(news[key])}` });
             continue;
         }
         if (key !== "__provider" && !(INPUT_NAMES as readonly string[]).includes(key)) {

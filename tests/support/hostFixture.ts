@@ -9,8 +9,7 @@
  * rules and AWS stand-ins) stays in that file.
  */
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { LazyBucketPolicyProvider } from "../../provider/lazyProvider";
+import { PROVIDER_HANDLE } from "../../provider/handle";
 import { DynamicProviderHost, HostCallError, Props } from "./providerHost";
 import { S3Client } from "@aws-sdk/client-s3";
 import { BucketTracker, LocalS3Env, LocalS3UserName, bucketTracker, loadLocalS3Env, s3ClientFor } from "./localS3";
@@ -20,9 +19,9 @@ import { FaultRule, RecordedRequest, S3Proxy, startS3Proxy } from "./s3proxy";
 /** The repository's root: the host's working directory, as the engine uses the program's directory (this repository is the program). */
 export const REPO_DIR = path.resolve(__dirname, "../..");
 
-/** The `__provider` input a program registers: the lazy provider handle, serialized as `BucketPolicy` serializes it. */
+/** The `__provider` input a program registers: the provider handle `BucketPolicy` sends (provider/handle.ts). */
 export async function serializeProvider(): Promise<string> {
-    return (await pulumi.runtime.serializeFunction(() => new LazyBucketPolicyProvider(), { allowSecrets: true })).text;
+    return PROVIDER_HANDLE;
 }
 
 /** The environment that gives a host one local user's credentials, and the server's region. */

@@ -93,7 +93,7 @@ describe("GetBucketPolicy answered without a policy document", () => {
 
     it("(fake S3: 200 without a Policy) refresh fails with that error rather than record the policy as gone or as drift", async () => {
         const s3 = fakeS3({ $metadata: { httpStatusCode: 200 } });
-        const error = await new BucketPolicyProvider(() => s3).read(bucket, { bucket, policy, canonicalPolicy: "" }).catch((e) => e);
+        const error = await new BucketPolicyProvider(() => s3).read(bucket, { bucket, policy }).catch((e) => e);
         expect(error).toMatchObject({ name: "BucketPolicyError", code: "MissingPolicyDocument", operation: "GetBucketPolicy" });
         expect(s3.sent).toEqual(["GetBucketPolicy"]);
     });

@@ -177,10 +177,10 @@ describe("check: the access-change note", () => {
         expect(run.failures).toEqual([{ property: "", reason: expect.stringContaining("the analysis could not run: boom") }]);
     });
 
-    it("withholds who gains what for a secret policy (BucketPolicy's empty secret canonicalPolicy input marks one)", async () => {
-        const olds = await stored(readOnly, { canonicalPolicy: "", isPublic: "", publicAccess: "" });
+    it("withholds who gains what for a secret policy (BucketPolicy's secretPolicy input marks one)", async () => {
+        const olds = await stored(readOnly, { secretPolicy: true });
         analysis.mockReturnValue(granted);
-        const { lines } = await check(olds, { policy: JSON.stringify(widened), canonicalPolicy: "", isPublic: "", publicAccess: "" });
+        const { lines } = await check(olds, { policy: JSON.stringify(widened), secretPolicy: true });
         expect(lines).toEqual([
             "info: bucket logs: this change grants new access: Statement[1] (details withheld: the policy is secret)",
             "info: bucket logs: this change grants new access: Statement[1] (details withheld: the policy is secret)",
@@ -305,7 +305,8 @@ describe("check: denyNewAccess and acceptNewAccess", () => {
 describe("denyNewAccess and acceptNewAccess are no reason for an update, and never reach state or S3", () => {
     const outputs = async (): Promise<BucketPolicyOutputs> => {
         const inputs = (await stored(readOnly)) as unknown as BucketPolicyOutputs;
-        return { ...inputs, canonicalPolicy: "c", isPublic: false, publicAccess: "not public" };
+        // As 0.4.0 stored them: the derived outputs beside the inputs.
+        return { ...inputs, canonicalPolicy: "c", isPublic: false, publicAccess: "not public" } as BucketPolicyOutputs;
     };
 
     it("diff: a change of either alone is no change", async () => {

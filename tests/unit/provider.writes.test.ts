@@ -82,7 +82,7 @@ describe("BucketPolicyProvider writes (scripted S3 mock)", () => {
     it("a failed update leaves S3 with the old policy and throws without new properties, so state keeps the old policy", async () => {
         const s3 = new ScriptedS3();
         s3.policy = doc("s3:GetObject");
-        const olds: BucketPolicyOutputs = { bucket, policy: s3.policy, canonicalPolicy: "" };
+        const olds: BucketPolicyOutputs = { bucket, policy: s3.policy };
         s3.failPut = { error: s3Error("MalformedPolicy", 400), applied: false };
         const error = await providerWith(s3)
             .update(bucket, olds, { bucket, policy: doc("s3:PutObject") })
@@ -95,7 +95,7 @@ describe("BucketPolicyProvider writes (scripted S3 mock)", () => {
     it("an update of settings only (same meaning) makes no write", async () => {
         const s3 = new ScriptedS3();
         s3.policy = doc("s3:GetObject");
-        const olds: BucketPolicyOutputs = { bucket, policy: s3.policy, canonicalPolicy: "" };
+        const olds: BucketPolicyOutputs = { bucket, policy: s3.policy };
         const result = await providerWith(s3).update(bucket, olds, { bucket, policy: doc("s3:getobject"), checksumAlgorithm: "SHA256" });
         expect(s3.calls).toEqual([]);
         expect(result.outs).toMatchObject({ policy: olds.policy, checksumAlgorithm: "SHA256" });
@@ -105,7 +105,7 @@ describe("BucketPolicyProvider writes (scripted S3 mock)", () => {
         const s3 = new ScriptedS3();
         s3.policy = doc("s3:PutObject");
         const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
-        await providerWith(s3).delete(bucket, { bucket, policy: doc("s3:GetObject"), canonicalPolicy: "" });
+        await providerWith(s3).delete(bucket, { bucket, policy: doc("s3:GetObject") });
         expect(s3.calls).toEqual(["GetBucketPolicy"]);
         expect(s3.policy).toBe(doc("s3:PutObject"));
         expect(warn.mock.calls[0][0]).toMatch(/not the one this resource put; it was left in place/);
@@ -114,21 +114,22 @@ describe("BucketPolicyProvider writes (scripted S3 mock)", () => {
 
     it("delete of an already-missing policy succeeds without a delete call", async () => {
         const s3 = new ScriptedS3();
-        await providerWith(s3).delete(bucket, { bucket, policy: doc("s3:GetObject"), canonicalPolicy: "" });
+        await providerWith(s3).delete(bucket, { bucket, policy: doc("s3:GetObject") });
         expect(s3.calls).toEqual(["GetBucketPolicy"]);
     });
 
-    it("create and update record whether the policy is public, and why, beside the canonical form", async () => {
+    it("create, update and read store the inputs and the policy as put, nothing derived from it; state from 0.4.0 loses what it derived", async () => {
         const s3 = new ScriptedS3();
         const provider = providerWith(s3);
-        const created = await provider.create({ bucket, policy: doc("s3:GetObject"), allowPublicAccess: true });
-        expect(created.outs.isPublic).toBe(true);
-        expect(created.outs.publicAccess).toMatch(/^public: Statement\[0\] \(Sid "S"\): Principal "\*"/);
-        const own = JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }],
-        });
-        const updated = await provider.update(bucket, created.outs, { bucket, policy: own });
-        expect(updated.outs).toMatchObject({ isPublic: false, publicAccess: "not public" });
+        const news = { bucket, policy: doc("s3:GetObject"), allowPublicAccess: true, secretPolicy: true, denyNewAccess: false, __provider: "handle" };
+        const created = await provider.create(news);
+        expect(created.outs).toEqual({ bucket, policy: doc("s3:GetObject"), allowPublicAccess: true });
+        const legacy = { ...created.outs, canonicalPolicy: "{}", isPublic: true, publicAccess: "public: …" } as BucketPolicyOutputs;
+        const updated = await provider.update(bucket, legacy, { bucket, policy: doc("s3:ListBucket"), allowPublicAccess: true });
+        expect(updated.outs).toEqual({ bucket, policy: doc("s3:ListBucket"), allowPublicAccess: true });
+        const unchanged = await provider.update(bucket, legacy, { ...created.outs });
+        expect(unchanged.outs).toEqual({ bucket, policy: doc("s3:GetObject"), allowPublicAccess: true });
+        const read = await provider.read(bucket, legacy);
+        expect(read.props).toEqual({ bucket, policy: s3.policy, allowPublicAccess: true });
     });
 });

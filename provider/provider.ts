@@ -7,7 +7,16 @@ import { analyzeAccessChange } from "./access/analyze";
 import type { AccessChangeAnalysis } from "./access/types";
 import { CallContext, deleteBucketPolicy, findBucketPolicy, putBucketPolicy } from "./calls";
 import { clobberRefusal } from "./errors";
-import { BucketPolicyInputs, BucketPolicyOutputs, NOT_OUTPUTS, REPLACE_ON_CHANGE, SECRET_POLICY_MARKER, UNKNOWN, containsUnknown, withoutUndefined } from "./inputs";
+import {
+    BucketPolicyInputs,
+    BucketPolicyOutputs,
+    NOT_OUTPUTS,
+    REPLACE_ON_CHANGE,
+    SECRET_POLICY_MARKER,
+    UNKNOWN,
+    containsUnknown,
+    withoutUndefined,
+} from "./inputs";
 import { PolicyParseError, policiesEquivalent } from "./policy";
 import { publicAccessOf } from "./policy/publicAccess";
 import { shownText } from "./policy/json";

@@ -72,7 +72,8 @@ export function validateSettings(news: Record<string, unknown>): Failure[] {
     for (const key of Object.keys(news)) {
         if (INTERNAL_INPUTS.includes(key)) {
             const valid = key === SECRET_POLICY_MARKER ? news[key] === true : isOwnershipId(news[key]);
-            if (news[key] !== UNKNOWN && !valid) failures.push({ property: key, reason: `${key} is set by BucketPolicy itself; got ${describeValue(news[key])}` });
+            if (news[key] !== UNKNOWN && !valid)
+                failures.push({ property: key, reason: `${key} is set by BucketPolicy itself; got ${describeValue(news[key])}` });
             continue;
         }
         if (key !== "__provider" && !(INPUT_NAMES as readonly string[]).includes(key)) {

@@ -40,7 +40,7 @@ describe("the real engine: state, secrets, warnings and import", () => {
     const policyResources = async () =>
         (JSON.parse(await exportState()).deployment.resources as ExportedResource[]).filter((r) => r.type === "pulumi-nodejs:dynamic/s3:BucketPolicy");
 
-    it("stack export holds no credentials, and a secret policy is encrypted in policy and every output derived from it, inputs and outputs", async () => {
+    it("stack export holds no credentials, a secret policy is encrypted in inputs, outputs and the program's derived outputs, and state keeps nothing derived", async () => {
         const secretBucket = await buckets.newBucket("cli-secret");
         const plainBucket = await buckets.newBucket("cli-plain");
         const marker = "TopSecretStatementSid";
@@ -64,12 +64,22 @@ describe("the real engine: state, secrets, warnings and import", () => {
         const resources = await policyResources();
         const byName = (name: string) => resources.find((r) => r.urn.endsWith(`::${name}`)) as ExportedResource;
         const [secretResource, plainResource] = [byName("secret"), byName("plain")];
-        for (const key of ["policy", "canonicalPolicy", "isPublic", "publicAccess"]) expect(secretResource.outputs?.[key]).toMatchObject(SECRET_SIG);
+        expect(secretResource.outputs?.policy).toMatchObject(SECRET_SIG);
         expect(secretResource.inputs?.policy).toMatchObject(SECRET_SIG);
+        expect(secretResource.inputs?.secretPolicy).toBe(true);
         expect(typeof plainResource.outputs?.policy).toBe("string");
-        expect(typeof plainResource.outputs?.canonicalPolicy).toBe("string");
-        expect(plainResource.outputs?.canonicalPolicy).toContain("PlainSid");
-        expect(plainResource.outputs).toMatchObject({ isPublic: false, publicAccess: "not public" });
+        // Nothing derivable from the policy is stored, and the marker is no output (docs/how-it-works.md, "What state keeps").
+        for (const resource of [secretResource, plainResource])
+            for (const key of ["canonicalPolicy", "isPublic", "publicAccess", "secretPolicy"]) expect(resource.outputs ?? {}).not.toHaveProperty(key);
+        for (const key of ["canonicalPolicy", "isPublic", "publicAccess"]) expect(plainResource.inputs ?? {}).not.toHaveProperty(key);
+        // The handle is the small hand-written one, the same for both.
+        expect(plainResource.outputs?.__provider).toBe(plainResource.inputs?.__provider);
+        expect(Buffer.byteLength(String(plainResource.inputs?.__provider))).toBeLessThan(1024);
+        // The program's outputs derived from the policy: plain for the plain policy, encrypted for the secret one.
+        const stackOutputs = (JSON.parse(exported).deployment.resources as ExportedResource[]).find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
+        const publicAccess = stackOutputs.publicAccess as Record<string, unknown>;
+        expect(publicAccess.plain).toEqual({ isPublic: false, summary: "not public" });
+        expect(JSON.stringify(publicAccess.secret)).toContain("4dabf18193072939515e22adb298388d");
 
         // An equivalent rewrite of the secret policy still plans nothing.
         scenario.declare([

@@ -45,7 +45,8 @@ describe("BucketPolicy's derived outputs", () => {
         await valueOf(resource.policy);
         for (const key of ["canonicalPolicy", "isPublic", "publicAccess"]) expect(key in registered("secret")).toBe(false);
         expect(registered("secret").secretPolicy).toBe(true);
-        for (const output of [resource.canonicalPolicy, resource.isPublic, resource.publicAccess] as pulumi.Output<unknown>[]) expect(await pulumi.isSecret(output)).toBe(true);
+        for (const output of [resource.canonicalPolicy, resource.isPublic, resource.publicAccess] as pulumi.Output<unknown>[])
+            expect(await pulumi.isSecret(output)).toBe(true);
         expect(await valueOf(resource.canonicalPolicy)).toBe(canonicalizePolicy(policy));
         expect(await valueOf(resource.isPublic)).toBe(true);
     });

@@ -8,7 +8,6 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { S3_ERROR_EXPLANATIONS, describeS3Error } from "../../provider/errors";
 import { BUCKET, OWNER, S3_ERROR_CASES, errorContext as context, networkError, s3Error } from "../support/s3ErrorCases";
 import { CallContext, findBucketPolicy, putBucketPolicy } from "../../provider/calls";

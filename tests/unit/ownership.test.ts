@@ -154,8 +154,7 @@ describe("read, update and diff never show the Id", () => {
 });
 
 describe("delete", () => {
-    const state = (extra: Partial<BucketPolicyOutputs> = {}) =>
-        ({ bucket, policy: policy(), ownershipId: mine, ...extra }) as BucketPolicyOutputs;
+    const state = (extra: Partial<BucketPolicyOutputs> = {}) => ({ bucket, policy: policy(), ownershipId: mine, ...extra }) as BucketPolicyOutputs;
 
     it("deletes its own write, even one whose policy changed since the state was written (an update killed after its put)", async () => {
         const s3 = new ScriptedS3(withOwnershipId(policy("s3:ListBucket"), mine));

@@ -25,9 +25,19 @@ describe("BucketPolicyProvider.diff", () => {
     });
 
     it("reports no change against state written by 0.4.0 and before (derived outputs stored, a secret policy's markers empty, another handle)", async () => {
-        const legacy = { ...olds, canonicalPolicy: canonicalizePolicy(policy), isPublic: false, publicAccess: "not public", __provider: "exports.handler = __f0;" };
+        const legacy = {
+            ...olds,
+            canonicalPolicy: canonicalizePolicy(policy),
+            isPublic: false,
+            publicAccess: "not public",
+            __provider: "exports.handler = __f0;",
+        };
         const news = { bucket, policy, expectedBucketOwner: "111122223333", secretPolicy: true, __provider: "exports.handler = function () {};" };
-        expect(await new BucketPolicyProvider().diff(bucket, legacy as BucketPolicyOutputs, news as never)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+        expect(await new BucketPolicyProvider().diff(bucket, legacy as BucketPolicyOutputs, news as never)).toEqual({
+            changes: false,
+            replaces: [],
+            deleteBeforeReplace: false,
+        });
         const secretLegacy = { ...legacy, canonicalPolicy: "", isPublic: "", publicAccess: "" };
         expect((await new BucketPolicyProvider().diff(bucket, secretLegacy as never, news as never)).changes).toBe(false);
     });

@@ -19,7 +19,7 @@ const THROUGH_THE_HOST = badInputsNamed(
 
 describe("bad input through the real host's Check", () => {
     const fx = useHostFixture();
-    const inputs = (change: Props): Props => badInputs(change, { endpoint: fx.proxy.endpoint, __provider: fx.serializedProvider });
+    const inputs = (change: Props): Props => badInputs(change, fx.inputs(BUCKET));
 
     it("passes the valid inputs the bad ones start from", async () => {
         expect((await fx.host.check(BUCKET, {}, inputs({}))).failures).toEqual([]);

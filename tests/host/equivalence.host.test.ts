@@ -4,7 +4,7 @@
  */
 import { canonicalizePolicy } from "../../provider/policy";
 import { DynamicProviderHost } from "../support/providerHost";
-import { REPO_DIR, serializeProvider } from "../support/hostFixture";
+import { REPO_DIR, resourceInputs } from "../support/hostFixture";
 
 const bucket = "preview-bucket";
 const declared = {
@@ -44,21 +44,19 @@ const reformatted = JSON.stringify(
 
 describe("preview through the real host", () => {
     let host: DynamicProviderHost;
-    let provider: string;
     let state: Record<string, unknown>;
 
     beforeAll(async () => {
-        provider = await serializeProvider();
         // No S3 server and no credentials: a preview makes no S3 call.
         host = await DynamicProviderHost.start({ cwd: REPO_DIR, env: { AWS_REGION: "us-east-1" } });
-        const checked = await host.check(bucket, {}, { bucket, policy: JSON.stringify(declared), __provider: provider });
+        const checked = await host.check(bucket, {}, resourceInputs(bucket, { policy: JSON.stringify(declared) }));
         // Stored outputs as create returns them (no S3 needed for a preview).
         state = { ...checked.inputs, canonicalPolicy: canonicalizePolicy(checked.inputs.policy as string) };
     });
     afterAll(async () => host?.stop());
 
     it("shows no change for a reformatted, reordered, re-spelt equal policy", async () => {
-        const checked = await host.check(bucket, state, { bucket, policy: reformatted, __provider: provider });
+        const checked = await host.check(bucket, state, resourceInputs(bucket, { policy: reformatted }));
         expect(checked.failures).toEqual([]);
         expect((await host.diff(bucket, bucket, state, checked.inputs)).changes).toBe("none");
     });
@@ -66,13 +64,13 @@ describe("preview through the real host", () => {
     it("shows a change for one action changed", async () => {
         const changed = JSON.parse(JSON.stringify(declared));
         changed.Statement[1].Action = "s3:DeleteObjectVersion";
-        const checked = await host.check(bucket, state, { bucket, policy: JSON.stringify(changed), __provider: provider });
+        const checked = await host.check(bucket, state, resourceInputs(bucket, { policy: JSON.stringify(changed) }));
         expect(await host.diff(bucket, bucket, state, checked.inputs)).toEqual({ changes: "some", replaces: [], deleteBeforeReplace: false });
     });
 
     it("shows a change when Version is dropped (AWS evaluates policy variables differently without it)", async () => {
         const { Version: _version, ...unversioned } = declared;
-        const checked = await host.check(bucket, state, { bucket, policy: JSON.stringify(unversioned), __provider: provider });
+        const checked = await host.check(bucket, state, resourceInputs(bucket, { policy: JSON.stringify(unversioned) }));
         expect((await host.diff(bucket, bucket, state, checked.inputs)).changes).toBe("some");
     });
 });

@@ -12,7 +12,10 @@ import { checkAndCreate, checkNew, hostFailure, policyCalls, useHostFixture } fr
 import { bobReads, livePolicy } from "../support/localS3";
 
 describe("expectedBucketOwner on LocalStack (the owner checked for real), through the real host", () => {
-    const fx = useHostFixture({ server: "localstack" });
+    const fx = useHostFixture({
+        server: "localstack",
+        inputs: (bucket: string): Props => ({ policy: policyFor(bucket), expectedBucketOwner: owner, retryTimeoutSeconds: 5 }),
+    });
     let owner: string; // alice's account: the owner of her buckets
     let other: string; // bob's account
     beforeAll(() => {
@@ -22,26 +25,17 @@ describe("expectedBucketOwner on LocalStack (the owner checked for real), throug
 
     const policyFor = (bucket: string, actions: string[] = ["s3:GetObject"]) =>
         JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(fx.env, bucket, { action: actions })] });
-    const inputs = (bucket: string, extra: Props = {}): Props => ({
-        bucket,
-        policy: policyFor(bucket),
-        endpoint: fx.proxy.endpoint,
-        expectedBucketOwner: owner,
-        retryTimeoutSeconds: 5,
-        __provider: fx.serializedProvider,
-        ...extra,
-    });
     /** Each bucket-policy call on the wire: operation, the owner header as sent, status, error code, and whether the proxy made it up. */
     const onWire = (bucket: string) =>
         policyCalls(fx.proxy, bucket).map((r) => [r.operation, r.headers["x-amz-expected-bucket-owner"], r.status, r.errorCode ?? "-", r.injected ?? "-"]);
 
     it("LocalStack: alice's account goes on every call, and create, refresh, update and delete all go through", async () => {
         const bucket = await fx.buckets.newBucket("owner-right");
-        const { checked, created } = await checkAndCreate(fx.host, bucket, inputs(bucket));
+        const { checked, created } = await checkAndCreate(fx.host, bucket, fx.inputs(bucket));
         expect(created.id).toBe(bucket);
         expect(policiesEquivalent((await livePolicy(fx.alice, bucket)) as string, checked.policy as string)).toBe(true);
         expect((await fx.host.read(bucket, bucket, created.outputs, checked)).id).toBe(bucket);
-        const changed = await checkNew(fx.host, bucket, inputs(bucket, { policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]) }));
+        const changed = await checkNew(fx.host, bucket, fx.inputs(bucket, { policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]) }));
         const updated = await fx.host.update(bucket, bucket, created.outputs, changed);
         await fx.host.delete(bucket, bucket, updated);
         expect(await livePolicy(fx.alice, bucket)).toBeUndefined();
@@ -57,7 +51,7 @@ describe("expectedBucketOwner on LocalStack (the owner checked for real), throug
 
     it("LocalStack: a create with bob's account fails at the first read with LocalStack's own 403 and the provider's owner error; nothing is put, nothing claimed", async () => {
         const bucket = await fx.buckets.newBucket("owner-wrong");
-        const error = await hostFailure(fx.host.create(bucket, await checkNew(fx.host, bucket, inputs(bucket, { expectedBucketOwner: other }))));
+        const error = await hostFailure(fx.host.create(bucket, await checkNew(fx.host, bucket, fx.inputs(bucket, { expectedBucketOwner: other }))));
         expect(error.message).toMatch(
             new RegExp(
                 `^GetBucketPolicy on bucket "${bucket}" failed: AccessDenied \\(HTTP 403\\).* ` +
@@ -72,12 +66,12 @@ describe("expectedBucketOwner on LocalStack (the owner checked for real), throug
 
     it("LocalStack: an update of the policy with bob's account is refused at the put (and at the read-back that follows); the old policy stays", async () => {
         const bucket = await fx.buckets.newBucket("owner-wrong-put");
-        const { created } = await checkAndCreate(fx.host, bucket, inputs(bucket));
+        const { created } = await checkAndCreate(fx.host, bucket, fx.inputs(bucket));
         fx.proxy.reset();
         const changed = await checkNew(
             fx.host,
             bucket,
-            inputs(bucket, { policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]), expectedBucketOwner: other }),
+            fx.inputs(bucket, { policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]), expectedBucketOwner: other }),
         );
         const error = await hostFailure(fx.host.update(bucket, bucket, created.outputs, changed));
         // The put's error is what is reported; the read-back after a failed put is refused too, so nothing is claimed.
@@ -92,7 +86,7 @@ describe("expectedBucketOwner on LocalStack (the owner checked for real), throug
 
     it("LocalStack: an update that only changes expectedBucketOwner to bob's proves it with a read, which LocalStack refuses (403)", async () => {
         const bucket = await fx.buckets.newBucket("owner-moved");
-        const { checked, created } = await checkAndCreate(fx.host, bucket, inputs(bucket));
+        const { checked, created } = await checkAndCreate(fx.host, bucket, fx.inputs(bucket));
         fx.proxy.reset();
         const error = await hostFailure(fx.host.update(bucket, bucket, created.outputs, { ...checked, expectedBucketOwner: other }));
         expect(error.message).toMatch(new RegExp(`^GetBucketPolicy on bucket "${bucket}" failed: AccessDenied \\(HTTP 403\\).*not owned by account ${other}`));
@@ -106,7 +100,7 @@ describe("expectedBucketOwner on LocalStack (the owner checked for real), throug
         async (malformed) => {
             const bucket = await fx.buckets.newBucket("owner-malformed");
             fx.proxy.reset();
-            const checked = await fx.host.check(bucket, {}, inputs(bucket, { expectedBucketOwner: malformed }));
+            const checked = await fx.host.check(bucket, {}, fx.inputs(bucket, { expectedBucketOwner: malformed }));
             expect(checked.failures).toEqual([
                 { property: "expectedBucketOwner", reason: `expectedBucketOwner must be a 12-digit AWS account id, got ${JSON.stringify(malformed)}` },
             ]);

@@ -27,7 +27,8 @@ interface Registration {
 }
 
 describe("import and adoption of an existing bucket policy, through the real dynamic-provider host, on LocalStack", () => {
-    const fx = useHostFixture({ server: "localstack" });
+    /** Its inputs carry the `__provider` a registration holds (below). */
+    const fx = useHostFixture({ server: "localstack", inputs: (): Props => ({ __provider }) });
     /** alice's account, which owns the test buckets. */
     let owner: string;
     /** bob's account: not the buckets' owner. */
@@ -124,7 +125,7 @@ describe("import and adoption of an existing bucket policy, through the real dyn
 
     it("import: Read with only __provider, bucket and owner (what get sends, what an import needs) fills the state from the live policy and returns inputs; an equivalent declared policy then shows no diff", async () => {
         const bucket = await bucketWithPolicy("import-read");
-        const known: Props = { __provider, bucket, expectedBucketOwner: owner, endpoint: fx.proxy.endpoint };
+        const known = fx.inputs(bucket, { expectedBucketOwner: owner });
 
         const read = await fx.host.read(bucket, bucket, known, known);
         expect(read.id).toBe(bucket);
@@ -149,7 +150,7 @@ describe("import and adoption of an existing bucket policy, through the real dyn
 
     it("import: honours expectedBucketOwner: another account's id (bob's) fails the read with LocalStack's own 403, naming the bucket and that account", async () => {
         const bucket = await bucketWithPolicy("import-owner");
-        const known: Props = { __provider, bucket, expectedBucketOwner: otherAccount, endpoint: fx.proxy.endpoint };
+        const known = fx.inputs(bucket, { expectedBucketOwner: otherAccount });
 
         const error = await hostFailure(fx.host.read(bucket, bucket, known, known));
         expect(error.message).toContain(`GetBucketPolicy on bucket "${bucket}" failed: AccessDenied (HTTP 403)`);
@@ -175,14 +176,7 @@ describe("import and adoption of an existing bucket policy, through the real dyn
 
     it("adoption: create with adoptExisting over an equivalent live policy reads once, writes nothing, and refresh and the next diff show no change", async () => {
         const bucket = await bucketWithPolicy("import-adopt");
-        const declared: Props = {
-            __provider,
-            bucket,
-            expectedBucketOwner: owner,
-            endpoint: fx.proxy.endpoint,
-            adoptExisting: true,
-            policy: declaredPolicy(bucket),
-        };
+        const declared = fx.inputs(bucket, { expectedBucketOwner: owner, adoptExisting: true, policy: declaredPolicy(bucket) });
 
         const checked = await fx.host.check(bucket, {}, declared);
         expect(checked.failures).toEqual([]);
@@ -203,7 +197,7 @@ describe("import and adoption of an existing bucket policy, through the real dyn
 
     it("get of a bucket without a policy: Read returns no id, which the engine reports as 'resource does not exist'", async () => {
         const bucket = await fx.buckets.newBucket("import-none");
-        const known: Props = { __provider, bucket, endpoint: fx.proxy.endpoint };
+        const known = fx.inputs(bucket);
         expect((await fx.host.read(bucket, bucket, known, known)).id).toBe("");
     });
 });

@@ -6,27 +6,20 @@
  */
 import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { Props, UNKNOWN, secret } from "../support/providerHost";
-import { hostFailure, policyCalls, useHostFixture } from "../support/hostFixture";
+import { hostFailure, policyCalls, resourceInputs, useHostFixture } from "../support/hostFixture";
 import { bobReads } from "../support/localS3";
 
 describe("BucketPolicy through the real dynamic-provider host", () => {
-    const fx = useHostFixture();
+    const fx = useHostFixture({ inputs: (bucket: string): Props => ({ policy: JSON.stringify(policyFor(bucket)) }) });
 
     const policyFor = (bucket: string, actions: string[] = ["s3:GetObject"]) => ({
         Version: "2012-10-17",
         Statement: [bobReads(fx.env, bucket, { action: actions })],
     });
     const newBucket = (prefix: string) => fx.buckets.newBucket(prefix);
-    const inputs = (bucket: string, extra: Props = {}): Props => ({
-        bucket,
-        policy: JSON.stringify(policyFor(bucket)),
-        endpoint: fx.proxy.endpoint,
-        __provider: fx.serializedProvider,
-        ...extra,
-    });
 
     it("check passes the unknown sentinel through in preview, and diff reports a change for it", async () => {
-        const checked = await fx.host.check("preview", {}, { bucket: UNKNOWN, policy: UNKNOWN, __provider: fx.serializedProvider });
+        const checked = await fx.host.check("preview", {}, resourceInputs(UNKNOWN, { policy: UNKNOWN }));
         expect(checked.failures).toEqual([]);
         expect(checked.inputs.policy).toBe(UNKNOWN);
         expect(policyCalls(fx.proxy)).toHaveLength(0);
@@ -34,7 +27,7 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
 
     it("runs basic → no-op → policyUpdate → drift → delete, with one write per create or update", async () => {
         const bucket = await newBucket("host-basic");
-        const checked = await fx.host.check(bucket, {}, inputs(bucket, { policy: JSON.stringify(policyFor(bucket), null, 2) }));
+        const checked = await fx.host.check(bucket, {}, fx.inputs(bucket, { policy: JSON.stringify(policyFor(bucket), null, 2) }));
         expect(checked.failures).toEqual([]);
         expect(policyCalls(fx.proxy)).toHaveLength(0);
 
@@ -48,7 +41,7 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
         const reformatted = await fx.host.check(
             bucket,
             checked.inputs,
-            inputs(bucket, { policy: JSON.stringify({ Statement: { ...policyFor(bucket).Statement[0], Action: "S3:getObject" }, Version: "2012-10-17" }) }),
+            fx.inputs(bucket, { policy: JSON.stringify({ Statement: { ...policyFor(bucket).Statement[0], Action: "S3:getObject" }, Version: "2012-10-17" }) }),
         );
         expect((await fx.host.diff(bucket, bucket, created.outputs, reformatted.inputs)).changes).toBe("none");
         expect(policyCalls(fx.proxy)).toHaveLength(0);
@@ -56,7 +49,7 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
         const changed = await fx.host.check(
             bucket,
             checked.inputs,
-            inputs(bucket, { policy: JSON.stringify(policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"])) }),
+            fx.inputs(bucket, { policy: JSON.stringify(policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"])) }),
         );
         const diff = await fx.host.diff(bucket, bucket, created.outputs, changed.inputs);
         expect(diff).toEqual({ changes: "some", replaces: [], deleteBeforeReplace: false });
@@ -85,9 +78,9 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
 
     it("replaces when the bucket changes", async () => {
         const bucket = await newBucket("host-replace");
-        const checked = await fx.host.check(bucket, {}, inputs(bucket));
+        const checked = await fx.host.check(bucket, {}, fx.inputs(bucket));
         const created = await fx.host.create(bucket, checked.inputs);
-        const moved = await fx.host.check(bucket, checked.inputs, inputs("another-bucket-name"));
+        const moved = await fx.host.check(bucket, checked.inputs, fx.inputs("another-bucket-name"));
         expect(await fx.host.diff(bucket, bucket, created.outputs, moved.inputs)).toEqual({
             changes: "some",
             replaces: ["bucket"],
@@ -97,7 +90,7 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
 
     it("reports a missing bucket as gone on read, and deletes from it successfully", async () => {
         const missing = `missing-${Date.now().toString(36)}`;
-        const state = { ...inputs(missing), canonicalPolicy: "{}" };
+        const state = { ...fx.inputs(missing), canonicalPolicy: "{}" };
         expect((await fx.host.read(missing, missing, state)).id).toBe("");
         await expect(fx.host.delete(missing, missing, state)).resolves.toBeUndefined();
     });
@@ -111,14 +104,18 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
             }),
         );
         fx.proxy.reset();
-        const checked = await fx.host.check(bucket, {}, inputs(bucket));
+        const checked = await fx.host.check(bucket, {}, fx.inputs(bucket));
         const error = await hostFailure(fx.host.create(bucket, checked.inputs));
         expect(error.message).toMatch(/already has a bucket policy.*"SomeoneElses".*adoptExisting/);
         expect(policyCalls(fx.proxy).map((r) => r.operation)).toEqual(["GetBucketPolicy"]);
     });
 
     it("returns check failures that name the property (the policy's in its reason only), through gRPC, without calling S3", async () => {
-        const checked = await fx.host.check("bad", {}, inputs("bad bucket", { policy: "{not json", expectedBucketOwner: "alice", checksumAlgorithm: "MD5" }));
+        const checked = await fx.host.check(
+            "bad",
+            {},
+            fx.inputs("bad bucket", { policy: "{not json", expectedBucketOwner: "alice", checksumAlgorithm: "MD5" }),
+        );
         expect(checked.failures.map((f) => f.property).sort()).toEqual(["", "bucket", "checksumAlgorithm", "expectedBucketOwner"]);
         expect(checked.failures.find((f) => f.property === "")?.reason).toMatch(/^policy is not a valid policy document/);
         expect(policyCalls(fx.proxy)).toHaveLength(0);
@@ -126,7 +123,7 @@ describe("BucketPolicy through the real dynamic-provider host", () => {
 
     it("receives secrets as plain values (the engine strips them) and keeps credentials out of outputs and __provider", async () => {
         const bucket = await newBucket("host-secret");
-        const checked = await fx.host.check(bucket, {}, { ...inputs(bucket), policy: secret(JSON.stringify(policyFor(bucket))) });
+        const checked = await fx.host.check(bucket, {}, { ...fx.inputs(bucket), policy: secret(JSON.stringify(policyFor(bucket))) });
         expect(checked.failures).toEqual([]);
         const created = await fx.host.create(bucket, checked.inputs);
         const everything = JSON.stringify(created.outputs) + fx.serializedProvider;

@@ -7,7 +7,7 @@
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
 import { DynamicProviderHost, Props } from "../support/providerHost";
-import { serializeProvider, startProviderHost } from "../support/hostFixture";
+import { resourceInputs, startProviderHost } from "../support/hostFixture";
 import { LocalS3Env, bobReads, destroyBucket, livePolicy, loadLocalS3Env, s3ClientFor, uniqueBucketName } from "../support/localS3";
 import { FaultRule, S3Proxy, startS3Proxy } from "../support/s3proxy";
 
@@ -45,17 +45,11 @@ describe("load: 200 policies at once through one host, with 10% injected retryab
     let proxy: S3Proxy;
     let host: DynamicProviderHost;
     let alice: S3Client; // straight to RadosGW: set-up and verification never meet a fault
-    let serializedProvider: string;
     const buckets: string[] = [];
 
     const policyFor = (bucket: string, actions: string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(env, bucket, { action: actions })] });
-    const inputs = (bucket: string, actions: string[]): Props => ({
-        bucket,
-        policy: policyFor(bucket, actions),
-        endpoint: proxy.endpoint,
-        retryTimeoutSeconds: 60,
-        __provider: serializedProvider,
-    });
+    const inputs = (bucket: string, actions: string[]): Props =>
+        resourceInputs(bucket, { policy: policyFor(bucket, actions), endpoint: proxy.endpoint, retryTimeoutSeconds: 60 });
     /** The buckets whose live policy is not what `expected` says (undefined: no policy). */
     const mismatches = async (expected: (bucket: string) => string | undefined) =>
         (
@@ -98,7 +92,6 @@ describe("load: 200 policies at once through one host, with 10% injected retryab
             buckets.push(bucket);
         });
         proxy = await startS3Proxy({ target: env.endpoint });
-        serializedProvider = await serializeProvider();
         host = await startProviderHost(env);
     }, 120_000);
     afterAll(async () => {

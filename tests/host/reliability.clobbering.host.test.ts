@@ -12,24 +12,16 @@ import { checkAndCreate, hostFailure, policyCalls, useHostFixture } from "../sup
 import { bobReads, livePolicy } from "../support/localS3";
 
 describe("reliability: no clobbering, through the real host", () => {
-    const fx = useHostFixture();
+    const fx = useHostFixture({ inputs: (): Props => ({ retryTimeoutSeconds: 10 }) });
 
     const policyFor = (bucket: string, sid: string, actions: string[] = ["s3:GetObject"]) =>
         JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(fx.env, bucket, { sid, action: actions })] });
-    const inputs = (bucket: string, policy: string, extra: Props = {}): Props => ({
-        bucket,
-        policy,
-        endpoint: fx.proxy.endpoint,
-        retryTimeoutSeconds: 10,
-        __provider: fx.serializedProvider,
-        ...extra,
-    });
     const ops = (bucket: string) => policyCalls(fx.proxy, bucket).map((r) => r.operation);
     const newBucket = (prefix: string) => fx.buckets.newBucket(prefix);
     const putDirectly = (bucket: string, policy: string) => fx.alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy }));
     /** The engine's create step: check, then create. */
     const create = async (name: string, bucket: string, policy: string, extra: Props = {}) =>
-        (await checkAndCreate(fx.host, name, inputs(bucket, policy, extra))).created;
+        (await checkAndCreate(fx.host, name, fx.inputs(bucket, { policy, ...extra }))).created;
     const stderrSince = (mark: number) => fx.host.stderr.slice(mark);
 
     describe("create", () => {

@@ -13,24 +13,16 @@ import { bobReads, livePolicy, uniqueBucketName } from "../support/localS3";
 import { FaultRule, methodNotAllowedTo } from "../support/s3proxy";
 
 describe("reliability: faults through the real host", () => {
-    const fx = useHostFixture();
+    const fx = useHostFixture({ inputs: (bucket: string): Props => ({ policy: policyFor(bucket), retryTimeoutSeconds: 20 }) });
 
     const policyFor = (bucket: string, actions: string[] = ["s3:GetObject"]) =>
         JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(fx.env, bucket, { action: actions })] });
-    const inputs = (bucket: string, extra: Props = {}): Props => ({
-        bucket,
-        policy: policyFor(bucket),
-        endpoint: fx.proxy.endpoint,
-        retryTimeoutSeconds: 20,
-        __provider: fx.serializedProvider,
-        ...extra,
-    });
     const calls = (bucket: string) => policyCalls(fx.proxy, bucket);
     const ops = (bucket: string) => calls(bucket).map((r) => r.operation);
     const newBucket = (prefix: string) => fx.buckets.newBucket(prefix);
-    const create = (target: DynamicProviderHost, bucket: string, extra: Props = {}) => checkAndCreate(target, bucket, inputs(bucket, extra));
+    const create = (target: DynamicProviderHost, bucket: string, extra: Props = {}) => checkAndCreate(target, bucket, fx.inputs(bucket, extra));
     const failedCreate = async (target: DynamicProviderHost, bucket: string, extra: Props = {}) =>
-        hostFailure(target.create(bucket, await checkNew(target, bucket, inputs(bucket, extra))));
+        hostFailure(target.create(bucket, await checkNew(target, bucket, fx.inputs(bucket, extra))));
 
     describe("each retryable fault is retried, then the call succeeds", () => {
         it.each<{ name: string; rule: Omit<FaultRule, "bucket">; expected: string[] }>([
@@ -90,7 +82,7 @@ describe("reliability: faults through the real host", () => {
                 { bucket, operation: "DeleteBucketPolicy", fault: "SlowDown", times: 1 },
             ]);
             const { created } = await create(fx.host, bucket);
-            const changed = await fx.host.check(bucket, {}, inputs(bucket, { policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]) }));
+            const changed = await fx.host.check(bucket, {}, fx.inputs(bucket, { policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]) }));
             const updated = await fx.host.update(bucket, bucket, created.outputs, changed.inputs);
             await fx.host.delete(bucket, bucket, updated);
             expect(ops(bucket)).toEqual([

@@ -11,7 +11,7 @@ import { bobReads } from "../support/localS3";
 const HEADER = "x-amz-confirm-remove-self-bucket-access";
 
 describe("reliability: confirmRemoveSelfBucketAccess, through the real host", () => {
-    const fx = useHostFixture();
+    const fx = useHostFixture({ inputs: (bucket: string): Props => ({ policy: readPolicy(bucket), retryTimeoutSeconds: 5 }) });
 
     const readPolicy = (bucket: string) => JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(fx.env, bucket)] });
     /** Denies everyone PutBucketPolicy (not Get or Delete, so the test can still read and clean up). */
@@ -20,14 +20,6 @@ describe("reliability: confirmRemoveSelfBucketAccess, through the real host", ()
             Version: "2012-10-17",
             Statement: [{ Sid: "NobodyChangesThePolicy", Effect: "Deny", Principal: "*", Action: "s3:PutBucketPolicy", Resource: `arn:aws:s3:::${bucket}` }],
         });
-    const inputs = (bucket: string, policy: string, extra: Props = {}): Props => ({
-        bucket,
-        policy,
-        endpoint: fx.proxy.endpoint,
-        retryTimeoutSeconds: 5,
-        __provider: fx.serializedProvider,
-        ...extra,
-    });
     const puts = (bucket: string) => fx.proxy.requests.filter((r) => r.bucket === bucket && r.operation === "PutBucketPolicy");
     const newBucket = (prefix: string) => fx.buckets.newBucket(prefix);
 
@@ -37,11 +29,7 @@ describe("reliability: confirmRemoveSelfBucketAccess, through the real host", ()
         { name: "unset: no header", value: undefined, header: undefined },
     ])("passes confirmRemoveSelfBucketAccess to PutBucketPolicy — $name", async ({ value, header }) => {
         const bucket = await newBucket("lockout-header");
-        const checked = await fx.host.check(
-            bucket,
-            {},
-            inputs(bucket, readPolicy(bucket), value === undefined ? {} : { confirmRemoveSelfBucketAccess: value }),
-        );
+        const checked = await fx.host.check(bucket, {}, fx.inputs(bucket, value === undefined ? {} : { confirmRemoveSelfBucketAccess: value }));
         expect(checked.failures).toEqual([]);
         await fx.host.create(bucket, checked.inputs);
         expect(puts(bucket)).toHaveLength(1);
@@ -51,7 +39,7 @@ describe("reliability: confirmRemoveSelfBucketAccess, through the real host", ()
     it("refuses, in check, a policy that denies everyone a bucket-policy operation unless confirmRemoveSelfBucketAccess is set, and calls no S3", async () => {
         const bucket = await newBucket("lockout-refused");
         fx.proxy.reset();
-        const checked = await fx.host.check(bucket, {}, inputs(bucket, lockoutPolicy(bucket)));
+        const checked = await fx.host.check(bucket, {}, fx.inputs(bucket, { policy: lockoutPolicy(bucket) }));
         expect(checked.failures).toEqual([
             {
                 property: "",
@@ -66,7 +54,7 @@ describe("reliability: confirmRemoveSelfBucketAccess, through the real host", ()
     it("applies it with confirmRemoveSelfBucketAccess: true, warning in check and sending the header; RadosGW then refuses the owner's next put", async () => {
         const bucket = await newBucket("lockout-applied");
         const mark = fx.host.stderr.length;
-        const checked = await fx.host.check(bucket, {}, inputs(bucket, lockoutPolicy(bucket), { confirmRemoveSelfBucketAccess: true }));
+        const checked = await fx.host.check(bucket, {}, fx.inputs(bucket, { policy: lockoutPolicy(bucket), confirmRemoveSelfBucketAccess: true }));
         expect(checked.failures).toEqual([]);
         expect(fx.host.stderr.slice(mark)).toContain(
             `warning: bucket ${bucket}: Statement[0] (Sid "NobodyChangesThePolicy") denies s3:PutBucketPolicy to everyone ("*") without a condition; confirmRemoveSelfBucketAccess is set, so it will be applied.`,
@@ -78,7 +66,7 @@ describe("reliability: confirmRemoveSelfBucketAccess, through the real host", ()
         // The lockout is real: the owner can no longer put a policy, directly or through the provider (403, not retried).
         const direct = await fx.alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: readPolicy(bucket) })).catch((e: Error) => e);
         expect((direct as Error).name).toBe("AccessDenied");
-        const next = await fx.host.check(bucket, {}, inputs(bucket, readPolicy(bucket)));
+        const next = await fx.host.check(bucket, {}, fx.inputs(bucket));
         const error = await hostFailure(fx.host.update(bucket, bucket, created.outputs, next.inputs));
         expect(error.message).toMatch(
             /^PutBucketPolicy on bucket .* failed: AccessDenied \(HTTP 403\)\. The caller lacks s3:PutBucketPolicy .* Deny statements\. S3 request id: \S+\.$/,
@@ -94,7 +82,7 @@ describe("reliability: confirmRemoveSelfBucketAccess, through the real host", ()
             Version: "2012-10-17",
             Statement: [{ Sid: "NoDeletes", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: `arn:aws:s3:::${bucket}/*` }],
         });
-        const checked = await fx.host.check(bucket, {}, inputs(bucket, policy));
+        const checked = await fx.host.check(bucket, {}, fx.inputs(bucket, { policy }));
         expect(checked.failures).toEqual([]);
         await fx.host.create(bucket, checked.inputs);
         expect(puts(bucket).map((r) => r.status)).toEqual([204]);

@@ -66,24 +66,17 @@ async function startAnswerDropper(target: string, drop: (method: string, url: st
 }
 
 describe("reliability: nothing lost, through the real host", () => {
-    const fx = useHostFixture();
+    /** The provider reaches the proxy through the answer dropper. */
+    const fx = useHostFixture({ inputs: (): Props => ({ endpoint: dropper.endpoint, retryTimeoutSeconds: 1 }) });
     let dropper: AnswerDropper;
     /** Put answers to drop: bucket → how many more (Infinity: all). */
     const dropPuts = new Map<string, number>();
 
     const policyFor = (bucket: string, sid: string, actions: string[] = ["s3:GetObject"]) =>
         JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(fx.env, bucket, { sid, action: actions })] });
-    const inputs = (bucket: string, policy: string, extra: Props = {}): Props => ({
-        bucket,
-        policy,
-        endpoint: dropper.endpoint,
-        retryTimeoutSeconds: 1,
-        __provider: fx.serializedProvider,
-        ...extra,
-    });
     const ops = (bucket: string) => policyCalls(fx.proxy, bucket).map((r) => `${r.operation} ${r.injected ?? r.status}`);
     const newBucket = (prefix: string) => fx.buckets.newBucket(prefix);
-    const checked = (bucket: string, policy: string, extra: Props = {}) => checkNew(fx.host, bucket, inputs(bucket, policy, extra));
+    const checked = (bucket: string, policy: string, extra: Props = {}) => checkNew(fx.host, bucket, fx.inputs(bucket, { policy, ...extra }));
 
     beforeAll(async () => {
         dropper = await startAnswerDropper(fx.proxy.endpoint, (method, url) => {

@@ -45,8 +45,20 @@ class Seen {
 }
 
 describe("secrets: credentials never leak, through the real host (LocalStack, and RadosGW for rejected keys)", () => {
-    /** LocalStack behind the recording proxy; the hosts are started per test, with the environment each test is about. */
-    const fx = useHostFixture({ server: "localstack", startHost: false });
+    /**
+     * LocalStack behind the recording proxy; the hosts are started per test, with the environment each test is about.
+     * Its inputs: alice's account as the expected owner, which LocalStack checks, and the provider serialized below.
+     */
+    const fx = useHostFixture({
+        server: "localstack",
+        startHost: false,
+        inputs: (bucket: string): Props => ({
+            policy: policyFor(bucket),
+            expectedBucketOwner: fx.env.users.alice.accountId,
+            retryTimeoutSeconds: 1,
+            __provider: serializedProvider,
+        }),
+    });
     let rgw: LocalS3Env;
     let rgwProxy: S3Proxy;
     let rgwBuckets: BucketTracker;
@@ -65,16 +77,6 @@ describe("secrets: credentials never leak, through the real host (LocalStack, an
 
     const policyFor = (bucket: string, actions: string[] = ["s3:GetObject"]) =>
         JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(fx.env, bucket, { action: actions })] });
-    /** LocalStack's inputs: alice's account as the expected owner, which LocalStack checks. */
-    const inputs = (bucket: string, extra: Props = {}): Props => ({
-        bucket,
-        policy: policyFor(bucket),
-        endpoint: fx.proxy.endpoint,
-        expectedBucketOwner: fx.env.users.alice.accountId,
-        retryTimeoutSeconds: 1,
-        __provider: serializedProvider,
-        ...extra,
-    });
     const newBucket = (prefix: string) => fx.buckets.newBucket(prefix);
     /**
      * No credential from the environment of the test process itself, nor alice's that {@link startProviderHost} gives
@@ -85,14 +87,14 @@ describe("secrets: credentials never leak, through the real host (LocalStack, an
     /** Every RPC the engine makes, on the success and the failure paths, with everything seen recorded. */
     async function exercise(host: DynamicProviderHost, label: string, extra: Props = {}): Promise<void> {
         const bucket = await newBucket(`secrets-${label}`);
-        const checked = (await seen.outcome(`${label} check`, host.check(bucket, {}, inputs(bucket, extra)))) as { inputs: Props; failures: unknown[] };
+        const checked = (await seen.outcome(`${label} check`, host.check(bucket, {}, fx.inputs(bucket, extra)))) as { inputs: Props; failures: unknown[] };
         expect(checked.failures).toEqual([]);
         const created = (await seen.outcome(`${label} create`, host.create(bucket, checked.inputs))) as { id: string; outputs: Props };
         expect(created.id).toBe(bucket);
         await seen.outcome(`${label} read`, host.read(bucket, bucket, created.outputs, checked.inputs));
         const changed = (await seen.outcome(
             `${label} check 2`,
-            host.check(bucket, checked.inputs, inputs(bucket, { ...extra, policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]) })),
+            host.check(bucket, checked.inputs, fx.inputs(bucket, { ...extra, policy: policyFor(bucket, ["s3:GetObject", "s3:GetObjectTagging"]) })),
         )) as { inputs: Props };
         await seen.outcome(`${label} diff`, host.diff(bucket, bucket, created.outputs, changed.inputs));
         const updated = (await seen.outcome(`${label} update`, host.update(bucket, bucket, created.outputs, changed.inputs))) as Props;
@@ -185,7 +187,7 @@ describe("secrets: credentials never leak, through the real host (LocalStack, an
         try {
             const bucket = await rgwBuckets.newBucket("secrets-rejected");
             // No expected owner: RadosGW would ignore it.
-            const { expectedBucketOwner: _ignored, ...onRadosGW } = inputs(bucket, { endpoint: rgwProxy.endpoint });
+            const { expectedBucketOwner: _ignored, ...onRadosGW } = fx.inputs(bucket, { endpoint: rgwProxy.endpoint });
             const checked = await host.check(bucket, {}, onRadosGW);
             const error = await seen.outcome("rejected create", host.create(bucket, checked.inputs));
             expect(error).toBeInstanceOf(HostCallError);

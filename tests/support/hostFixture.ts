@@ -4,8 +4,9 @@
  * that need no Pulumi (throw-away buckets, the live policy, the statement granting bob access) are in `localS3.ts`,
  * so the s3 tier does not load Pulumi.
  *
- * {@link useHostFixture} is the common set-up of a host suite (server, alice, buckets, proxy, provider, host). Each
- * other helper does one thing; what a test file is about (its policies, its inputs, extra host environment, proxy
+ * {@link useHostFixture} is the common set-up of a host suite (server, alice, buckets, proxy, provider, host) and
+ * builds a resource's inputs ({@link HostFixture.inputs}; {@link resourceInputs} for suites with their own hosts). Each
+ * other helper does one thing; what a test file is about (its policies, its own inputs, extra host environment, proxy
  * rules and AWS stand-ins) stays in that file.
  */
 import * as path from "path";
@@ -22,6 +23,15 @@ export const REPO_DIR = path.resolve(__dirname, "../..");
 /** The `__provider` input a program registers: the provider handle `BucketPolicy` sends (provider/handle.ts). */
 export async function serializeProvider(): Promise<string> {
     return PROVIDER_HANDLE;
+}
+
+/**
+ * The inputs a program registers for one `BucketPolicy` on `bucket`: `bucket`, the provider handle as `__provider`
+ * ({@link serializeProvider}), then `props` (policy, endpoint and the rest; a `__provider` there replaces the handle).
+ * For suites that start their own hosts; a suite on {@link useHostFixture} has `fx.inputs`.
+ */
+export function resourceInputs(bucket: string, props: Props = {}): Props {
+    return { bucket, __provider: PROVIDER_HANDLE, ...props };
 }
 
 /** The environment that gives a host one local user's credentials, and the server's region. */
@@ -93,6 +103,11 @@ export interface HostFixtureOptions {
     proxyRules?: FaultRule[];
     /** Whether to start the shared host (default true; a suite that starts its own hosts says false). */
     startHost?: boolean;
+    /**
+     * The suite's own inputs for `bucket`, laid over the fixture's (bucket, the proxy's endpoint, `__provider`) by
+     * {@link HostFixture.inputs}: its policy, retry budget, expected owner… Called per use, so it may read the fixture.
+     */
+    inputs?: (bucket: string) => Props;
 }
 
 /** What {@link useHostFixture} provides; the fields are filled in `beforeAll`, so read them inside hooks and tests. */
@@ -107,6 +122,11 @@ export interface HostFixture<E extends LocalS3Env = LocalS3Env> {
     serializedProvider: string;
     /** The dynamic-provider host (unless `startHost: false`). */
     host: DynamicProviderHost;
+    /**
+     * The inputs a program would register for `bucket` on the proxy: `bucket`, `endpoint` the proxy's, `__provider`
+     * {@link serializedProvider}, then the suite's {@link HostFixtureOptions.inputs}, then `overrides`.
+     */
+    inputs(bucket: string, overrides?: Props): Props;
 }
 
 /**
@@ -118,7 +138,15 @@ export interface HostFixture<E extends LocalS3Env = LocalS3Env> {
 export function useHostFixture(options: HostFixtureOptions & { server: "localstack" }): HostFixture<LocalStackEnv>;
 export function useHostFixture(options?: HostFixtureOptions): HostFixture<LocalS3Env>;
 export function useHostFixture(options: HostFixtureOptions = {}): HostFixture<LocalS3Env> {
-    const fixture = {} as HostFixture<LocalS3Env>;
+    const fixture = {
+        inputs: (bucket: string, overrides: Props = {}) =>
+            resourceInputs(bucket, {
+                endpoint: fixture.proxy.endpoint,
+                __provider: fixture.serializedProvider,
+                ...options.inputs?.(bucket),
+                ...overrides,
+            }),
+    } as HostFixture<LocalS3Env>;
     beforeAll(async () => {
         fixture.env = options.server === "localstack" ? loadLocalStackEnv() : loadLocalS3Env();
         fixture.alice = s3ClientFor(fixture.env, "alice");

@@ -137,7 +137,7 @@ function eventTail(file: string, start: bigint): { poll(): void; events: TimedEv
 export interface RunOptions {
     /** The process's environment over `process.env`: {@link BenchCli.env}'s, plus e.g. PULUMI_SKIP_CHECKPOINTS. */
     env: Record<string, string>;
-    /** Add `--event-log` and tail it (preview, up, destroy; other commands do not take the flag). */
+    /** Add `--event-log` and tail it (preview, up, refresh, destroy; other commands do not take the flag). */
     events?: boolean;
 }
 
@@ -169,6 +169,54 @@ export function runPulumi(programDir: string, args: string[], options: RunOption
             resolve({ code, wallMs, stdout, stderr, events: tail.events });
         });
     });
+}
+
+/** What one pulumi command did, from its wall time and its event log. */
+export interface CommandFigures {
+    /** Spawn to exit of the `pulumi` process. */
+    wallSeconds: number;
+    /** The engine's own duration (summary event), in whole seconds. */
+    engineSeconds: number | null;
+    /**
+     * Spawn to the first event of a declared resource: the CLI's and the language host's start, the program's load
+     * (ts-node, @pulumi/pulumi, the package) and its synchronous top-level code, then the first registration and the
+     * provider host's start and first call. The Node SDK sends no RegisterResource before the top-level code returns,
+     * so with a loop of `new` this includes constructing every resource object (SDK work per declared property).
+     * Commands that do not run the program (refresh, destroy) start with the engine's first step.
+     */
+    firstResourceSeconds: number | null;
+    /**
+     * First to last event of a declared resource, per resource after the first: the stream of engine steps, provider
+     * calls and checkpoints (and the program's remaining asynchronous work).
+     */
+    perResourceMs: number | null;
+    /** The last declared resource's event to exit: the stack's outputs, the last checkpoint, plugins shut down. */
+    afterLastResourceSeconds: number | null;
+    /** The summary's resource changes, the stack included (e.g. `{ create: 1001 }`). */
+    changes: Record<string, number>;
+}
+
+/** Whether an event's resource is one the program declared (not the stack, not a provider). */
+function declaredResourceEvent(timed: TimedEvent): boolean {
+    const metadata = timed.event.resourcePreEvent?.metadata ?? timed.event.resOutputsEvent?.metadata;
+    return !!metadata && metadata.type !== "pulumi:pulumi:Stack" && !metadata.type.startsWith("pulumi:providers:");
+}
+
+/** Splits a command's wall time at its first and last declared resource's events; `resources` is how many it declared. */
+export function commandFigures(run: CommandRun, resources: number): CommandFigures {
+    const times = run.events.filter(declaredResourceEvent).map((timed) => timed.atMs);
+    const summary = run.events.map((timed) => timed.event.summaryEvent).find((event) => event !== undefined);
+    const first = times.length ? Math.min(...times) : undefined;
+    const last = times.length ? Math.max(...times) : undefined;
+    const seconds = (ms: number) => Number((ms / 1000).toFixed(2));
+    return {
+        wallSeconds: seconds(run.wallMs),
+        engineSeconds: summary?.durationSeconds ?? null,
+        firstResourceSeconds: first === undefined ? null : seconds(first),
+        perResourceMs: first === undefined || last === undefined || resources < 2 ? null : Number(((last - first) / (resources - 1)).toFixed(2)),
+        afterLastResourceSeconds: last === undefined ? null : seconds(run.wallMs - last),
+        changes: summary?.resourceChanges ?? {},
+    };
 }
 
 /** Runs a command that must succeed; its output is in the error otherwise. */

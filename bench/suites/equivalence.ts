@@ -7,7 +7,17 @@ import deepEqual from "deep-equal";
 import { isDeepStrictEqual } from "util";
 import { changedPolicy, policyOfSize, reversedKeys, rewrittenPolicy } from "../lib/policies";
 import { distForgetModels, distPolicy, distProvider } from "../lib/dist";
+import { Goals, spread, timingMet } from "../lib/report";
 import { MeasureOptions, Sample, measureInterleaved, measureMicros, measureMicrosAsync, rounded } from "../lib/stats";
+
+/**
+ * Timing goals (issues "one policy model" and "one reading of a policy"), at 20 KB, reported, never enforced: a shared
+ * machine is noisy. Each is a ratio to JSON.parse of the same texts, measured in the same rounds.
+ */
+export const MAX_EQUIVALENCE_VS_PARSE = 2.5;
+export const MAX_REWRITTEN_EQUIVALENCE_VS_PARSE = 3;
+export const MAX_CHECK_VS_PARSE = 4;
+export const MAX_FORMAT_VS_CANONICALIZE = 1;
 
 /** Figures for one policy size, in microseconds per call. */
 export interface EquivalenceSize {
@@ -209,4 +219,76 @@ export async function runEquivalence(options: MeasureOptions, log: (line: string
         };
     }
     return results;
+}
+
+export function goals(figures: Record<string, EquivalenceSize>, smoke: boolean): Goals {
+    const sizes = Object.values(figures);
+    const worstOf = (pick: (size: EquivalenceSize) => number) => Math.max(...sizes.map(pick));
+    const largest = figures["20KB"];
+    return {
+        equivalenceAtMost2_5xParse: {
+            goal: `policiesEquivalent(a, b) of the keys-reordered, pretty-printed pair ≤ ${MAX_EQUIVALENCE_VS_PARSE} × (JSON.parse(a) + JSON.parse(b)), 20 KB (worst size reported beside it)`,
+            value: largest ? `${largest.ratios.equivalentVsParsePair} (worst size ${worstOf((size) => size.ratios.equivalentVsParsePair)})` : null,
+            met: timingMet(smoke, largest?.ratios.equivalentVsParsePair, MAX_EQUIVALENCE_VS_PARSE),
+            enforced: false,
+        },
+        rewrittenEquivalenceAtMost3xParse: {
+            goal: `policiesEquivalent(a, b) of the fully rewritten pair (statements and lists reversed, actions re-cased, keys reordered, pretty-printed) ≤ ${MAX_REWRITTEN_EQUIVALENCE_VS_PARSE} × (JSON.parse(a) + JSON.parse(b)), 20 KB`,
+            value: largest?.ratios.equivalentRewrittenVsParsePair ?? null,
+            met: timingMet(smoke, largest?.ratios.equivalentRewrittenVsParsePair, MAX_REWRITTEN_EQUIVALENCE_VS_PARSE),
+            enforced: false,
+        },
+        checkAtMost4xParse: {
+            goal: `the provider's check (validation, public access, format) ≤ ${MAX_CHECK_VS_PARSE} × JSON.parse of its text, 20 KB`,
+            value: largest?.ratios.checkVsParseOne ?? null,
+            met: timingMet(smoke, largest?.ratios.checkVsParseOne, MAX_CHECK_VS_PARSE),
+            enforced: false,
+        },
+        formatNoDearerThanCanonicalize: {
+            goal: `formatPolicy ≤ ${MAX_FORMAT_VS_CANONICALIZE} × canonicalizePolicy of the same text, every size`,
+            value: worstOf((size) => size.ratios.formatVsCanonicalize),
+            met: timingMet(
+                smoke,
+                worstOf((size) => size.ratios.formatVsCanonicalize),
+                MAX_FORMAT_VS_CANONICALIZE,
+            ),
+            enforced: false,
+        },
+    };
+}
+
+/** The table: one column per size, µs per call as median (fastest–slowest round), and the ratios. */
+export function rows(figures: Record<string, EquivalenceSize>): string[] {
+    const lines: string[] = [];
+    const sizes = Object.keys(figures);
+    const row = (label: string, pick: (size: EquivalenceSize) => string) =>
+        lines.push(`  ${label.padEnd(48)}${sizes.map((s) => pick(figures[s]).padStart(22)).join("")}`);
+    const us = (key: keyof EquivalenceSize) => (size: EquivalenceSize) => spread(size[key] as Sample);
+    lines.push(`Equivalence, µs per call: median (fastest–slowest round)`);
+    row("", (size) => `${size.bytes} B/${size.statements} st`);
+    row("JSON.parse, one text", us("parseOneUs"));
+    row("JSON.parse, both texts            [floor]", us("parsePairUs"));
+    row("naive: parse both + deep-equal    [baseline]", us("naiveDeepEqualPairUs"));
+    row("naive: parse both + util.isDeepStrictEqual", us("naiveNodeDeepEqualPairUs"));
+    row("canonicalizePolicy, one text", us("canonicalizeOneUs"));
+    row("policiesEquivalent, keys reordered, pretty", us("equivalentPairUs"));
+    row(`  ratio to parsing both texts     [goal ≤${MAX_EQUIVALENCE_VS_PARSE}]`, (size) => `${size.ratios.equivalentVsParsePair}x`);
+    row("  ratio to parsing one text", (size) => `${size.ratios.equivalentVsParseOne}x`);
+    row("policiesEquivalent, lists reordered, re-cased", us("equivalentRewrittenUs"));
+    row(`  ratio to parsing both texts     [goal ≤${MAX_REWRITTEN_EQUIVALENCE_VS_PARSE}]`, (size) => `${size.ratios.equivalentRewrittenVsParsePair}x`);
+    row("  naive deep-equal is … slower", (size) => `${size.ratios.naiveVsEquivalent}x`);
+    row("  naive util.isDeepStrictEqual is … slower", (size) => `${size.ratios.naiveNodeVsEquivalent}x`);
+    row("formatPolicy (what check puts)", us("formatUs"));
+    row("diffPolicies, one change (preview detail)", us("diffPoliciesUs"));
+    row("provider check, in-process", us("providerCheckUs"));
+    row("provider diff, same text after check", us("providerDiffSameTextUs"));
+    row("provider diff, other spelling", us("providerDiffRewrittenUs"));
+    row("provider check + diff", us("providerCheckDiffUs"));
+    row("provider check, compact text (interleaved)", us("checkOneUs"));
+    row(`  ratio to parsing its text       [goal ≤${MAX_CHECK_VS_PARSE}]`, (size) => `${size.ratios.checkVsParseOne}x`);
+    row("formatPolicy, compact text (interleaved)", us("formatOneUs"));
+    row(`  ratio to canonicalizePolicy     [goal ≤${MAX_FORMAT_VS_CANONICALIZE}]`, (size) => `${size.ratios.formatVsCanonicalize}x`);
+    row("analyzePublicAccess (in check)", us("publicAccessUs"));
+    row("  ratio to parsing its text", (size) => `${size.ratios.publicAccessVsParseOne}x`);
+    return lines;
 }

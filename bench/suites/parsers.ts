@@ -417,6 +417,11 @@ export function runParsers(options: MeasureOptions, log: (line: string) => void)
     };
 }
 
+/** The suite's rows of the bench's table: {@link parsersTable}. It has no goal of its own (why scan.ts stays: docs/how-it-works.md). */
+export function rows(figures: ParsersFigures): string[] {
+    return [parsersTable(figures)];
+}
+
 /** The figures as a table: µs medians and ratios to JSON.parse, one row per text; then the probes. */
 export function parsersTable(figures: ParsersFigures): string {
     const short: Record<ParserName, string> = {

@@ -9,6 +9,7 @@ import type { LocalS3Env } from "../../tests/support/localS3";
 import { createTestBucket, destroyBucket } from "../../tests/support/localS3";
 import type { S3Proxy } from "../../tests/support/s3proxy";
 import { radosgwPolicy, reversedKeys } from "../lib/policies";
+import { Goals, fmt } from "../lib/report";
 import { Sample, elapsedMs, inPool, rounded, summarize } from "../lib/stats";
 
 const OWNER = "111122223333";
@@ -250,4 +251,57 @@ export async function runUpAtScale(context: S3Context, count: number, parallel: 
             if (bucket) await destroyBucket(context.alice, bucket);
         });
     }
+}
+
+/** The suite's figures in the report (null with --no-s3). */
+export interface S3Figures {
+    calls: Record<LifecycleStep, OperationCalls> | null;
+    scale: ScaleFigures | null;
+}
+
+/** The call floors, enforced: they are exact. */
+export function goals({ calls, scale }: S3Figures): Goals {
+    const previewCalls = calls ? calls.previewCreate.calls + calls.previewUpdate.calls : null;
+    const noopCalls = calls && scale ? calls.noop.calls + scale.noopUp.s3Calls : null;
+    return {
+        previewMakesNoS3Call: {
+            goal: "0 S3 calls for preview (check, check + diff)",
+            value: previewCalls,
+            met: previewCalls === null ? null : previewCalls === 0,
+            enforced: true,
+        },
+        noopMakesNoS3Call: {
+            goal: "0 S3 calls for a no-op (equal, reformatted policy)",
+            value: noopCalls,
+            met: noopCalls === null ? null : noopCalls === 0,
+            enforced: true,
+        },
+        updateWritesOnce: {
+            goal: "1 write (PutBucketPolicy) and nothing else per update",
+            value: calls ? calls.update.operations.join(",") : null,
+            met: calls ? calls.update.writes === 1 && calls.update.calls === 1 : null,
+            enforced: true,
+        },
+    };
+}
+
+export function rows({ calls, scale }: S3Figures): string[] {
+    const lines: string[] = [];
+    if (calls) {
+        lines.push(`S3 calls per operation (on the wire):`);
+        for (const step of Object.keys(LIFECYCLE_STEPS) as LifecycleStep[]) {
+            const c = calls[step];
+            lines.push(
+                `  ${step.padEnd(14)} ${String(c.calls).padStart(2)} call(s), ${c.writes} write(s)  ${(c.operations.join(" + ") || "-").padEnd(38)} ${fmt(c.ms.median)} ms   ${LIFECYCLE_STEPS[step]}`,
+            );
+        }
+    } else lines.push("S3 calls per operation: not measured (--no-s3)");
+    if (scale) {
+        const phase = (label: string, x: ScalePhase) => `${label} ${x.totalSeconds} s (${x.s3Calls} calls)`;
+        lines.push(
+            `At scale, ${scale.resources} policies on ${scale.resources} buckets, parallel ${scale.parallel}: ` +
+                [phase("up", scale.up), phase("no-op up", scale.noopUp), phase("refresh", scale.refresh), phase("destroy", scale.destroy)].join("; "),
+        );
+    }
+    return lines;
 }

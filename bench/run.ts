@@ -32,8 +32,8 @@ import { Goals, goalRows } from "./lib/report";
 import * as access from "./suites/access";
 import * as cliSuite from "./suites/cli";
 import * as equivalence from "./suites/equivalence";
-import { HandleFigures, runHandle } from "./suites/handle";
-import * as handle from "./suites/handleGoals";
+import * as handle from "./suites/handle";
+import type { HandleFigures } from "./suites/handle";
 import * as parsers from "./suites/parsers";
 import * as preview from "./suites/preview";
 import * as s3Suite from "./suites/s3";
@@ -252,7 +252,7 @@ async function main(): Promise<number> {
     const equivalenceFigures = await equivalence.runEquivalence(counts.measure, log);
     const parsersFigures = parsers.runParsers(counts.measure, log);
     const accessFigures = access.runAccess(counts.measure.rounds, log);
-    const providerHandle = runHandle(counts.handleProcesses, log);
+    const providerHandle = handle.runHandle(counts.handleProcesses, log);
     // The text the engine stores and sends with every call, from the shipped (compiled) handle.
     const providerText = distProviderHandle();
     const previewAtScale = await preview.runPreviewAtScale(counts.previewResources, providerText, log);

@@ -7,7 +7,14 @@
 import { execFileSync } from "child_process";
 import * as path from "path";
 import { REPO_DIR } from "../lib/build";
+import { Goals, fmt } from "../lib/report";
 import { Sample, rounded, summarize } from "../lib/stats";
+
+/**
+ * `__provider` is stored twice in every resource's state and sent with every engine call (issue 24: state per resource
+ * ≤ 1.5 × a minimal dynamic resource's, whose serialized provider is about 530 bytes). Enforced: a size is exact.
+ */
+export const MAX_PROVIDER_BYTES = 1024;
 
 export interface HandleFigures {
     /** `__provider` in bytes (UTF-8), the shipped handle text. */
@@ -60,4 +67,22 @@ export function runHandle(processes: number, log: (line: string) => void): Handl
     };
     log(`__provider: ${figures.bytes} bytes; first registration ${figures.coldRegisterMs.median} ms, host load ${figures.hostLoadMs.median} ms`);
     return figures;
+}
+
+export function goals(figures: HandleFigures): Goals {
+    return {
+        providerAtMost1KB: {
+            goal: `__provider ≤ ${MAX_PROVIDER_BYTES} bytes`,
+            value: figures.bytes,
+            met: figures.bytes <= MAX_PROVIDER_BYTES,
+            enforced: true,
+        },
+    };
+}
+
+export function rows(h: HandleFigures): string[] {
+    return [
+        `__provider: ${h.bytes} B (goal ≤ ${MAX_PROVIDER_BYTES}); first BucketPolicy under setMocks ${fmt(h.coldRegisterMs.median)} ms ` +
+            `(require @pulumi/pulumi ${fmt(h.requirePulumiMs.median)} ms); the host's load of the handle ${fmt(h.hostLoadMs.median)} ms`,
+    ];
 }

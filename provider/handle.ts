@@ -21,15 +21,17 @@ export const PACKAGE_NAME = "pulumi-s3-bucket-policy";
 export const PROVIDER_ENTRY = `${PACKAGE_NAME}/dist/provider/provider.js`;
 
 /**
- * The handle's text. Only a missing entry itself means "not installed"; a missing dependency of it is reported as it
- * is. The repository's own `dist` is loaded only when the program directory's package.json names this package.
+ * The handle's text. `require.resolve` fails only when the entry itself is missing ("not installed"); a missing
+ * dependency of an installed package fails in `require` with Node's own message, which names it. The repository's own
+ * `dist` is loaded only when the program directory's package.json names this package (without a build, Node's message
+ * names that file). Kept short: it is stored twice in every resource's state.
  */
 export const PROVIDER_HANDLE = `exports.handler = function () {
-var entry = ${JSON.stringify(PROVIDER_ENTRY)}, path = require("path"), dir = process.cwd(), name;
-try { return new (require(entry).BucketPolicyProvider)(); } catch (e) { if (e.code !== "MODULE_NOT_FOUND" || String(e.message).indexOf("'" + entry + "'") < 0) throw e; }
-try { name = require(path.join(dir, "package.json")).name; } catch (e) {}
-if (name !== ${JSON.stringify(PACKAGE_NAME)}) throw new Error("BucketPolicy: cannot load its provider: " + entry + " is not installed in " + dir + ". Run npm install ${PACKAGE_NAME} in the Pulumi program's directory.");
-var built = path.join(dir, "dist", "provider", "provider.js");
-try { return new (require(built).BucketPolicyProvider)(); } catch (e) { e.message = "BucketPolicy: cannot load its provider from " + built + " (run npm run build in this repository): " + e.message; throw e; }
+var path = require("path"), entry = ${JSON.stringify(PROVIDER_ENTRY)}, file, name;
+try { file = require.resolve(entry); } catch (e) {
+try { name = require(path.resolve("package.json")).name; } catch (x) {}
+if (name !== ${JSON.stringify(PACKAGE_NAME)}) throw new Error("BucketPolicy: cannot load its provider: " + entry + " is not installed in " + process.cwd() + ". Run npm install ${PACKAGE_NAME} in the Pulumi program's directory.");
+file = path.resolve("dist/provider/provider.js"); }
+return new (require(file).BucketPolicyProvider)();
 };
 `;

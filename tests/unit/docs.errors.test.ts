@@ -36,6 +36,7 @@ const OTHER_MESSAGES = [
     "the put reported an error",
     "the put failed and S3 holds",
     "BucketPolicy: cannot load its provider",
+    "Cannot find module 'DIR/dist/provider/provider.js'",
     "config: ",
     "this change of the policy of bucket B",
     "this new policy for bucket B",

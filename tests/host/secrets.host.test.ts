@@ -208,7 +208,7 @@ describe("secrets: credentials never leak, through the real host (LocalStack, an
         seen.add("proxy records", [...fx.proxy.requests, ...rgwProxy.requests]);
         const everything = seen.all;
         // The searches are meaningful: the run produced outputs, errors and stderr (the failed reads and deletes log there).
-        expect(everything).toMatch(/env create: .*"canonicalPolicy"/);
+        expect(everything).toMatch(/env create: .*"outputs":\{.*"policy"/);
         expect(everything).toMatch(/rejected create error: .*failed: /);
         expect(everything).toMatch(/host stderr: .*\S/);
         for (const secret of secretsOf()) expect(everything).not.toContain(secret);

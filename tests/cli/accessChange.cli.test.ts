@@ -7,15 +7,12 @@
  * One stack: one up, one preview, one refused preview.
  */
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { BucketTracker } from "../support/localS3";
-import { TEST_PROGRAM_DIR, runPulumi, useCliSuite } from "../support/pulumiCli";
+import { useCliSuite } from "../support/pulumiCli";
 
 jest.setTimeout(240_000);
 
 describe("the real engine: new access known at preview", () => {
     const cli = useCliSuite();
-    let buckets: BucketTracker;
-    beforeAll(() => ({ buckets } = cli));
 
     const allow = (bucket: string, sid: string, user: string) => ({
         Sid: sid,
@@ -36,7 +33,7 @@ describe("the real engine: new access known at preview", () => {
 
     it("preview shows the line once for the changed resource and none for the unchanged one; denyNewAccess makes preview fail, reason first", async () => {
         const scenario = await cli.stack("access");
-        const [changed, same] = await Promise.all([buckets.newBucket("cli-access-changed"), buckets.newBucket("cli-access-same")]);
+        const [changed, same] = await Promise.all([cli.buckets.newBucket("cli-access-changed"), cli.buckets.newBucket("cli-access-same")]);
 
         // Create: compared with no policy, and said so (in each phase of `up`, which both call check).
         scenario.declare([
@@ -76,7 +73,7 @@ describe("the real engine: new access known at preview", () => {
 
         // The gate, from the stack config, as a pipeline runs preview: a non-zero exit, the reason first.
         await scenario.stack.setConfig("bucketPolicy:denyNewAccess", { value: "true" });
-        const run = await runPulumi(cli.world, TEST_PROGRAM_DIR, ["preview", "--stack", scenario.stack.name, "--non-interactive"]);
+        const run = await cli.run(scenario.stack.name, ["preview", "--non-interactive"]);
         expect(run.code).not.toBe(0);
         const all = run.stdout + run.stderr;
         expect(all).toMatch(

@@ -14,19 +14,17 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
 import { ownershipIdOf, withoutOwnershipId } from "../../provider/ownership";
-import { BucketTracker, LocalS3Env, bobReads, livePolicy } from "../support/localS3";
+import { bobReads, livePolicy } from "../support/localS3";
 import { HoldingProxy, KillPoint, runPulumiKilledAt, startHoldingProxy } from "../support/killPoints";
-import { CliRun, CliWorld, ScenarioStack, TEST_PROGRAM_DIR, runPulumi, useCliSuite } from "../support/pulumiCli";
+import { BUCKET_POLICY_TYPE, CliRun, ScenarioStack, TEST_PROGRAM_DIR, useCliSuite } from "../support/pulumiCli";
 import type { ScenarioResource } from "./program";
 
 jest.setTimeout(300_000);
 
 /** The test program's project name (tests/cli/program/Pulumi.yaml). */
 const PROJECT = "bucket-policy-cli-tests";
-const BUCKET_POLICY_TYPE = "pulumi-nodejs:dynamic/s3:BucketPolicy";
 
 interface Checkpoint {
     resources?: { urn: string; type: string; outputs?: { policy?: string } }[];
@@ -35,54 +33,40 @@ interface Checkpoint {
 
 describe("the real engine: an up killed mid-way converges with cancel, refresh --clear-pending-creates and up", () => {
     const cli = useCliSuite();
-    let s3: LocalS3Env;
-    let alice: S3Client;
-    let buckets: BucketTracker;
-    let world: CliWorld;
     let proxy: HoldingProxy;
     beforeAll(async () => {
-        ({ s3, alice, buckets, world } = cli);
-        proxy = await startHoldingProxy(s3.endpoint);
+        proxy = await startHoldingProxy(cli.s3.endpoint);
     });
     afterAll(() => proxy?.close());
 
     const document = (bucket: string, sid: string, action: string | string[] = "s3:GetObject") => ({
         Version: "2012-10-17",
-        Statement: [bobReads(s3, bucket, { sid, action })],
+        Statement: [bobReads(cli.s3, bucket, { sid, action })],
     });
     const urnOf = (stack: string, name: string) => `urn:pulumi:${stack}::${PROJECT}::${BUCKET_POLICY_TYPE}::${name}`;
 
-    /** Runs `pulumi args… --stack <stack>` as a plain process (no terminal: non-interactive, as a pipeline runs it). */
-    const pulumi = (stack: string, args: string[]): Promise<CliRun> => runPulumi(world, TEST_PROGRAM_DIR, [...args, "--stack", stack]);
-    /** The same, and it must exit 0 (its output is in the failure otherwise). */
-    async function pulumiOk(stack: string, args: string[]): Promise<CliRun> {
-        const run = await pulumi(stack, args);
-        if (run.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${run.code}\n${run.stdout}\n${run.stderr}`);
-        return run;
-    }
-
     /** The stack's checkpoint as the file backend holds it (readable while the stack is locked). */
     function checkpointFile(stack: string): Checkpoint {
-        const file = path.join(world.dir, "backend", ".pulumi", "stacks", PROJECT, `${stack}.json`);
+        const file = path.join(cli.world.dir, "backend", ".pulumi", "stacks", PROJECT, `${stack}.json`);
         return (JSON.parse(fs.readFileSync(file, "utf8")) as { checkpoint: { latest: Checkpoint } }).checkpoint.latest;
     }
     /** The pending operations of a checkpoint, as `<type> <urn>`. */
     const pendingOf = (checkpoint: Checkpoint): string[] => (checkpoint.pending_operations ?? []).map((op) => `${op.type} ${op.resource.urn}`);
     const lockFiles = (stack: string): string[] => {
-        const dir = path.join(world.dir, "backend", ".pulumi", "locks", "organization", PROJECT, stack);
+        const dir = path.join(cli.world.dir, "backend", ".pulumi", "locks", "organization", PROJECT, stack);
         return fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith(".json")) : [];
     };
 
     /** Whether the bucket's live policy carries `resource`'s Id and, without it, means `policy`. */
     async function liveMeans(stack: string, resource: ScenarioResource, policy: unknown): Promise<boolean> {
-        const live = await livePolicy(alice, resource.bucket);
+        const live = await livePolicy(cli.alice, resource.bucket);
         const id = ownershipIdOf(PROJECT, stack, resource.name, resource.bucket, proxy.endpoint);
         return live !== undefined && JSON.parse(live).Id === id && policiesEquivalent(withoutOwnershipId(live, id), policy as object);
     }
 
     async function newScenario(name: string, count: number): Promise<{ scenario: ScenarioStack; resources: ScenarioResource[] }> {
         const scenario = await cli.stack(name, proxy.endpoint);
-        const made = await Promise.all(Array.from({ length: count }, (_, i) => buckets.newBucket(`cli-kill-${name}-${i}`)));
+        const made = await Promise.all(Array.from({ length: count }, (_, i) => cli.buckets.newBucket(`cli-kill-${name}-${i}`)));
         const resources = made.map((bucket, i) => ({ name: `policy-${i}`, bucket, policy: document(bucket, `Read${i}`) }));
         return { scenario, resources };
     }
@@ -93,7 +77,7 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
      */
     async function killedUp(stack: string, points: KillPoint[]) {
         const reached = proxy.arm(points);
-        const run = await runPulumiKilledAt(world, TEST_PROGRAM_DIR, ["up", "--yes", "--skip-preview", "--stack", stack], reached);
+        const run = await runPulumiKilledAt(cli.world, TEST_PROGRAM_DIR, ["up", "--yes", "--skip-preview", "--stack", stack], reached);
         await proxy.settle();
         if (!run.killed) throw new Error(`the kill points were not all reached; pulumi up exited ${run.code}\n${run.stdout}\n${run.stderr}`);
         expect(run.signal).toBe("SIGKILL");
@@ -104,11 +88,11 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
 
     /** The documented recovery (docs/usage.md, "Recovering an interrupted deployment"): nothing in it names a resource. */
     async function recover(stack: string): Promise<{ cancel: CliRun; refresh: CliRun; up: CliRun }> {
-        const cancel = await pulumiOk(stack, ["cancel", "--yes"]);
+        const cancel = await cli.run(stack, ["cancel", "--yes"], { ok: true });
         expect(cancel.stdout).toContain(`The currently running update for '${stack}' has been canceled!`);
         expect(lockFiles(stack)).toEqual([]);
-        const refresh = await pulumiOk(stack, ["refresh", "--yes", "--clear-pending-creates", "--non-interactive"]);
-        const up = await pulumiOk(stack, ["up", "--yes"]);
+        const refresh = await cli.run(stack, ["refresh", "--yes", "--clear-pending-creates", "--non-interactive"], { ok: true });
+        const up = await cli.run(stack, ["up", "--yes"], { ok: true });
         return { cancel, refresh, up };
     }
 
@@ -119,25 +103,25 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
      */
     async function expectConverged(stack: string, declared: ScenarioResource[], removed: ScenarioResource[] = []): Promise<void> {
         for (const resource of declared) {
-            const live = await livePolicy(alice, resource.bucket);
+            const live = await livePolicy(cli.alice, resource.bucket);
             expect({ bucket: resource.bucket, live: live !== undefined }).toEqual({ bucket: resource.bucket, live: true });
             const id = ownershipIdOf(PROJECT, stack, resource.name, resource.bucket, proxy.endpoint);
             expect(JSON.parse(live as string).Id).toBe(id);
             expect(policiesEquivalent(withoutOwnershipId(live as string, id), resource.policy as object)).toBe(true);
         }
         for (const resource of removed)
-            expect({ bucket: resource.bucket, live: await livePolicy(alice, resource.bucket) }).toEqual({ bucket: resource.bucket });
+            expect({ bucket: resource.bucket, live: await livePolicy(cli.alice, resource.bucket) }).toEqual({ bucket: resource.bucket });
 
-        const exported = JSON.parse((await pulumiOk(stack, ["stack", "export"])).stdout) as { deployment: Checkpoint };
+        const exported = await cli.exportStack(stack);
         expect(pendingOf(exported.deployment)).toEqual([]);
-        const inState = (exported.deployment.resources ?? []).filter((r) => r.type === BUCKET_POLICY_TYPE);
+        const inState = exported.policies;
         expect(inState.map((r) => r.urn).sort()).toEqual(declared.map((r) => urnOf(stack, r.name)).sort());
         for (const resource of declared) {
             const recorded = inState.find((r) => r.urn === urnOf(stack, resource.name))?.outputs?.policy;
             expect(policiesEquivalent(recorded as string, resource.policy as object)).toBe(true);
         }
         expect(lockFiles(stack)).toEqual([]);
-        await pulumiOk(stack, ["preview", "--expect-no-changes", "--non-interactive"]);
+        await cli.run(stack, ["preview", "--expect-no-changes", "--non-interactive"], { ok: true });
     }
 
     const createPoints: { point: string; stage: KillPoint["stage"]; operation: string; afterKill?: KillPoint["afterKill"]; liveAfterKill: boolean }[] = [
@@ -165,11 +149,11 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
         const left = checkpointFile(name);
         expect(pendingOf(left)).toContain(`creating ${urnOf(name, target.name)}`);
         expect((left.resources ?? []).map((r) => r.urn)).not.toContain(urnOf(name, target.name));
-        expect((await livePolicy(alice, target.bucket)) !== undefined).toBe(liveAfterKill);
+        expect((await livePolicy(cli.alice, target.bucket)) !== undefined).toBe(liveAfterKill);
 
         if (index === 0) {
             // Without the recovery: the lock the killed CLI left stops the next up, and says how to remove it.
-            const blocked = await pulumi(name, ["up", "--yes", "--non-interactive"]);
+            const blocked = await cli.run(name, ["up", "--yes", "--non-interactive"]);
             expect(blocked.code).not.toBe(0);
             expect(blocked.stderr).toMatch(
                 /error: the stack is currently locked by 1 lock\(s\)\. Either wait for the other process\(es\) to end or delete the lock file with `pulumi cancel`\./,
@@ -191,7 +175,7 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
         const name = "update";
         const { scenario, resources } = await newScenario(name, 4);
         scenario.declare(resources);
-        await pulumiOk(name, ["up", "--yes", "--skip-preview"]);
+        await cli.run(name, ["up", "--yes", "--skip-preview"], { ok: true });
 
         const changed = resources.map((r, i) =>
             i === 1 || i === 2 ? { ...r, policy: document(r.bucket, `Read${i}`, ["s3:GetObject", "s3:GetObjectVersion"]) } : r,
@@ -215,7 +199,7 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
         const name = "delete";
         const { scenario, resources } = await newScenario(name, 4);
         scenario.declare(resources);
-        await pulumiOk(name, ["up", "--yes", "--skip-preview"]);
+        await cli.run(name, ["up", "--yes", "--skip-preview"], { ok: true });
 
         const [kept, removed] = [
             [resources[0], resources[3]],
@@ -228,8 +212,8 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
         ]);
         const pending = pendingOf(checkpointFile(name));
         expect(pending).toEqual(expect.arrayContaining([`deleting ${urnOf(name, removed[0].name)}`, `deleting ${urnOf(name, removed[1].name)}`]));
-        expect(await livePolicy(alice, removed[0].bucket)).toBeDefined();
-        expect(await livePolicy(alice, removed[1].bucket)).toBeUndefined();
+        expect(await livePolicy(cli.alice, removed[0].bucket)).toBeDefined();
+        expect(await livePolicy(cli.alice, removed[1].bucket)).toBeUndefined();
 
         await recover(name);
         await expectConverged(name, kept, removed);
@@ -246,15 +230,15 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
         // takes); when create learns to recognise it, this test fails and the recovery above covers it too.
         const name = "ownid";
         const scenario = await cli.stack(name, proxy.endpoint);
-        const bucket = await buckets.newBucket("cli-kill-ownid");
+        const bucket = await cli.buckets.newBucket("cli-kill-ownid");
         const declared = { name: "policy", bucket, policy: { ...document(bucket, "Read"), Id: "MyOwnPolicyId" } };
         scenario.declare([declared]);
         await killedUp(name, [{ bucket, operation: "PutBucketPolicy", stage: "response" }]);
-        expect(JSON.parse((await livePolicy(alice, bucket)) as string).Id).toBe("MyOwnPolicyId");
+        expect(JSON.parse((await livePolicy(cli.alice, bucket)) as string).Id).toBe("MyOwnPolicyId");
 
-        await pulumiOk(name, ["cancel", "--yes"]);
-        await pulumiOk(name, ["refresh", "--yes", "--clear-pending-creates", "--non-interactive"]);
-        const up = await pulumi(name, ["up", "--yes"]);
+        await cli.run(name, ["cancel", "--yes"], { ok: true });
+        await cli.run(name, ["refresh", "--yes", "--clear-pending-creates", "--non-interactive"], { ok: true });
+        const up = await cli.run(name, ["up", "--yes"]);
         expect(up.code).not.toBe(0);
         expect(up.stdout).toContain(
             `error: Bucket "${bucket}" already has a bucket policy (1 statement(s): Sids "Read"), and BucketPolicy does not overwrite a policy it did not create. ` +
@@ -268,9 +252,9 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
 
         // The person's step: the live policy is the declared one, so adopt it (no write), and the stack converges.
         scenario.declare([{ ...declared, adoptExisting: true }]);
-        await pulumiOk(name, ["up", "--yes"]);
-        expect(JSON.parse((await livePolicy(alice, bucket)) as string).Id).toBe("MyOwnPolicyId");
-        await pulumiOk(name, ["preview", "--expect-no-changes", "--non-interactive"]);
+        await cli.run(name, ["up", "--yes"], { ok: true });
+        expect(JSON.parse((await livePolicy(cli.alice, bucket)) as string).Id).toBe("MyOwnPolicyId");
+        await cli.run(name, ["preview", "--expect-no-changes", "--non-interactive"], { ok: true });
     });
 
     describe("pulumi-aws #5900 replayed with equivalent policies", () => {
@@ -280,7 +264,7 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
                 Statement: {
                     Resource: `arn:aws:s3:::${bucket}/*`,
                     Action: ["S3:getobject"],
-                    Principal: { AWS: [s3.users.bob.principalArn] },
+                    Principal: { AWS: [cli.s3.users.bob.principalArn] },
                     Effect: "Allow",
                     Sid: sid,
                 },
@@ -290,53 +274,53 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
         it("two resources on one bucket: the second create refuses; adopted, it takes the Id; removing the first leaves the policy", async () => {
             const name = "two";
             const scenario = await cli.stack(name, proxy.endpoint);
-            const bucket = await buckets.newBucket("cli-kill-two");
+            const bucket = await cli.buckets.newBucket("cli-kill-two");
             const first = { name: "first", bucket, policy: document(bucket, "Read") };
             scenario.declare([first]);
-            await pulumiOk(name, ["up", "--yes", "--skip-preview"]);
+            await cli.run(name, ["up", "--yes", "--skip-preview"], { ok: true });
 
             // An equivalent policy, and no adoptExisting: refused, and the first's policy stays as it was.
             const second = { name: "second", bucket, policy: rewritten(bucket, "Read") };
             scenario.declare([first, second]);
-            const refused = await pulumi(name, ["up", "--yes", "--skip-preview", "--non-interactive"]);
+            const refused = await cli.run(name, ["up", "--yes", "--skip-preview", "--non-interactive"]);
             expect(refused.code).not.toBe(0);
             expect(refused.stdout + refused.stderr).toMatch(new RegExp(`Bucket "${bucket}" already has a bucket policy`));
             expect(refused.stdout + refused.stderr).toContain("It carries the Id another BucketPolicy resource writes");
             const firstId = ownershipIdOf(PROJECT, name, "first", bucket, proxy.endpoint);
-            expect(JSON.parse((await livePolicy(alice, bucket)) as string).Id).toBe(firstId);
+            expect(JSON.parse((await livePolicy(cli.alice, bucket)) as string).Id).toBe(firstId);
 
             // With adoptExisting the second re-puts it with its own Id; then the first's delete leaves it in place.
             scenario.declare([first, { ...second, adoptExisting: true }]);
-            await pulumiOk(name, ["up", "--yes", "--skip-preview"]);
+            await cli.run(name, ["up", "--yes", "--skip-preview"], { ok: true });
             const secondId = ownershipIdOf(PROJECT, name, "second", bucket, proxy.endpoint);
-            expect(JSON.parse((await livePolicy(alice, bucket)) as string).Id).toBe(secondId);
+            expect(JSON.parse((await livePolicy(cli.alice, bucket)) as string).Id).toBe(secondId);
             scenario.declare([{ ...second, adoptExisting: true }]);
-            const up = await pulumiOk(name, ["up", "--yes", "--skip-preview"]);
+            const up = await cli.run(name, ["up", "--yes", "--skip-preview"], { ok: true });
             expect(up.stdout + up.stderr).toMatch(/is not the one this resource put; it was left in place/);
-            const live = (await livePolicy(alice, bucket)) as string;
+            const live = (await livePolicy(cli.alice, bucket)) as string;
             expect(JSON.parse(live).Id).toBe(secondId);
             expect(policiesEquivalent(withoutOwnershipId(live, secondId), second.policy)).toBe(true);
-            await pulumiOk(name, ["preview", "--expect-no-changes", "--refresh", "--non-interactive"]);
+            await cli.run(name, ["preview", "--expect-no-changes", "--refresh", "--non-interactive"], { ok: true });
         });
 
         it("a create-before-delete replacement on the same bucket (a rename with adoptExisting) with an equivalent policy: the bucket keeps it", async () => {
             const name = "rename";
             const scenario = await cli.stack(name, proxy.endpoint);
-            const bucket = await buckets.newBucket("cli-kill-rename");
+            const bucket = await cli.buckets.newBucket("cli-kill-rename");
             scenario.declare([{ name: "old-name", bucket, policy: document(bucket, "Read") }]);
-            await pulumiOk(name, ["up", "--yes", "--skip-preview"]);
+            await cli.run(name, ["up", "--yes", "--skip-preview"], { ok: true });
 
             const renamed = { name: "new-name", bucket, policy: rewritten(bucket, "Read"), adoptExisting: true };
             scenario.declare([renamed]);
-            const up = await pulumiOk(name, ["up", "--yes", "--skip-preview"]);
+            const up = await cli.run(name, ["up", "--yes", "--skip-preview"], { ok: true });
             // The engine created the new one first, then deleted the old one, which left the policy the new one holds.
             expect(up.stdout).toMatch(/\+ +\S+ new-name created[\s\S]*- +\S+ old-name deleted/);
-            const live = await livePolicy(alice, bucket);
+            const live = await livePolicy(cli.alice, bucket);
             expect(live).toBeDefined();
             const newId = ownershipIdOf(PROJECT, name, "new-name", bucket, proxy.endpoint);
             expect(JSON.parse(live as string).Id).toBe(newId);
             expect(policiesEquivalent(withoutOwnershipId(live as string, newId), renamed.policy)).toBe(true);
-            await pulumiOk(name, ["preview", "--expect-no-changes", "--refresh", "--non-interactive"]);
+            await cli.run(name, ["preview", "--expect-no-changes", "--refresh", "--non-interactive"], { ok: true });
         });
     });
 });

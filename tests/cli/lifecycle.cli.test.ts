@@ -3,44 +3,37 @@
  * lifecycle, equivalent rewrites that must plan nothing, a real change that must plan one update, drift found by
  * refresh, replacement when `bucket` changes, a rename with `aliases`, and destroy.
  */
-import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
-import { BucketTracker, LocalS3Env, bobReads, declaredLivePolicy, livePolicy } from "../support/localS3";
+import { bobReads, declaredLivePolicy, livePolicy } from "../support/localS3";
 import { isOwnershipId } from "../../provider/ownership";
-import { ScenarioStack, useCliSuite } from "../support/pulumiCli";
+import { useCliSuite } from "../support/pulumiCli";
 
 jest.setTimeout(240_000);
 
 describe("the real engine: lifecycle of one BucketPolicy", () => {
     const cli = useCliSuite();
-    let s3: LocalS3Env;
-    let alice: S3Client;
-    let buckets: BucketTracker;
-    let scenario: ScenarioStack;
-    beforeAll(async () => {
-        ({ s3, alice, buckets } = cli);
-        scenario = await cli.stack("lifecycle");
-    });
+    const scenario = cli.sharedStack("lifecycle");
 
     const document = (bucket: string, statements: object[]) => ({ Version: "2012-10-17", Statement: statements });
 
     it("previews a create with no S3 call, creates with one put, then plans nothing for equivalent rewrites", async () => {
-        const bucket = await buckets.newBucket("cli-life");
-        const v1 = document(bucket, [bobReads(s3, bucket, { sid: "Read", action: ["s3:GetObject", "s3:GetObjectVersion"] })]);
+        const bucket = await cli.buckets.newBucket("cli-life");
+        const v1 = document(bucket, [bobReads(cli.s3, bucket, { sid: "Read", action: ["s3:GetObject", "s3:GetObjectVersion"] })]);
         scenario.declare([{ name: "policy", bucket, policy: v1 }]);
 
         // Counts include the stack resource: create 2 is the stack and the policy.
         const preview = await scenario.stack.preview({ diff: true });
         expect(preview.changeSummary).toMatchObject({ create: 2 });
-        expect(await declaredLivePolicy(alice, bucket)).toBeUndefined();
+        expect(await declaredLivePolicy(cli.alice, bucket)).toBeUndefined();
 
         const up = await scenario.stack.up();
         expect(up.summary.resourceChanges).toMatchObject({ create: 2 });
-        const live = await declaredLivePolicy(alice, bucket);
+        const live = await declaredLivePolicy(cli.alice, bucket);
         expect(live).toBeDefined();
         expect(policiesEquivalent(live as string, v1)).toBe(true);
         // S3 holds the resource's own Id (provider/ownership.ts); the state's policy does not.
-        expect(isOwnershipId(JSON.parse((await livePolicy(alice, bucket)) as string).Id)).toBe(true);
+        expect(isOwnershipId(JSON.parse((await livePolicy(cli.alice, bucket)) as string).Id)).toBe(true);
         const exported = Object.values((await scenario.stack.outputs()).policies.value as Record<string, string>);
         expect(exported.length).toBeGreaterThan(0);
         for (const policy of exported) expect(JSON.parse(policy).Id).toBeUndefined();
@@ -50,7 +43,7 @@ describe("the real engine: lifecycle of one BucketPolicy", () => {
             Statement: {
                 Resource: `arn:aws:s3:::${bucket}/*`,
                 Action: ["S3:GetObjectVersion", "s3:getobject", "s3:GetObject"],
-                Principal: { AWS: [s3.users.bob.principalArn] },
+                Principal: { AWS: [cli.s3.users.bob.principalArn] },
                 Effect: "Allow",
                 Sid: "Read",
             },
@@ -63,12 +56,12 @@ describe("the real engine: lifecycle of one BucketPolicy", () => {
     });
 
     it("plans one update for a real change, shows the changed statement in preview --diff, and puts it", async () => {
-        const bucket = await buckets.newBucket("cli-change");
-        const v1 = document(bucket, [bobReads(s3, bucket, { sid: "Read" })]);
+        const bucket = await cli.buckets.newBucket("cli-change");
+        const v1 = document(bucket, [bobReads(cli.s3, bucket, { sid: "Read" })]);
         scenario.declare([{ name: "policy", bucket, policy: v1 }]);
         await scenario.stack.up();
 
-        const v2 = document(bucket, [bobReads(s3, bucket, { sid: "Read" }), bobReads(s3, bucket, { sid: "Versions", action: "s3:GetObjectVersion" })]);
+        const v2 = document(bucket, [bobReads(cli.s3, bucket, { sid: "Read" }), bobReads(cli.s3, bucket, { sid: "Versions", action: "s3:GetObjectVersion" })]);
         scenario.declare([{ name: "policy", bucket, policy: v2 }]);
         await expect(scenario.stack.preview({ expectNoChanges: true })).rejects.toThrow(/no changes were expected/i);
         const preview = await scenario.stack.preview({ diff: true });
@@ -79,44 +72,44 @@ describe("the real engine: lifecycle of one BucketPolicy", () => {
 
         const up = await scenario.stack.up();
         expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
-        expect(policiesEquivalent((await declaredLivePolicy(alice, bucket)) as string, v2)).toBe(true);
+        expect(policiesEquivalent((await declaredLivePolicy(cli.alice, bucket)) as string, v2)).toBe(true);
     });
 
     it("refresh records an out-of-band change as drift, and up puts the declared policy back", async () => {
-        const bucket = await buckets.newBucket("cli-drift");
-        const declared = document(bucket, [bobReads(s3, bucket, { sid: "Read" })]);
+        const bucket = await cli.buckets.newBucket("cli-drift");
+        const declared = document(bucket, [bobReads(cli.s3, bucket, { sid: "Read" })]);
         scenario.declare([{ name: "policy", bucket, policy: declared }]);
         await scenario.stack.up();
 
-        const edited = document(bucket, [bobReads(s3, bucket, { sid: "Read", action: "s3:*" })]);
-        await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(edited) }));
+        const edited = document(bucket, [bobReads(cli.s3, bucket, { sid: "Read", action: "s3:*" })]);
+        await cli.alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(edited) }));
         const refresh = await scenario.stack.refresh();
         expect(refresh.summary.resourceChanges).toMatchObject({ update: 1 });
         const preview = await scenario.stack.preview();
         expect(preview.changeSummary).toMatchObject({ update: 1 });
         await scenario.stack.up();
-        expect(policiesEquivalent((await declaredLivePolicy(alice, bucket)) as string, declared)).toBe(true);
+        expect(policiesEquivalent((await declaredLivePolicy(cli.alice, bucket)) as string, declared)).toBe(true);
         await expect(scenario.stack.preview({ expectNoChanges: true, refresh: true })).resolves.toBeDefined();
     });
 
     it("replaces the resource when bucket changes: the new bucket gets the policy, the old one loses it", async () => {
-        const first = await buckets.newBucket("cli-repl-a");
-        const second = await buckets.newBucket("cli-repl-b");
-        scenario.declare([{ name: "policy", bucket: first, policy: document(first, [bobReads(s3, first)]) }]);
+        const first = await cli.buckets.newBucket("cli-repl-a");
+        const second = await cli.buckets.newBucket("cli-repl-b");
+        scenario.declare([{ name: "policy", bucket: first, policy: document(first, [bobReads(cli.s3, first)]) }]);
         await scenario.stack.up();
 
-        scenario.declare([{ name: "policy", bucket: second, policy: document(second, [bobReads(s3, second)]) }]);
+        scenario.declare([{ name: "policy", bucket: second, policy: document(second, [bobReads(cli.s3, second)]) }]);
         const preview = await scenario.stack.preview();
         expect(preview.changeSummary).toMatchObject({ replace: 1 });
         const up = await scenario.stack.up();
         expect(up.summary.resourceChanges).toMatchObject({ replace: 1 });
-        expect(await declaredLivePolicy(alice, first)).toBeUndefined();
-        expect(await declaredLivePolicy(alice, second)).toBeDefined();
+        expect(await declaredLivePolicy(cli.alice, first)).toBeUndefined();
+        expect(await declaredLivePolicy(cli.alice, second)).toBeDefined();
     });
 
     it("a rename with aliases plans nothing and keeps the policy; without an alias it is a create and a delete", async () => {
-        const bucket = await buckets.newBucket("cli-alias");
-        const policy = document(bucket, [bobReads(s3, bucket)]);
+        const bucket = await cli.buckets.newBucket("cli-alias");
+        const policy = document(bucket, [bobReads(cli.s3, bucket)]);
         scenario.declare([{ name: "old-name", bucket, policy }]);
         await scenario.stack.up();
 
@@ -124,7 +117,7 @@ describe("the real engine: lifecycle of one BucketPolicy", () => {
         await expect(scenario.stack.preview({ expectNoChanges: true })).resolves.toBeDefined();
         const up = await scenario.stack.up();
         expect(up.summary.resourceChanges).toMatchObject({ same: 2 });
-        expect(policiesEquivalent((await declaredLivePolicy(alice, bucket)) as string, policy)).toBe(true);
+        expect(policiesEquivalent((await declaredLivePolicy(cli.alice, bucket)) as string, policy)).toBe(true);
 
         scenario.declare([{ name: "third-name", bucket, policy }]);
         const preview = await scenario.stack.preview();
@@ -132,12 +125,12 @@ describe("the real engine: lifecycle of one BucketPolicy", () => {
     });
 
     it("destroy deletes the policy, and a second destroy has nothing to do", async () => {
-        const bucket = await buckets.newBucket("cli-destroy");
-        scenario.declare([{ name: "policy", bucket, policy: document(bucket, [bobReads(s3, bucket)]) }]);
+        const bucket = await cli.buckets.newBucket("cli-destroy");
+        scenario.declare([{ name: "policy", bucket, policy: document(bucket, [bobReads(cli.s3, bucket)]) }]);
         await scenario.stack.up();
         const destroyed = await scenario.stack.destroy();
         expect(destroyed.summary.resourceChanges).toMatchObject({ delete: 2 });
-        expect(await declaredLivePolicy(alice, bucket)).toBeUndefined();
+        expect(await declaredLivePolicy(cli.alice, bucket)).toBeUndefined();
         const again = await scenario.stack.destroy();
         expect(again.summary.resourceChanges ?? {}).not.toHaveProperty("delete");
     });

@@ -3,9 +3,8 @@
  * the engine creates the new one before it deletes the old one. The old resource's delete must not remove the policy
  * the new one has just put.
  */
-import { S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
-import { BucketTracker, LocalS3Env, bobReads, declaredLivePolicy } from "../support/localS3";
+import { bobReads, declaredLivePolicy } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
 import { useCliSuite } from "../support/pulumiCli";
 
@@ -13,19 +12,14 @@ jest.setTimeout(240_000);
 
 describe("the real engine: create-before-delete on one bucket (pulumi-aws #5900)", () => {
     const cli = useCliSuite();
-    let s3: LocalS3Env;
-    let alice: S3Client;
-    let buckets: BucketTracker;
-    beforeAll(() => ({ s3, alice, buckets } = cli));
-    const stack = (name: string, endpoint?: string) => cli.stack(name, endpoint);
     const policy = (bucket: string, sid: string, action: string | string[] = "s3:GetObject") => ({
         Version: "2012-10-17",
-        Statement: [bobReads(s3, bucket, { sid, action })],
+        Statement: [bobReads(cli.s3, bucket, { sid, action })],
     });
 
     it("a rename without an alias and a changed policy: the new policy survives the old resource's delete", async () => {
-        const scenario = await stack("rename");
-        const bucket = await buckets.newBucket("cli-own-rename");
+        const scenario = await cli.stack("rename");
+        const bucket = await cli.buckets.newBucket("cli-own-rename");
         scenario.declare([{ name: "policy-v1", bucket, policy: policy(bucket, "V1") }]);
         await scenario.stack.up();
 
@@ -34,14 +28,14 @@ describe("the real engine: create-before-delete on one bucket (pulumi-aws #5900)
         let output = "";
         const up = await scenario.stack.up({ onOutput: (text) => (output += text) });
         expect(up.summary.resourceChanges).toMatchObject({ create: 1, delete: 1 });
-        expect(policiesEquivalent((await declaredLivePolicy(alice, bucket)) as string, v2)).toBe(true);
+        expect(policiesEquivalent((await declaredLivePolicy(cli.alice, bucket)) as string, v2)).toBe(true);
         expect(output).toMatch(/Sids "V2"\) is not the one this resource put; it was left in place/);
         await expect(scenario.stack.preview({ expectNoChanges: true, refresh: true })).resolves.toBeDefined();
     });
 
     it("two resources on one bucket: removing the first from the program leaves the second's policy", async () => {
-        const scenario = await stack("two");
-        const bucket = await buckets.newBucket("cli-own-two");
+        const scenario = await cli.stack("two");
+        const bucket = await cli.buckets.newBucket("cli-own-two");
         scenario.declare([{ name: "first", bucket, policy: policy(bucket, "First") }]);
         await scenario.stack.up();
         const second = policy(bucket, "Second");
@@ -53,16 +47,16 @@ describe("the real engine: create-before-delete on one bucket (pulumi-aws #5900)
         scenario.declare([{ name: "second", bucket, policy: second, adoptExisting: true }]);
         const up = await scenario.stack.up();
         expect(up.summary.resourceChanges).toMatchObject({ delete: 1 });
-        expect(policiesEquivalent((await declaredLivePolicy(alice, bucket)) as string, second)).toBe(true);
+        expect(policiesEquivalent((await declaredLivePolicy(cli.alice, bucket)) as string, second)).toBe(true);
     });
 
     it("an endpoint change replaces the resource (create, then delete through the old endpoint); the new policy survives", async () => {
         // Two endpoints for one server: a new endpoint replaces the resource on the same bucket.
-        const proxyA: S3Proxy = await startS3Proxy({ target: s3.endpoint });
-        const proxyB: S3Proxy = await startS3Proxy({ target: s3.endpoint });
+        const proxyA: S3Proxy = await startS3Proxy({ target: cli.s3.endpoint });
+        const proxyB: S3Proxy = await startS3Proxy({ target: cli.s3.endpoint });
         try {
-            const scenario = await stack("endpoint", proxyA.endpoint);
-            const bucket = await buckets.newBucket("cli-own-endpoint");
+            const scenario = await cli.stack("endpoint", proxyA.endpoint);
+            const bucket = await cli.buckets.newBucket("cli-own-endpoint");
             scenario.declare([{ name: "policy", bucket, policy: policy(bucket, "Before"), adoptExisting: true }]);
             await scenario.stack.up();
 
@@ -75,7 +69,7 @@ describe("the real engine: create-before-delete on one bucket (pulumi-aws #5900)
             // The old resource's delete, through the old endpoint, read the policy, saw it was not its own, and left it.
             expect(proxyA.requests.filter((r) => r.bucket === bucket).map((r) => r.operation)).toEqual(["GetBucketPolicy"]);
             expect(proxyB.requests.filter((r) => r.bucket === bucket).map((r) => r.operation)).toEqual(["GetBucketPolicy", "PutBucketPolicy"]);
-            expect(policiesEquivalent((await declaredLivePolicy(alice, bucket)) as string, after)).toBe(true);
+            expect(policiesEquivalent((await declaredLivePolicy(cli.alice, bucket)) as string, after)).toBe(true);
             await expect(scenario.stack.preview({ expectNoChanges: true })).resolves.toBeDefined();
         } finally {
             await proxyA.close();

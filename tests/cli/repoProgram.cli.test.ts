@@ -11,7 +11,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { BucketTracker, bobReads, bucketTracker, livePolicy, s3ClientFor } from "../support/localS3";
 import { LocalStackEnv, loadLocalStackEnv } from "../support/localStack";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
-import { CliRun, CliWorld, REPO_DIR, newCliWorld, runPulumi } from "../support/pulumiCli";
+import { CliRun, CliWorld, REPO_DIR, newCliWorld, runOnStack, runPulumi } from "../support/pulumiCli";
 
 jest.setTimeout(240_000);
 
@@ -24,12 +24,9 @@ describe("the real engine: this repository's program and Pulumi.yaml, on LocalSt
     let proxy: S3Proxy;
     let policyDir: string;
 
-    const pulumi = (...args: string[]): Promise<CliRun> => runPulumi(world, REPO_DIR, [...args, "--stack", STACK]);
-    const ok = async (...args: string[]): Promise<CliRun> => {
-        const run = await pulumi(...args);
-        if (run.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${run.code}:\n${run.stdout}\n${run.stderr}`);
-        return run;
-    };
+    const pulumi = (...args: string[]): Promise<CliRun> => runOnStack(world, REPO_DIR, STACK, args);
+    /** The same, and it must exit 0. */
+    const ok = (...args: string[]): Promise<CliRun> => runOnStack(world, REPO_DIR, STACK, args, { ok: true });
 
     beforeAll(async () => {
         s3 = loadLocalStackEnv();

@@ -2,34 +2,28 @@
  * Many resources under the real engine: 200 policies with `--parallel 16`, and an `up` interrupted with SIGINT
  * mid-way (the way Ctrl-C or a cancelled pipeline stops it), after which refresh and up converge with nothing lost.
  */
-import { S3Client } from "@aws-sdk/client-s3";
 import { policiesEquivalent } from "../../provider/policy";
-import { BucketTracker, LocalS3Env, bobReads, declaredLivePolicy } from "../support/localS3";
+import { bobReads, declaredLivePolicy } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
-import { CliWorld, ScenarioStack, TEST_PROGRAM_DIR, runPulumi, useCliSuite } from "../support/pulumiCli";
+import { ScenarioStack, useCliSuite } from "../support/pulumiCli";
 import type { ScenarioResource } from "./program";
 
 jest.setTimeout(600_000);
 
 describe("the real engine at scale", () => {
     const cli = useCliSuite();
-    let s3: LocalS3Env;
-    let alice: S3Client;
-    let buckets: BucketTracker;
-    let world: CliWorld;
     let proxy: S3Proxy;
     beforeAll(async () => {
-        ({ s3, alice, buckets, world } = cli);
-        proxy = await startS3Proxy({ target: s3.endpoint });
+        proxy = await startS3Proxy({ target: cli.s3.endpoint });
     });
     afterAll(() => proxy?.close());
 
     async function declareMany(count: number, prefix: string, scenario: ScenarioStack): Promise<ScenarioResource[]> {
-        const made = await Promise.all(Array.from({ length: count }, (_, i) => buckets.newBucket(`${prefix}-${i}`)));
+        const made = await Promise.all(Array.from({ length: count }, (_, i) => cli.buckets.newBucket(`${prefix}-${i}`)));
         const resources = made.map((bucket, i) => ({
             name: `policy-${i}`,
             bucket,
-            policy: { Version: "2012-10-17", Statement: [bobReads(s3, bucket, { sid: `Read${i}` })] },
+            policy: { Version: "2012-10-17", Statement: [bobReads(cli.s3, bucket, { sid: `Read${i}` })] },
         }));
         scenario.declare(resources);
         return resources;
@@ -38,7 +32,7 @@ describe("the real engine at scale", () => {
     async function expectAllLive(resources: ScenarioResource[]): Promise<void> {
         const mismatched: string[] = [];
         for (const resource of resources) {
-            const live = await declaredLivePolicy(alice, resource.bucket);
+            const live = await declaredLivePolicy(cli.alice, resource.bucket);
             if (live === undefined || !policiesEquivalent(live, resource.policy as object)) mismatched.push(resource.bucket);
         }
         expect(mismatched).toEqual([]);
@@ -65,22 +59,19 @@ describe("the real engine at scale", () => {
         proxy.setRules([{ operation: "PutBucketPolicy", fault: { delayMs: 700 } }]);
 
         let interrupted = false;
-        const run = await runPulumi(
-            world,
-            TEST_PROGRAM_DIR,
-            ["up", "--yes", "--skip-preview", "--parallel", "4", "--stack", "interrupted"],
-            (output, child) => {
+        const run = await cli.run("interrupted", ["up", "--yes", "--skip-preview", "--parallel", "4"], {
+            onStdout: (output, child) => {
                 const created = (output.match(/created/g) ?? []).length;
                 if (!interrupted && created >= 5) {
                     interrupted = true;
                     child.kill("SIGINT");
                 }
             },
-        );
+        });
         proxy.setRules([]);
         expect(interrupted).toBe(true);
         expect(run.code).not.toBe(0);
-        const liveAfterInterrupt = (await Promise.all(resources.map((r) => declaredLivePolicy(alice, r.bucket)))).filter((p) => p !== undefined);
+        const liveAfterInterrupt = (await Promise.all(resources.map((r) => declaredLivePolicy(cli.alice, r.bucket)))).filter((p) => p !== undefined);
         expect(liveAfterInterrupt.length).toBeGreaterThan(0);
         expect(liveAfterInterrupt.length).toBeLessThan(resources.length);
 

@@ -3,65 +3,42 @@
  * encrypted in every output derived from it; the provider's warnings reach the CLI's output; `pulumi import` and the
  * `import` resource option fail as docs/usage.md says.
  */
-import { PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
-import { BucketTracker, LocalS3Env, bobReads, livePolicy } from "../support/localS3";
-import { CliWorld, ScenarioStack, TEST_PROGRAM_DIR, runPulumi, useCliSuite } from "../support/pulumiCli";
+import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
+import { bobReads, livePolicy } from "../support/localS3";
+import { BUCKET_POLICY_TYPE, ExportedResource, useCliSuite } from "../support/pulumiCli";
 
 jest.setTimeout(240_000);
 
 /** The engine's marker of an encrypted value in an exported deployment. */
 const SECRET_SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
 
-interface ExportedResource {
-    type: string;
-    urn: string;
-    inputs?: Record<string, unknown>;
-    outputs?: Record<string, unknown>;
-}
-
 describe("the real engine: state, secrets, warnings and import", () => {
     const cli = useCliSuite();
-    let s3: LocalS3Env;
-    let alice: S3Client;
-    let buckets: BucketTracker;
-    let world: CliWorld;
-    let scenario: ScenarioStack;
-    beforeAll(async () => {
-        ({ s3, alice, buckets, world } = cli);
-        scenario = await cli.stack("state");
-    });
-
-    /** `pulumi stack export` as a user runs it (the Automation API's exportStack shows secrets decrypted). */
-    const exportState = async (): Promise<string> => {
-        const run = await runPulumi(world, TEST_PROGRAM_DIR, ["stack", "export", "--stack", "state"]);
-        expect(run.code).toBe(0);
-        return run.stdout;
-    };
-    const policyResources = async () =>
-        (JSON.parse(await exportState()).deployment.resources as ExportedResource[]).filter((r) => r.type === "pulumi-nodejs:dynamic/s3:BucketPolicy");
+    const scenario = cli.sharedStack("state");
 
     it("stack export holds no credentials, a secret policy is encrypted in inputs, outputs and the program's derived outputs, and state keeps nothing derived", async () => {
-        const secretBucket = await buckets.newBucket("cli-secret");
-        const plainBucket = await buckets.newBucket("cli-plain");
+        const secretBucket = await cli.buckets.newBucket("cli-secret");
+        const plainBucket = await cli.buckets.newBucket("cli-plain");
         const marker = "TopSecretStatementSid";
         scenario.declare([
             {
                 name: "secret",
                 bucket: secretBucket,
-                policy: { Version: "2012-10-17", Statement: [bobReads(s3, secretBucket, { sid: marker })] },
+                policy: { Version: "2012-10-17", Statement: [bobReads(cli.s3, secretBucket, { sid: marker })] },
                 secretPolicy: true,
             },
-            { name: "plain", bucket: plainBucket, policy: { Version: "2012-10-17", Statement: [bobReads(s3, plainBucket, { sid: "PlainSid" })] } },
+            { name: "plain", bucket: plainBucket, policy: { Version: "2012-10-17", Statement: [bobReads(cli.s3, plainBucket, { sid: "PlainSid" })] } },
         ]);
         const up = await scenario.stack.up();
         expect(up.summary.resourceChanges).toMatchObject({ create: 3 });
-        expect(await livePolicy(alice, secretBucket)).toContain(marker);
+        expect(await livePolicy(cli.alice, secretBucket)).toContain(marker);
 
-        const exported = await exportState();
-        for (const credential of [s3.users.alice.accessKeyId, s3.users.alice.secretAccessKey]) expect(exported).not.toContain(credential);
-        expect(exported).not.toContain(marker);
+        // `pulumi stack export` as a user runs it (the Automation API's exportStack shows secrets decrypted).
+        const exported = await cli.exportStack("state");
+        for (const credential of [cli.s3.users.alice.accessKeyId, cli.s3.users.alice.secretAccessKey]) expect(exported.text).not.toContain(credential);
+        expect(exported.text).not.toContain(marker);
 
-        const resources = await policyResources();
+        const resources = exported.policies;
         const byName = (name: string) => resources.find((r) => r.urn.endsWith(`::${name}`)) as ExportedResource;
         const [secretResource, plainResource] = [byName("secret"), byName("plain")];
         expect(secretResource.outputs?.policy).toMatchObject(SECRET_SIG);
@@ -76,7 +53,7 @@ describe("the real engine: state, secrets, warnings and import", () => {
         expect(plainResource.outputs?.__provider).toBe(plainResource.inputs?.__provider);
         expect(Buffer.byteLength(String(plainResource.inputs?.__provider))).toBeLessThan(1024);
         // The program's outputs derived from the policy: plain for the plain policy, encrypted for the secret one.
-        const stackOutputs = (JSON.parse(exported).deployment.resources as ExportedResource[]).find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
+        const stackOutputs = (exported.deployment.resources ?? []).find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
         const publicAccess = stackOutputs.publicAccess as Record<string, unknown>;
         expect(publicAccess.plain).toEqual({ isPublic: false, summary: "not public" });
         expect(JSON.stringify(publicAccess.secret)).toContain("4dabf18193072939515e22adb298388d");
@@ -86,38 +63,42 @@ describe("the real engine: state, secrets, warnings and import", () => {
             {
                 name: "secret",
                 bucket: secretBucket,
-                policy: JSON.stringify({ Statement: [bobReads(s3, secretBucket, { sid: marker, action: ["s3:getobject"] })], Version: "2012-10-17" }, null, 2),
+                policy: JSON.stringify(
+                    { Statement: [bobReads(cli.s3, secretBucket, { sid: marker, action: ["s3:getobject"] })], Version: "2012-10-17" },
+                    null,
+                    2,
+                ),
                 secretPolicy: true,
             },
-            { name: "plain", bucket: plainBucket, policy: { Version: "2012-10-17", Statement: [bobReads(s3, plainBucket, { sid: "PlainSid" })] } },
+            { name: "plain", bucket: plainBucket, policy: { Version: "2012-10-17", Statement: [bobReads(cli.s3, plainBucket, { sid: "PlainSid" })] } },
         ]);
         await expect(scenario.stack.preview({ expectNoChanges: true })).resolves.toBeDefined();
     });
 
     it("a policy left in place by delete is reported as a warning in the CLI's output", async () => {
-        const bucket = await buckets.newBucket("cli-warn-delete");
-        scenario.declare([{ name: "leaves", bucket, policy: { Version: "2012-10-17", Statement: [bobReads(s3, bucket, { sid: "Ours" })] } }]);
+        const bucket = await cli.buckets.newBucket("cli-warn-delete");
+        scenario.declare([{ name: "leaves", bucket, policy: { Version: "2012-10-17", Statement: [bobReads(cli.s3, bucket, { sid: "Ours" })] } }]);
         await scenario.stack.up();
-        const theirs = JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(s3, bucket, { sid: "SomeoneElses" })] });
-        await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: theirs }));
+        const theirs = JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(cli.s3, bucket, { sid: "SomeoneElses" })] });
+        await cli.alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: theirs }));
 
         scenario.declare([]);
         let output = "";
         await scenario.stack.up({ onOutput: (text) => (output += text) });
-        expect(await livePolicy(alice, bucket)).toBe(theirs);
+        expect(await livePolicy(cli.alice, bucket)).toBe(theirs);
         expect(output).toMatch(
             /warning: bucket [a-z0-9-]+: the live bucket policy \(1 statement\(s\): Sids "SomeoneElses"\) is not the one this resource put; it was left in place/,
         );
     });
 
     it("a confirmed lock-out is reported as a warning at preview, and an unconfirmed one fails the preview naming the input", async () => {
-        const bucket = await buckets.newBucket("cli-warn-lockout");
+        const bucket = await cli.buckets.newBucket("cli-warn-lockout");
         const lockout = {
             Version: "2012-10-17",
             Statement: [{ Sid: "NobodyManagesIt", Effect: "Deny", Principal: "*", Action: "s3:PutBucketPolicy", Resource: `arn:aws:s3:::${bucket}` }],
         };
         scenario.declare([{ name: "lockout", bucket, policy: lockout }]);
-        const refused = await runPulumi(world, TEST_PROGRAM_DIR, ["preview", "--stack", "state"]);
+        const refused = await cli.run("state", ["preview"]);
         expect(refused.code).not.toBe(0);
         expect(refused.stdout).toMatch(/policy would lock every caller out of managing it/);
         expect(refused.stdout).toMatch(/confirmRemoveSelfBucketAccess: true/);
@@ -130,9 +111,9 @@ describe("the real engine: state, secrets, warnings and import", () => {
     });
 
     it("the import resource option fails in the program with the message that names what works", async () => {
-        const bucket = await buckets.newBucket("cli-import-option");
-        scenario.declare([{ name: "imported", bucket, policy: { Version: "2012-10-17", Statement: [bobReads(s3, bucket)] }, import: bucket }]);
-        const run = await runPulumi(world, TEST_PROGRAM_DIR, ["preview", "--stack", "state"]);
+        const bucket = await cli.buckets.newBucket("cli-import-option");
+        scenario.declare([{ name: "imported", bucket, policy: { Version: "2012-10-17", Statement: [bobReads(cli.s3, bucket)] }, import: bucket }]);
+        const run = await cli.run("state", ["preview"]);
         expect(run.code).not.toBe(0);
         expect(run.stdout + run.stderr).toMatch(/the import resource option does not work for dynamic resources/);
         expect(run.stdout + run.stderr).toMatch(/adoptExisting: true/);
@@ -140,20 +121,14 @@ describe("the real engine: state, secrets, warnings and import", () => {
     });
 
     it("pulumi import of a BucketPolicy fails in the provider host, which gets no __provider to load", async () => {
-        const bucket = await buckets.newBucket("cli-import-cmd");
-        await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(s3, bucket)] }) }));
+        const bucket = await cli.buckets.newBucket("cli-import-cmd");
+        await cli.alice.send(
+            new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(cli.s3, bucket)] }) }),
+        );
         scenario.declare([]);
-        const run = await runPulumi(world, TEST_PROGRAM_DIR, [
-            "import",
-            "pulumi-nodejs:dynamic/s3:BucketPolicy",
-            "imported",
-            bucket,
-            "--yes",
-            "--stack",
-            "state",
-        ]);
+        const run = await cli.run("state", ["import", BUCKET_POLICY_TYPE, "imported", bucket, "--yes"]);
         expect(run.code).not.toBe(0);
         expect(run.stdout + run.stderr).toMatch(/code must be a string, not undefined|__provider/);
-        expect((await policyResources()).map((r) => r.urn)).not.toContainEqual(expect.stringMatching(/::imported$/));
+        expect((await cli.exportedPolicies("state")).map((r) => r.urn)).not.toContainEqual(expect.stringMatching(/::imported$/));
     });
 });

@@ -123,6 +123,49 @@ export function runPulumi(world: CliWorld, cwd: string, args: string[], onStdout
     });
 }
 
+/** Options of {@link runOnStack}. */
+export interface StackRunOptions {
+    /** The command must exit 0: otherwise the call fails with the command line and its output. */
+    ok?: boolean;
+    /** Sees the output as it comes ({@link runPulumi}'s `onStdout`). */
+    onStdout?: (text: string, child: ReturnType<typeof spawn>) => void;
+}
+
+/** Runs `pulumi args… --stack <stack>` in `cwd` as a plain process (no terminal: non-interactive, as a pipeline runs it). */
+export async function runOnStack(world: CliWorld, cwd: string, stack: string, args: string[], options: StackRunOptions = {}): Promise<CliRun> {
+    const command = [...args, "--stack", stack];
+    const run = await runPulumi(world, cwd, command, options.onStdout);
+    if (options.ok && run.code !== 0) throw new Error(`pulumi ${command.join(" ")} exited ${run.code}:\n${run.stdout}\n${run.stderr}`);
+    return run;
+}
+
+/** The type of a `BucketPolicy` in state (a dynamic resource). */
+export const BUCKET_POLICY_TYPE = "pulumi-nodejs:dynamic/s3:BucketPolicy";
+
+/** A resource of an exported deployment. */
+export interface ExportedResource {
+    type: string;
+    urn: string;
+    inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
+}
+
+/** What `pulumi stack export` prints, as a user runs it (the Automation API's `exportStack` shows secrets decrypted). */
+export interface ExportedStack {
+    /** The printed text. */
+    text: string;
+    deployment: { resources?: ExportedResource[]; pending_operations?: { type: string; resource: { urn: string } }[] };
+    /** The deployment's `BucketPolicy` resources. */
+    policies: ExportedResource[];
+}
+
+/** `pulumi stack export` of `stack` in `cwd` (it must exit 0), parsed. */
+export async function exportStack(world: CliWorld, cwd: string, stack: string): Promise<ExportedStack> {
+    const { stdout } = await runOnStack(world, cwd, stack, ["stack", "export"], { ok: true });
+    const deployment = (JSON.parse(stdout) as { deployment: ExportedStack["deployment"] }).deployment;
+    return { text: stdout, deployment, policies: (deployment.resources ?? []).filter((r) => r.type === BUCKET_POLICY_TYPE) };
+}
+
 /** A stack of the test program, and the scenario it declares. */
 export interface ScenarioStack {
     stack: Stack;
@@ -147,12 +190,24 @@ export interface CliSuite {
     world: CliWorld;
     /** A new stack of the test program on `endpoint` (default: the server); destroyed and removed after the file. */
     stack(name: string, endpoint?: string): Promise<ScenarioStack>;
+    /**
+     * The same, made in a `beforeAll` registered now, for a file whose tests share one stack: read its fields inside
+     * hooks and tests. Call it after {@link useCliSuite}.
+     */
+    sharedStack(name: string, endpoint?: string): ScenarioStack;
+    /** `pulumi args… --stack <stack>` in the test program ({@link runOnStack}). */
+    run(stack: string, args: string[], options?: StackRunOptions): Promise<CliRun>;
+    /** `pulumi stack export` of a stack of the test program ({@link exportStack}). */
+    exportStack(stack: string): Promise<ExportedStack>;
+    /** The `BucketPolicy` resources of `pulumi stack export`. */
+    exportedPolicies(stack: string): Promise<ExportedResource[]>;
 }
 
 /**
  * Registers the set-up every CLI test file shares: the local S3 server, alice's client, throw-away buckets, the test
  * program linked to this package, a CLI world; and after the file, every stack made through {@link CliSuite.stack}
- * destroyed and removed, the world's folders and the buckets deleted.
+ * destroyed and removed, the world's folders and the buckets deleted. The suite also runs `pulumi` on its stacks and
+ * exports them. Read its fields inside hooks and tests (they are filled in `beforeAll`).
  */
 export function useCliSuite(): CliSuite {
     const stacks: ScenarioStack[] = [];
@@ -162,6 +217,14 @@ export function useCliSuite(): CliSuite {
             stacks.push(scenario);
             return scenario;
         },
+        sharedStack: (name: string, endpoint?: string) => {
+            const shared = {} as ScenarioStack;
+            beforeAll(async () => Object.assign(shared, await suite.stack(name, endpoint)));
+            return shared;
+        },
+        run: (stack: string, args: string[], options?: StackRunOptions) => runOnStack(suite.world, TEST_PROGRAM_DIR, stack, args, options),
+        exportStack: (stack: string) => exportStack(suite.world, TEST_PROGRAM_DIR, stack),
+        exportedPolicies: async (stack: string) => (await exportStack(suite.world, TEST_PROGRAM_DIR, stack)).policies,
     } as CliSuite;
     beforeAll(async () => {
         suite.s3 = loadLocalS3Env();

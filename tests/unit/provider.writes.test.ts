@@ -133,3 +133,38 @@ describe("BucketPolicyProvider writes (scripted S3 mock)", () => {
         expect(read.props).toEqual({ bucket, policy: s3.policy, allowPublicAccess: true });
     });
 });
+
+describe("BucketPolicyProvider's S3 clients", () => {
+    it("makes one client per set of connection settings and reuses it for every call of the host's life", async () => {
+        const made: unknown[] = [];
+        const s3 = new ScriptedS3();
+        const provider = new BucketPolicyProvider((connection) => {
+            made.push(connection);
+            return s3;
+        });
+        await provider.create({ bucket, policy: doc("s3:GetObject"), allowPublicAccess: true, endpoint: "http://127.0.0.1:1" });
+        await provider.read(bucket, { bucket, policy: doc("s3:GetObject"), endpoint: "http://127.0.0.1:1" });
+        await provider.delete(bucket, { bucket, policy: doc("s3:GetObject"), endpoint: "http://127.0.0.1:1" });
+        expect(s3.calls).toEqual(["GetBucketPolicy", "PutBucketPolicy", "GetBucketPolicy", "GetBucketPolicy", "DeleteBucketPolicy"]);
+        expect(made).toHaveLength(1);
+        // Another endpoint, region, profile or addressing style is another client.
+        await provider.read(bucket, { bucket, policy: doc("s3:GetObject"), endpoint: "http://127.0.0.1:2" });
+        await provider.read(bucket, { bucket, policy: doc("s3:GetObject"), endpoint: "http://127.0.0.1:1", region: "eu-west-1" });
+        await provider.read(bucket, { bucket, policy: doc("s3:GetObject"), endpoint: "http://127.0.0.1:1", profile: "other" });
+        await provider.read(bucket, { bucket, policy: doc("s3:GetObject"), endpoint: "http://127.0.0.1:1", forcePathStyle: false });
+        expect(made).toHaveLength(5);
+    });
+
+    it("keeps at most 16 clients: the 17th set of settings starts afresh", async () => {
+        let made = 0;
+        const provider = new BucketPolicyProvider(() => {
+            made++;
+            return new ScriptedS3();
+        });
+        for (let i = 0; i < 17; i++) await provider.read(bucket, { bucket, policy: doc("s3:GetObject"), endpoint: `http://127.0.0.1:${i + 1}` });
+        await provider.read(bucket, { bucket, policy: doc("s3:GetObject"), endpoint: "http://127.0.0.1:1" });
+        expect(made).toBe(18);
+        await provider.read(bucket, { bucket, policy: doc("s3:GetObject"), endpoint: "http://127.0.0.1:17" });
+        expect(made).toBe(18);
+    });
+});

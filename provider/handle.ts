@@ -8,7 +8,7 @@
  * Why not `pulumi.dynamic.Resource`, which serializes a provider object with the closure serializer: the serializer
  * wraps every method in a scope-restoring function, so even a handle that only delegates came to ~5 KB, stored twice
  * in every resource's state (inputs and outputs) and sent with every engine call; this text is under 1 KB, and the
- * program never loads the serializer (docs/how-it-works.md, "The handle in state").
+ * program never loads the serializer (docs/how-it-works.md, "What state keeps, and the handle in it").
  *
  * The entry path is part of the package's public contract: state written by one version is read by later ones, and
  * 0.1.0–0.4.0 handles load the same entry.

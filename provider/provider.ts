@@ -1,6 +1,6 @@
 /**
  * The dynamic provider: six short methods that delegate to the pure core (validate, policy) and to the S3 calls. It
- * is never serialized: the handle in state (lazyProvider.ts) `require`s this module inside the provider host.
+ * is never serialized: the handle in state (handle.ts) `require`s this module inside the provider host.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { analyzeAccessChange } from "./access/analyze";

@@ -300,7 +300,10 @@ describe("policiesEquivalent (properties)", () => {
             }),
             { numRuns: RUNS.numRuns * 4 },
         );
-        expect(equivalent).toBeGreaterThan(RUNS.numRuns / 2);
+        // Both answers must be exercised: the unedited rewrite alone is about a seventh of the runs (86 of 600, standard
+        // deviation 8.6), so a quarter of RUNS is far below what a run gives and never a matter of luck (the bound was
+        // RUNS / 2 = 75, which about one run in ten missed).
+        expect(equivalent).toBeGreaterThan(RUNS.numRuns / 4);
     });
 });
 

@@ -88,7 +88,15 @@ describe("the real engine: an up killed mid-way converges with cancel, refresh -
 
     /** The documented recovery (docs/usage.md, "Recovering an interrupted deployment"): nothing in it names a resource. */
     async function recover(stack: string): Promise<{ cancel: CliRun; refresh: CliRun; up: CliRun }> {
-        const cancel = await cli.run(stack, ["cancel", "--yes"], { ok: true });
+        let cancel = await cli.run(stack, ["cancel", "--yes"]);
+        // Seen once in CI (2026-12-02, 0.5.0): `pulumi cancel` failed with "failed to load checkpoint: EOF" right after
+        // this test had read that checkpoint whole. The cause is not known (the CLI and every process it started were
+        // killed); a user would run the command again, and so does the test, once, after a pause.
+        if (cancel.code !== 0 && /failed to load checkpoint: EOF/.test(cancel.stderr + cancel.stdout)) {
+            await new Promise((resolve) => setTimeout(resolve, 2000));
+            cancel = await cli.run(stack, ["cancel", "--yes"]);
+        }
+        expect({ code: cancel.code, output: cancel.code === 0 ? "" : cancel.stdout + cancel.stderr }).toEqual({ code: 0, output: "" });
         expect(cancel.stdout).toContain(`The currently running update for '${stack}' has been canceled!`);
         expect(lockFiles(stack)).toEqual([]);
         const refresh = await cli.run(stack, ["refresh", "--yes", "--clear-pending-creates", "--non-interactive"], { ok: true });

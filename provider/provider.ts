@@ -86,7 +86,7 @@ function outputsFor(inputs: BucketPolicyInputs, policy: string): BucketPolicyOut
     return { ...(Object.fromEntries(kept) as BucketPolicyInputs), policy };
 }
 
-/** Whether S3 would call the policy public: said to S3 error mapping (a put refused by Block Public Access). */
+/** Whether S3 would call the policy public: the error of a put refused by Block Public Access says so. */
 function isPublicPolicy(policy: string): boolean {
     try {
         return publicAccessOf(modelOf(policy)).isPublic;

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CreateBucketCommand, PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { bobReads, declaredLivePolicy, destroyBucket, livePolicy } from "../support/localS3";
-import { TEST_PROGRAM_DIR, runPulumi, useCliSuite } from "../support/pulumiCli";
+import { useCliSuite } from "../support/pulumiCli";
 
 jest.setTimeout(300_000);
 
@@ -21,25 +21,14 @@ interface Capture {
 }
 const capture = JSON.parse(fs.readFileSync(path.join(FIXTURE, "capture.json"), "utf8")) as Capture;
 
-interface ExportedResource {
-    type: string;
-    urn: string;
-    inputs?: Record<string, unknown>;
-    outputs?: Record<string, unknown>;
-}
 const DERIVED = ["canonicalPolicy", "isPublic", "publicAccess"];
 
 describe("upgrade: a stack written by 0.4.0 under this release", () => {
     const cli = useCliSuite();
     const { plain, secret } = capture.buckets;
-    const run = async (args: string[]) => {
-        const result = await runPulumi(cli.world, TEST_PROGRAM_DIR, [...args, "--stack", capture.stack, "--non-interactive"]);
-        if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
-        return result;
-    };
-    const exported = async () => (await run(["stack", "export"])).stdout;
-    const policyResources = async () =>
-        (JSON.parse(await exported()).deployment.resources as ExportedResource[]).filter((r) => r.type === "pulumi-nodejs:dynamic/s3:BucketPolicy");
+    const run = (args: string[]) => cli.run(capture.stack, [...args, "--non-interactive"], { ok: true });
+    const exported = async () => (await cli.exportStack(capture.stack)).text;
+    const policyResources = () => cli.exportedPolicies(capture.stack);
     const declare = (scenario: Awaited<ReturnType<typeof cli.stack>>, plainActions: string[]) =>
         scenario.declare([
             {
@@ -81,8 +70,8 @@ describe("upgrade: a stack written by 0.4.0 under this release", () => {
         expect(await livePolicy(cli.alice, secret)).toBe(capture.livePolicies.secret);
         const refreshed = await policyResources();
         for (const resource of refreshed) for (const key of DERIVED) expect(resource.outputs ?? {}).not.toHaveProperty(key);
-        const secretState = refreshed.find((r) => r.urn.endsWith("::secret")) as ExportedResource;
-        expect(secretState.outputs?.policy).toMatchObject({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" });
+        const secretState = refreshed.find((r) => r.urn.endsWith("::secret"));
+        expect(secretState?.outputs?.policy).toMatchObject({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" });
         expect(await exported()).not.toContain("SecretRead");
         await run(["preview", "--expect-no-changes"]);
 

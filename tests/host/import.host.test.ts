@@ -14,11 +14,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { BucketPolicy } from "../../provider";
+import { BUCKET_POLICY_TYPE } from "../../provider/resource";
 import { Props } from "../support/providerHost";
 import { hostFailure, policyCalls, useHostFixture } from "../support/hostFixture";
 import { bobReads } from "../support/localS3";
-
-const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/s3:BucketPolicy";
 
 interface Registration {
     name: string;
@@ -94,7 +93,7 @@ describe("import and adoption of an existing bucket policy, through the real dyn
             {
                 newResource: async (args) => {
                     registrations.push({ name: args.name, id: args.id, inputs: args.inputs });
-                    if (args.type !== DYNAMIC_TYPE || !args.id) return { id: `${args.name}-id`, state: args.inputs };
+                    if (args.type !== BUCKET_POLICY_TYPE || !args.id) return { id: `${args.name}-id`, state: args.inputs };
                     const read = await fx.host.read(args.name, args.id, args.inputs, args.inputs);
                     if (!read.id) throw new Error(`resource '${args.id}' does not exist`);
                     return { id: read.id, state: read.outputs };

@@ -11,6 +11,7 @@ import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation"
 import { S3Client } from "@aws-sdk/client-s3";
 import { BucketTracker, LocalS3Env, LocalS3UserName, bucketTracker, loadLocalS3Env, s3ClientFor } from "./localS3";
 import type { Scenario, ScenarioResource } from "../cli/program";
+import { BUCKET_POLICY_TYPE } from "../../provider/resource";
 
 export const REPO_DIR = path.resolve(__dirname, "../..");
 /** The CLI tier's program: a user's program that imports the package by name. */
@@ -140,7 +141,7 @@ export async function runOnStack(world: CliWorld, cwd: string, stack: string, ar
 }
 
 /** The type of a `BucketPolicy` in state (a dynamic resource). */
-export const BUCKET_POLICY_TYPE = "pulumi-nodejs:dynamic/s3:BucketPolicy";
+export { BUCKET_POLICY_TYPE };
 
 /** A resource of an exported deployment. */
 export interface ExportedResource {

@@ -38,6 +38,20 @@ import {
 /** Distinct connection settings whose clients are kept at once (a stack seldom has more than a few). */
 const MAX_CLIENTS = 16;
 
+/**
+ * Where the provider's notices go (a warning, the access-change lines). The dynamic-provider host turns a line on its
+ * stdout or stderr into a diagnostic, so the default writes there; the provider plugin's stdout is hidden by the engine,
+ * so the plugin sends them to the engine's log instead (plugin/engineLog.ts). Each carries its own `info: ` or
+ * `warning: ` (the engine shows host lines as plain info).
+ */
+export interface Notices {
+    info(text: string): void | Promise<void>;
+    warn(text: string): void | Promise<void>;
+}
+
+/** Notices on the host's stdout (info) and stderr (warnings). */
+export const CONSOLE_NOTICES: Notices = { info: (text) => console.log(text), warn: (text) => console.warn(text) };
+
 /** The `pulumi.dynamic.Config` surface the provider reads. */
 interface StackConfig {
     get(key: string): string | undefined;
@@ -118,6 +132,8 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
      * 1,000 policies. The SDK refreshes expiring credentials itself; nothing here is ever serialized.
      */
     private readonly clients = new Map<string, S3Sender>();
+    /** Where warnings and access-change lines go. */
+    notices: Notices = CONSOLE_NOTICES;
 
     constructor(makeClient: (connection: Connection) => S3Sender = createS3Client) {
         this.makeClient = makeClient;
@@ -167,9 +183,9 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
             });
         }
         if (policy.lockout)
-            console.warn(`warning: bucket ${String(news.bucket)}: ${policy.lockout}; confirmRemoveSelfBucketAccess is set, so it will be applied.`);
-        if (policy.publicAccess) console.warn(publicPolicyWarning(String(news.bucket), policy.publicAccess));
-        if (failures.length === 0 && policy.policy !== undefined) this.reportAccessChange(olds, news, policy.policy, failures);
+            await this.notices.warn(`warning: bucket ${String(news.bucket)}: ${policy.lockout}; confirmRemoveSelfBucketAccess is set, so it will be applied.`);
+        if (policy.publicAccess) await this.notices.warn(publicPolicyWarning(String(news.bucket), policy.publicAccess));
+        if (failures.length === 0 && policy.policy !== undefined) await this.reportAccessChange(olds, news, policy.policy, failures);
         return { inputs: failures.length ? news : { ...news, policy: policy.policy }, failures };
     }
 
@@ -184,10 +200,10 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
      * own `info: ` as the public-access note carries `warning: ` (that one on stderr). In the provider host `pulumi.log`
      * has no engine and falls back to `console.log` itself (3.248). tests/cli/accessChange.cli.test.ts checks the line.
      */
-    reportAccessChange(olds: Record<string, unknown>, news: Record<string, unknown>, policy: string, failures: Failure[]): void {
+    async reportAccessChange(olds: Record<string, unknown>, news: Record<string, unknown>, policy: string, failures: Failure[]): Promise<void> {
         const report = this.accessChange(olds, news, policy);
         if (report?.failure !== undefined) failures.push(policyFailure(report.failure));
-        else if (report && report.lines.length > 0) console.log(report.lines.join("\n"));
+        else if (report && report.lines.length > 0) await this.notices.info(report.lines.join("\n"));
     }
 
     /**
@@ -350,7 +366,7 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
         if (live === undefined) return;
         const mine = needsOwnershipId(props.policy, props.ownershipId) ? isOwnWrite(live, props.ownershipId) : sameMeaning(live, props.policy);
         if (!mine) {
-            console.warn(
+            await this.notices.warn(
                 `warning: bucket ${props.bucket}: the live bucket policy (${describeStatements(live)}) is not the one this resource put; ` +
                     `it was left in place. Delete it yourself if it is no longer wanted.`,
             );

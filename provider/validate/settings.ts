@@ -42,7 +42,7 @@ function optionalType(failures: Failure[], news: Record<string, unknown>, proper
     if (typeof value !== type) failures.push({ property, reason: `${property} must be a ${type}, got ${describeValue(value)}` });
 }
 
-function endpointProblem(endpoint: string): string | undefined {
+export function endpointProblem(endpoint: string): string | undefined {
     let url: URL | undefined;
     try {
         url = new URL(endpoint);

@@ -14,7 +14,8 @@
 #   nodejs: prints the npm command (npm install ./sdks/s3-bucket-policy).
 #   yaml:   no SDK: a YAML program names the resource by its token, s3-bucket-policy:index:BucketPolicy.
 # - Every language: appends to <program-dir>/Pulumi.yaml a `plugins: providers:` entry naming <plugin-dir>, unless
-#   the same entry is there; a Pulumi.yaml with another `plugins:` section is left alone and the script fails.
+#   an entry for the package is there (its path is kept); a Pulumi.yaml with another `plugins:` section is left alone
+#   and the script fails.
 # Progress goes to stderr.
 set -euo pipefail
 
@@ -47,8 +48,9 @@ name_line="    - name: $PACKAGE"
 path_line="      path: $plugin_dir"
 add_plugins_block=1
 if grep -q '^plugins:' "$project"; then
-    if grep -qxF -- "$name_line" "$project" && grep -qxF -- "$path_line" "$project"; then
-        add_plugins_block=0 # a previous run's entry
+    if grep -qxF -- "$name_line" "$project"; then
+        add_plugins_block=0 # a previous run's entry, or the program's own (its path may be relative: kept as it is)
+        grep -qxF -- "$path_line" "$project" || log "$project already names $PACKAGE under plugins: kept as it is"
     else
         die "$project already has a 'plugins:' section: add this entry under it by hand, then run again:
 plugins:

@@ -43,6 +43,15 @@ function derivedOrNone(policy: unknown): Properties {
     }
 }
 
+/**
+ * An account id that arrived as a number, as its 12 digits. YAML programs turn a config value of digits into a number
+ * before it reaches the plugin (pulumi-language-yaml v1.25.0, even for `type: string`), and an account id is exactly
+ * 12 digits, so padding restores it exactly, leading zeros included. Anything else is left for check to name.
+ */
+function accountIdText(value: unknown): unknown {
+    return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 && value < 1e12 ? String(value).padStart(12, "0") : value;
+}
+
 /** Implements `@pulumi/pulumi/provider`'s `Provider` for the `BucketPolicy` resource. */
 export class BucketPolicyPlugin implements provider.Provider {
     config: PluginConfig = {};
@@ -64,6 +73,7 @@ export class BucketPolicyPlugin implements provider.Provider {
         const previous = unwrapSecrets(olds);
         const next = unwrapSecrets(news);
         const inputs = withDefaults(next.plain, this.config);
+        if (inputs.expectedBucketOwner !== undefined) inputs.expectedBucketOwner = accountIdText(inputs.expectedBucketOwner);
         inputs.ownershipId = this.ownershipId(urn, inputs);
         if (next.secretKeys.has("policy")) inputs[SECRET_POLICY_MARKER] = true;
         const result = await this.core.check(previous.plain, inputs);

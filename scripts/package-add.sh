@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # package-add.sh — this project's `pulumi package add <plugin-dir>`: generates the s3-bucket-policy SDK for a Pulumi
-# program and wires it in (docs/sdk-generation.md).
+# program and wires it in (docs/languages.md).
 #
 # Usage: bash scripts/package-add.sh <program-dir> <language> [<plugin-dir>]
 #   language:   python | go | nodejs | yaml

@@ -139,6 +139,17 @@ describe("BucketPolicyPlugin", () => {
         expect(read).toMatchObject({ id: bucket, props: { bucket, endpoint: "http://127.0.0.1:9", isPublic: false }, inputs: { bucket, policy: s3.policy } });
     });
 
+    it("check takes an account id a YAML program turned into a number back to its 12 digits, and names anything else", async () => {
+        const plugin = pluginWith(new MemoryS3());
+        const padded = await plugin.check(urn, {}, { bucket, policy: doc("s3:GetObject"), expectedBucketOwner: 12345678901 });
+        expect(padded.failures).toEqual([]);
+        expect(padded.inputs.expectedBucketOwner).toBe("012345678901");
+        const fraction = await plugin.check(urn, {}, { bucket, policy: doc("s3:GetObject"), expectedBucketOwner: 1.5 });
+        expect(fraction.failures?.map((failure) => failure.property)).toEqual(["expectedBucketOwner"]);
+        const tooLong = await plugin.check(urn, {}, { bucket, policy: doc("s3:GetObject"), expectedBucketOwner: 1234567890123 });
+        expect(tooLong.failures?.map((failure) => failure.property)).toEqual(["expectedBucketOwner"]);
+    });
+
     it("refuses a resource type it does not serve, naming the one it does", async () => {
         const plugin = pluginWith(new MemoryS3());
         await expect(plugin.check("urn:pulumi:dev::proj::other:index:Thing::x", {}, { bucket })).rejects.toThrow(/s3-bucket-policy:index:BucketPolicy/);

@@ -8,7 +8,7 @@
 import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { BucketTracker, LocalS3Env, bobReads, bucketTracker, livePolicy, loadLocalS3Env, s3ClientFor } from "../support/localS3";
 import { S3Proxy, startS3Proxy } from "../support/s3proxy";
-import { CliRun, CliWorld, newCliWorld, runOnStack, runPulumi } from "../support/pulumiCli";
+import { CliRun, CliWorld, REPO_DIR, newCliWorld, runOnStack, runPulumi } from "../support/pulumiCli";
 import { LANGUAGES, Language, prepareProgram, programDir, withLanguageEnv } from "../support/languages";
 import { policiesEquivalent } from "../../provider/policy";
 import { RESOURCE_TOKEN } from "../../provider/plugin/adapter";
@@ -20,6 +20,23 @@ jest.setTimeout(300_000);
 
 /** The expected bucket owner every call must carry (RadosGW has no account ids and ignores the header). */
 const OWNER = "012345678901";
+
+describe("the plugin as the CLI loads it", () => {
+    it("pulumi package get-schema runs the plugin executable and prints the checked-in schema", async () => {
+        const world = await newCliWorld(loadLocalS3Env());
+        try {
+            const schema = await runPulumi(world, REPO_DIR, [
+                "package",
+                "get-schema",
+                path.join(REPO_DIR, "provider", "plugin", "pulumi-resource-s3-bucket-policy"),
+            ]);
+            expect(schema.code).toBe(0);
+            expect(JSON.parse(schema.stdout)).toEqual(JSON.parse(fs.readFileSync(path.join(REPO_DIR, "provider", "plugin", "schema.json"), "utf8")));
+        } finally {
+            world.dispose();
+        }
+    });
+});
 
 describe.each(LANGUAGES.map((language) => [language]))("a %s program through the provider plugin, on RadosGW", (language: Language) => {
     const STACK = `lang-${language}`;

@@ -25,11 +25,15 @@ type Properties = Record<string, unknown>;
 /** The resource token programs declare (`s3-bucket-policy:index:BucketPolicy`). */
 export const RESOURCE_TOKEN = "s3-bucket-policy:index:BucketPolicy";
 
-/** Project, stack and name of a resource, from its URN (`urn:pulumi:<stack>::<project>::<type>::<name>`). */
-export function urnParts(urn: string): { stack: string; project: string; name: string } {
-    const [head, project, , ...name] = urn.split("::");
-    if (!head?.startsWith("urn:pulumi:") || project === undefined || name.length === 0) throw new Error(`not a resource URN: ${urn}`);
-    return { stack: head.slice("urn:pulumi:".length), project, name: name.join("::") };
+/**
+ * Project, stack, qualified type (its parents' types first, `$`-joined) and name of a resource, from its URN
+ * (`urn:pulumi:<stack>::<project>::<qualified type>::<name>`).
+ */
+export function urnParts(urn: string): { stack: string; project: string; qualifiedType: string; name: string } {
+    const [head, project, qualifiedType, ...name] = urn.split("::");
+    if (!head?.startsWith("urn:pulumi:") || project === undefined || qualifiedType === undefined || name.length === 0)
+        throw new Error(`not a resource URN: ${urn}`);
+    return { stack: head.slice("urn:pulumi:".length), project, qualifiedType, name: name.join("::") };
 }
 
 /** The derived outputs of a policy text; none for a text that is not a policy document (check refuses those). */
@@ -119,14 +123,18 @@ export class BucketPolicyPlugin implements provider.Provider {
     }
 
     /**
-     * The Id this resource writes into a policy without one: the dynamic resource's, from the URN. Not known while the
-     * bucket or endpoint is not (a preview of a bucket the same update creates): check runs again with them before a put.
+     * The Id this resource writes into a policy without one, made from its URN: the name qualified by the resource's
+     * type and its parents' types. So it is never the Id of a dynamic `BucketPolicy` of the same name (which is made
+     * from the bare name): a stack that moves a policy from one to the other creates the new resource before it
+     * deletes the old one, and with one Id the old one's delete would take the live policy for its own and delete
+     * it. Nor that of a same-name resource under another parent. Not known while the bucket or endpoint is not (a
+     * preview of a bucket the same update creates): check runs again with them before a put.
      */
     ownershipId(urn: string, inputs: Properties): string {
         if (REPLACE_ON_CHANGE.some((key) => containsUnknown(inputs[key]))) return UNKNOWN;
-        const { project, stack, name } = urnParts(urn);
+        const { project, stack, qualifiedType, name } = urnParts(urn);
         const endpoint = typeof inputs.endpoint === "string" ? inputs.endpoint : undefined;
-        return ownershipIdOf(project, stack, name, String(inputs.bucket), endpoint);
+        return ownershipIdOf(project, stack, `${qualifiedType}::${name}`, String(inputs.bucket), endpoint);
     }
 
     /** The state: the core's outputs and the derived ones, secret where the inputs were (all of them for a secret policy). */

@@ -43,6 +43,9 @@ const OTHER_MESSAGES = [
     "info: bucket B:",
     "the stack config bucketPolicy:denyNewAccess",
     "acceptNewAccess must be",
+    "s3-bucket-policy:",
+    "unknown resource type T:",
+    "pulumi-resource-s3-bucket-policy:",
 ];
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -6,7 +6,7 @@ import { BucketPolicyPlugin, urnParts } from "../../provider/plugin/adapter";
 import { ConfigError, parseConfig } from "../../provider/plugin/config";
 import { SECRET_SIG, SPECIAL_SIG_KEY, isWrappedSecret, unwrapSecrets, wrapSecret } from "../../provider/plugin/secrets";
 import { BucketPolicyProvider, Notices } from "../../provider/provider";
-import { ownershipIdOf } from "../../provider/ownership";
+import { isOwnershipId, ownershipIdOf } from "../../provider/ownership";
 import { UNKNOWN } from "../../provider/inputs";
 
 const bucket = "plugin-bucket";
@@ -58,11 +58,20 @@ describe("plugin secrets", () => {
 });
 
 describe("BucketPolicyPlugin", () => {
-    it("check adds the dynamic resource's ownership id for the same project, stack and name, and keeps a secret policy secret", async () => {
+    it("check adds an ownership id of the resource's own, never a dynamic BucketPolicy's of the same name, and keeps a secret policy secret", async () => {
         const plugin = pluginWith(new MemoryS3());
         const result = await plugin.check(urn, {}, { bucket, policy: wrapSecret(doc("s3:GetObject")) });
         expect(result.failures).toEqual([]);
-        expect(result.inputs.ownershipId).toBe(ownershipIdOf("proj", "dev", "site", bucket, undefined));
+        expect(isOwnershipId(result.inputs.ownershipId)).toBe(true);
+        // The dynamic resource's Id is made from the bare name: one Id for both would let the old one's delete remove the new one's policy.
+        expect(result.inputs.ownershipId).not.toBe(ownershipIdOf("proj", "dev", "site", bucket, undefined));
+        const child = await plugin.check(
+            "urn:pulumi:dev::proj::my:Component$s3-bucket-policy:index:BucketPolicy::site",
+            {},
+            { bucket, policy: doc("s3:GetObject") },
+        );
+        expect(child.inputs.ownershipId).not.toBe(result.inputs.ownershipId);
+        expect((await plugin.check(urn, {}, { bucket, policy: doc("s3:PutObject") })).inputs.ownershipId).toBe(result.inputs.ownershipId);
         expect(isWrappedSecret(result.inputs.policy)).toBe(true);
         expect(result.inputs.secretPolicy).toBeUndefined();
     });
@@ -89,7 +98,8 @@ describe("BucketPolicyPlugin", () => {
         expect(unknown.inputs.ownershipId).toBe(UNKNOWN);
         const known = await plugin.check(urn, {}, { bucket, policy: doc("s3:GetObject"), region: "eu-west-1" });
         expect(known.inputs).toMatchObject({ endpoint: "http://127.0.0.1:9", forcePathStyle: true, region: "eu-west-1" });
-        expect(known.inputs.ownershipId).toBe(ownershipIdOf("proj", "dev", "site", bucket, "http://127.0.0.1:9"));
+        expect(known.inputs.ownershipId).toBe(plugin.ownershipId(urn, { bucket, endpoint: "http://127.0.0.1:9" }));
+        expect(known.inputs.ownershipId).not.toBe(plugin.ownershipId(urn, { bucket }));
     });
 
     it("create puts once, returns the derived outputs, and makes every output of a secret policy secret", async () => {
@@ -156,7 +166,12 @@ describe("BucketPolicyPlugin", () => {
     });
 
     it("reads project, stack and name from a URN, a child's included", () => {
-        expect(urnParts("urn:pulumi:prod::app::my:Comp$s3-bucket-policy:index:BucketPolicy::a::b")).toEqual({ stack: "prod", project: "app", name: "a::b" });
+        expect(urnParts("urn:pulumi:prod::app::my:Comp$s3-bucket-policy:index:BucketPolicy::a::b")).toEqual({
+            stack: "prod",
+            project: "app",
+            qualifiedType: "my:Comp$s3-bucket-policy:index:BucketPolicy",
+            name: "a::b",
+        });
         expect(() => urnParts("nonsense")).toThrow(/not a resource URN/);
     });
 });

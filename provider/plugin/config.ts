@@ -5,12 +5,15 @@
  */
 import { shownText } from "../policy/json";
 import { endpointProblem } from "../validate/settings";
+import { isAccountId } from "../policy/arn";
+import { unwrapSecrets } from "./secrets";
 
 /** The package name: the plugin is `pulumi-resource-<PACKAGE>`, its tokens `<PACKAGE>:index:…`, its config `<PACKAGE>:…`. */
 export const PACKAGE = "s3-bucket-policy";
 
 /** The provider configuration, parsed. */
 export interface PluginConfig {
+    expectedBucketOwner?: string;
     region?: string;
     profile?: string;
     endpoint?: string;
@@ -20,6 +23,12 @@ export interface PluginConfig {
 
 /** Each key, its type, and what it is for (the schema's descriptions come from here). */
 export const CONFIG_KEYS: ReadonlyArray<{ name: keyof PluginConfig; type: "string" | "boolean"; description: string }> = [
+    {
+        name: "expectedBucketOwner",
+        type: "string",
+        description:
+            "Default 12-digit account id sent as `ExpectedBucketOwner` on every S3 call (a resource's `expectedBucketOwner` wins). It also applies to `pulumi import`, which gives a resource no inputs.",
+    },
     {
         name: "region",
         type: "string",
@@ -63,7 +72,8 @@ export function parseConfig(args: Record<string, unknown> | undefined, variables
               : key;
         raw[name] = value;
     }
-    Object.assign(raw, args ?? {});
+    // A value set with --secret arrives wrapped (the server accepts secrets); none of these settings is a secret.
+    Object.assign(raw, unwrapSecrets(args).plain);
     const config: PluginConfig = {};
     for (const [name, value] of Object.entries(raw)) {
         if (value === undefined || value === null || value === "") continue;
@@ -77,18 +87,23 @@ export function parseConfig(args: Record<string, unknown> | undefined, variables
             if (value === true || value === "true") config[key.name as "forcePathStyle"] = true;
             else if (value === false || value === "false") config[key.name as "forcePathStyle"] = false;
             else throw new ConfigError(`${PACKAGE}:${name} must be true or false, got ${shownText(String(value))}`);
+        } else if (key.name === "expectedBucketOwner" && typeof value === "number") {
+            // Digits in config may arrive as a number; an account id is 12 digits, so padding restores it exactly.
+            config.expectedBucketOwner = String(value).padStart(12, "0");
         } else {
             if (typeof value !== "string") throw new ConfigError(`${PACKAGE}:${name} must be a string, got ${shownText(JSON.stringify(value))}`);
             config[key.name as "region"] = value;
         }
     }
+    if (config.expectedBucketOwner !== undefined && !isAccountId(config.expectedBucketOwner))
+        throw new ConfigError(`${PACKAGE}:expectedBucketOwner must be a 12-digit AWS account id, got ${shownText(config.expectedBucketOwner)}`);
     const endpoint = config.endpoint === undefined ? undefined : endpointProblem(config.endpoint);
     if (endpoint !== undefined) throw new ConfigError(`${PACKAGE}:${endpoint}`);
     return config;
 }
 
 /** The resource inputs the configuration fills when a resource leaves them unset. */
-export const DEFAULTED_INPUTS = ["region", "profile", "endpoint", "forcePathStyle"] as const;
+export const DEFAULTED_INPUTS = ["expectedBucketOwner", "region", "profile", "endpoint", "forcePathStyle"] as const;
 
 /** The inputs with the configuration's defaults for what they leave unset. */
 export function withDefaults(inputs: Record<string, unknown>, config: PluginConfig): Record<string, unknown> {

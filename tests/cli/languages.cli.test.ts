@@ -38,6 +38,55 @@ describe("the plugin as the CLI loads it", () => {
     });
 });
 
+describe("pulumi import through the plugin, on RadosGW", () => {
+    it("imports a bucket's live policy with the provider configuration's endpoint and expected owner, and manages it from then on", async () => {
+        const s3 = loadLocalS3Env();
+        const alice = s3ClientFor(s3, "alice");
+        const buckets = bucketTracker(alice);
+        const world = await newCliWorld(s3);
+        const proxy = await startS3Proxy({ target: s3.endpoint });
+        // An empty YAML program: import takes the resource from the command line, not from the program.
+        const dir = path.join(world.dir, "importer");
+        fs.mkdirSync(dir);
+        const pluginDir = path.join(REPO_DIR, "provider", "plugin");
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.yaml"),
+            `name: importer\nruntime: yaml\nplugins:\n  providers:\n    - name: s3-bucket-policy\n      path: ${pluginDir}\n`,
+        );
+        const ok = (...args: string[]) => runOnStack(world, dir, "import", args, { ok: true });
+        try {
+            const bucket = await buckets.newBucket("cli-import");
+            const live = JSON.stringify({ Version: "2012-10-17", Statement: [bobReads(s3, bucket, { sid: "Existing" })] });
+            await alice.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: live }));
+            expect((await runPulumi(world, dir, ["stack", "init", "import"])).code).toBe(0);
+            await ok("config", "set", "s3-bucket-policy:endpoint", proxy.endpoint);
+            await ok("config", "set", "s3-bucket-policy:expectedBucketOwner", OWNER);
+            await ok("import", RESOURCE_TOKEN, "imported", bucket, "--yes", "--protect=false");
+            const state = JSON.parse((await ok("stack", "export")).stdout) as {
+                deployment: { resources: Array<{ type: string; outputs: Record<string, unknown> }> };
+            };
+            const resource = state.deployment.resources.find((candidate) => candidate.type === RESOURCE_TOKEN)!;
+            expect(resource.outputs).toMatchObject({ bucket, endpoint: proxy.endpoint, expectedBucketOwner: OWNER, isPublic: false });
+            expect(policiesEquivalent(resource.outputs.policy as string, live)).toBe(true);
+            const calls = proxy.requests.filter((request) => request.bucket === bucket);
+            // Reads only (the engine reads once to preview the import and once to import), each with the owner.
+            expect(calls.length).toBeGreaterThan(0);
+            expect(new Set(calls.map((call) => `${call.operation} ${call.headers["x-amz-expected-bucket-owner"]}`))).toEqual(
+                new Set([`GetBucketPolicy ${OWNER}`]),
+            );
+            // Nothing written by the import; the live policy is untouched.
+            expect(await livePolicy(alice, bucket)).toBe(live);
+            await ok("destroy", "--yes", "--skip-preview");
+            expect(await livePolicy(alice, bucket)).toBeUndefined();
+        } finally {
+            await runPulumi(world, dir, ["stack", "rm", "import", "--yes", "--force"]);
+            world.dispose();
+            await proxy.close();
+            await buckets.destroyAll();
+        }
+    });
+});
+
 describe.each(LANGUAGES.map((language) => [language]))("a %s program through the provider plugin, on RadosGW", (language: Language) => {
     const STACK = `lang-${language}`;
     const dir = programDir(language);

@@ -192,6 +192,14 @@ describe("plugin configuration", () => {
         expect(() => parseConfig({ endpoint: "ftp://a" }, [])).toThrow(/s3-bucket-policy:endpoint must be an http/);
     });
 
+    it("takes a default expected owner, also as the number config digits may become, and refuses one that is not an account id", () => {
+        expect(parseConfig({ expectedBucketOwner: 12345678901 }, [])).toEqual({ expectedBucketOwner: "012345678901" });
+        expect(parseConfig({ expectedBucketOwner: wrapSecret("111122223333") }, [])).toEqual({ expectedBucketOwner: "111122223333" });
+        expect(() => parseConfig(undefined, [["s3-bucket-policy:config:expectedBucketOwner", "alice"]])).toThrow(
+            /s3-bucket-policy:expectedBucketOwner must be a 12-digit AWS account id, got "alice"/,
+        );
+    });
+
     it("never echoes credentials written into an endpoint", () => {
         let message = "";
         try {

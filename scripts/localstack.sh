@@ -42,25 +42,8 @@ HELPERS="$(dirname "${BASH_SOURCE[0]}")/lib/ports-and-processes.sh"
 . "$HELPERS"
 
 # ------------------------------------------------------------------------------------------------------------ install
-python_ok() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; }
-
-find_python() {
-  local candidate roots=()
-  if [ -n "${LOCALSTACK_PYTHON:-}" ]; then
-    python_ok "$LOCALSTACK_PYTHON" || die "LOCALSTACK_PYTHON=$LOCALSTACK_PYTHON is not a CPython >= 3.12"
-    echo "$LOCALSTACK_PYTHON"; return 0
-  fi
-  for candidate in python3.13 python3.12 python3.14; do
-    command -v "$candidate" >/dev/null 2>&1 && python_ok "$candidate" && { command -v "$candidate"; return 0; }
-  done
-  command -v pyenv >/dev/null 2>&1 && roots+=("$(pyenv root)")
-  roots+=("${PYENV_ROOT:-$HOME/.pyenv}")
-  for candidate in $(for r in "${roots[@]}"; do ls -d "$r"/versions/3.1[2-9]*/bin/python3 2>/dev/null; done | sort -rV); do
-    python_ok "$candidate" && { echo "$candidate"; return 0; }
-  done
-  command -v python3 >/dev/null 2>&1 && python_ok python3 && { command -v python3; return 0; }
-  die "LocalStack 2026.3.0 needs CPython >= 3.12, and none was found (tried LOCALSTACK_PYTHON, python3.13, python3.12, python3.14, pyenv's versions, python3). Install one (Debian 13: apt-get install python3.13-venv; or pyenv install 3.13) and/or set LOCALSTACK_PYTHON."
-}
+# shellcheck source=SCRIPTDIR/lib/python.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/python.sh"
 
 # The venv is reused while this stamp matches: the requirements' hash and the interpreter it was built with.
 venv_stamp() { printf '%s %s\n' "$(sha256sum "$REQUIREMENTS" | cut -c1-16)" "$("$1" -c 'import sys; print(sys.version.split()[0])')"; }
@@ -71,7 +54,7 @@ cmd_install() {
   exec 9>"$CACHE/install.lock"
   flock -w 900 9 || die "waited 15 min for another install (lock $CACHE/install.lock)"
   local python stamp
-  python=$(find_python)
+  python=$(find_python LOCALSTACK_PYTHON "LocalStack 2026.3.0")
   stamp=$(venv_stamp "$python")
   if [ -x "$VENV/bin/python" ] && [ "$(cat "$VENV/.installed" 2>/dev/null)" = "$stamp" ]; then exec 9>&-; return 0; fi
   local t; t=$(now)

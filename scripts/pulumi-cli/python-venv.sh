@@ -27,25 +27,8 @@ die() { log "ERROR: $*"; exit 1; }
 SDK_VERSION="$(sed -n 's/^PULUMI_PYTHON_SDK_VERSION=\([0-9][0-9.]*\).*/\1/p' "$HERE/ensure.sh")"
 [ -n "$SDK_VERSION" ] || die "no PULUMI_PYTHON_SDK_VERSION=<x.y.z> line in $HERE/ensure.sh's pins block"
 
-python_ok() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; }
-
-find_python() {
-    local candidate roots=()
-    if [ -n "${PULUMI_PYTHON:-}" ]; then
-        python_ok "$PULUMI_PYTHON" || die "PULUMI_PYTHON=$PULUMI_PYTHON is not a CPython >= 3.12"
-        echo "$PULUMI_PYTHON"; return 0
-    fi
-    for candidate in python3.13 python3.12 python3.14; do
-        command -v "$candidate" >/dev/null 2>&1 && python_ok "$candidate" && { command -v "$candidate"; return 0; }
-    done
-    command -v pyenv >/dev/null 2>&1 && roots+=("$(pyenv root)")
-    roots+=("${PYENV_ROOT:-$HOME/.pyenv}")
-    for candidate in $(for r in "${roots[@]}"; do ls -d "$r"/versions/3.1[2-9]*/bin/python3 2>/dev/null; done | sort -rV); do
-        python_ok "$candidate" && { echo "$candidate"; return 0; }
-    done
-    command -v python3 >/dev/null 2>&1 && python_ok python3 && { command -v python3; return 0; }
-    die "no CPython >= 3.12 found (tried PULUMI_PYTHON, python3.13, python3.12, python3.14, pyenv's versions, python3). Install one (Debian 13: apt-get install python3.13-venv; or pyenv install 3.13) and/or set PULUMI_PYTHON."
-}
+# shellcheck source=SCRIPTDIR/../lib/python.sh
+. "$HERE/../lib/python.sh"
 
 mkdir -p "$CACHE"
 # One install at a time: parallel first runs wait for each other instead of building one venv twice.
@@ -64,7 +47,7 @@ if [ -x "$VENV/bin/python" ] && [ "$(cat "$VENV/.installed" 2>/dev/null)" = "$(s
     exit 0
 fi
 
-python="$(find_python)"
+python="$(find_python PULUMI_PYTHON "The Pulumi Python SDK's venv")"
 started=$SECONDS
 log "installing pulumi==$SDK_VERSION from PyPI into $VENV with $python ($("$python" --version 2>&1)); once"
 rm -rf "$VENV"

@@ -6,7 +6,8 @@
  * access-change analysis, the provider handle, a preview at scale and the host's memory, a real `pulumi preview`
  * of new BucketPolicy resources beside a minimal dynamic resource), then starts a disposable RadosGW for the parts that
  * need S3 (calls per operation, an `up` at scale through the host, and through the CLI one stack per program: `up`,
- * previews in state, one change, `refresh`, `destroy`, `up` without checkpoints), and stops it.
+ * previews in state, one change, `refresh`, `destroy`, `up` without checkpoints; and the provider plugin's program:
+ * `up`, previews in state beside the others', state bytes, `destroy`), and stops it.
  *
  * Each suite (bench/suites/) owns its goals and its rows of the table; this file sequences the suites, collects their
  * goals and rows, and writes the report.
@@ -77,9 +78,10 @@ function enginesDefaultParallel(): number {
 interface Report {
     /**
      * 2: the CLI's `cliUp` became `cliLifecycle` (both programs, up to destroy), `cliPreviewExisting` lost its `setup`
-     * (the first up of cliLifecycle), and `providerHandle` measures the hand-written handle.
+     * (the first up of cliLifecycle), and `providerHandle` measures the hand-written handle. 3: `cliPlugin` (the provider
+     * plugin's program beside the two others).
      */
-    schema: 2;
+    schema: 3;
     mode: "full" | "smoke";
     startedAt: string;
     durationSeconds: number;
@@ -100,6 +102,8 @@ interface Report {
     cliPreviewExisting: cliSuite.PreviewComparison | null;
     /** `pulumi up`, one change, `refresh`, `destroy` and `up` without checkpoints, both programs, on the local RadosGW. */
     cliLifecycle: cliSuite.CliLifecycleFigures | null;
+    /** The provider plugin's BucketPolicy from a TypeScript program in the same run: `up`, previews in state, state bytes. */
+    cliPlugin: cliSuite.PluginFigures | null;
     goals: Goals;
     notes: string[];
 }
@@ -221,6 +225,7 @@ function suiteReports(report: Omit<Report, "goals">): Array<{ goals: Goals; rows
         previewNew: report.cliPreviewNew,
         previewExisting: report.cliPreviewExisting,
         lifecycle: report.cliLifecycle,
+        plugin: report.cliPlugin,
     };
     return [
         { goals: equivalence.goals(report.equivalence, smoke), rows: equivalence.rows(report.equivalence) },
@@ -267,7 +272,7 @@ async function main(): Promise<number> {
     }
 
     const partial: Omit<Report, "goals"> = {
-        schema: 2,
+        schema: 3,
         mode: settings.smoke ? "smoke" : "full",
         startedAt: startedAt.toISOString(),
         durationSeconds: Number((Number(process.hrtime.bigint() - start) / 1e9).toFixed(1)),
@@ -283,6 +288,7 @@ async function main(): Promise<number> {
         cliPreviewNew,
         cliPreviewExisting: s3?.cliStack.previewExisting ?? null,
         cliLifecycle: s3?.cliStack.lifecycle ?? null,
+        cliPlugin: s3?.cliStack.plugin ?? null,
         notes: [
             "Times are medians over rounds (equivalence: calibrated rounds of about roundMs each) or runs, with the fastest and slowest beside them.",
             "Equivalence pairs: the same document with every object's keys reversed and 2-space indented (deep-equal agrees), and rewritten (lists and statements reversed, actions upper-cased: deep-equal disagrees).",
@@ -291,6 +297,7 @@ async function main(): Promise<number> {
             "CLI figures: the wall time of one `pulumi` process (spawn to exit) with the CLI's defaults (file backend, checkpoints on, default --parallel), programs in TypeScript run transpile-only; 'first resource at' is spawn to the first declared resource's engine event (CLI and program start, plus the program's synchronous top-level code: the Node SDK registers nothing before it returns, so it includes constructing every resource object), then per resource is first to last such event over the resources after the first, and 'after the last' is the last such event to exit (event log tailed every 20 ms); engine is the summary event's whole seconds.",
             "CLI minimal dynamic resource: bench/programs/minimal-dynamic, a provider with only create returning its inputs, declared with the same bucket and policy strings as the BucketPolicy program; no check, diff, update, read or delete of its own, so the host answers check with the inputs, diff with 'unknown' (the engine compares inputs), update with __provider alone as the outputs, read with the state, delete with nothing.",
             "CLI commands on resources in state (cliLifecycle, and cliPreviewExisting between its first up and the change), one stack per program, each command run on both in turn, the first program alternating: up of N new resources (checkpoints on), previews, up of one changed policy, refresh, destroy, then up of the N again with PULUMI_SKIP_CHECKPOINTS=true (checkpoints' cost: the difference between the two ups; with checkpoints the file backend rewrites the whole state after every step).",
+            "CLI provider plugin (cliPlugin): bench/programs/plugin-policies, a TypeScript program declaring N s3-bucket-policy:index:BucketPolicy resources of the plugin (provider/plugin, run from dist/) with pulumi.CustomResource, the same names, policy sizes and per-resource endpoint as the BucketPolicy program, on N buckets of its own (the plugin refuses to take over a policy it did not put); its stack's up (checkpoints on) runs right after the two others' first up, its previews in state are interleaved with theirs, and its destroy (checkpoints off) empties it before the one-change up.",
         ],
     };
     const sections = suiteReports(partial);

@@ -24,12 +24,14 @@ export interface BenchProgram {
     project: string;
 }
 
-/** The benchmark programs; both declare what the resources file named by their `resourcesFile` config lists. */
+/** The benchmark programs; each declares what the resources file named by their `resourcesFile` config lists. */
 export const PROGRAMS = {
     /** One `BucketPolicy` per declared resource, importing the package by name. */
     bucketPolicies: { dir: path.join(REPO_DIR, "bench", "programs", "bucket-policies"), project: "bench-bucket-policies" },
     /** The floor: a dynamic resource whose provider only has `create`. */
     minimalDynamic: { dir: path.join(REPO_DIR, "bench", "programs", "minimal-dynamic"), project: "bench-minimal-dynamic" },
+    /** The provider plugin's BucketPolicy (`s3-bucket-policy:index:BucketPolicy`), declared by its token from TypeScript. */
+    pluginPolicies: { dir: path.join(REPO_DIR, "bench", "programs", "plugin-policies"), project: "bench-plugin-policies" },
 } satisfies Record<string, BenchProgram>;
 
 export type ProgramName = keyof typeof PROGRAMS;
@@ -257,7 +259,25 @@ export async function removeStack(cli: BenchCli, stack: BenchStack): Promise<voi
     fs.rmSync(path.join(stack.program.dir, `Pulumi.${stack.name}.yaml`), { force: true });
 }
 
+function stateFile(cli: BenchCli, stack: BenchStack): string {
+    return path.join(cli.dir, "backend", ".pulumi", "stacks", stack.program.project, `${stack.name}.json`);
+}
+
 /** The size of a stack's state file in the bench's file backend (the one JSON document the backend rewrites). */
 export function stateBytes(cli: BenchCli, stack: BenchStack): number {
-    return fs.statSync(path.join(cli.dir, "backend", ".pulumi", "stacks", stack.program.project, `${stack.name}.json`)).size;
+    return fs.statSync(stateFile(cli, stack)).size;
+}
+
+/** One resource as the state file keeps it (apitype.ResourceV3): the fields the benchmarks read. */
+export interface StateResource {
+    urn: string;
+    type: string;
+    inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
+}
+
+/** The resources of a stack's state file (its latest deployment). */
+export function stateResources(cli: BenchCli, stack: BenchStack): StateResource[] {
+    const state = JSON.parse(fs.readFileSync(stateFile(cli, stack), "utf8")) as { checkpoint?: { latest?: { resources?: StateResource[] } } };
+    return state.checkpoint?.latest?.resources ?? [];
 }

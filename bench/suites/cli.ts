@@ -10,7 +10,10 @@
  *   BucketPolicy program through the recording proxy (its S3 calls counted by operation), and this sequence, each
  *   command run for both programs in turn: `up` of the new resources; previews of them in state (check + diff, 0 S3
  *   calls); `up` of one policy changed (exactly one PutBucketPolicy); `refresh`; `destroy`; and the first `up` again
- *   with PULUMI_SKIP_CHECKPOINTS=true on the emptied stacks, so that the difference is what checkpoints cost.
+ *   with PULUMI_SKIP_CHECKPOINTS=true on the emptied stacks, so that the difference is what checkpoints cost. Beside
+ *   them, a third stack, of the provider plugin's BucketPolicy declared from TypeScript (bench/programs/plugin-policies,
+ *   its own `count` buckets, the same names and policy sizes): its `up` right after the other two, its previews in
+ *   state interleaved with theirs, its state bytes, then its `destroy` (checkpoints off: it only empties the stack).
  *
  * Every figure is the wall time of one `pulumi` process, spawn to exit, with the CLI's defaults (file backend,
  * checkpoints on, default --parallel) unless said; the event log splits it at the first and last declared resource's
@@ -24,7 +27,19 @@ import type { LocalS3Env } from "../../tests/support/localS3";
 import { createTestBucket } from "../../tests/support/localS3";
 import { S3Proxy, startS3Proxy } from "../../tests/support/s3proxy";
 import type { DeclaredResource } from "../programs/declared";
-import { BenchCli, BenchStack, CommandFigures, PROGRAMS, commandFigures, createStack, removeStack, runPulumiOk, stateBytes } from "../lib/cli";
+import {
+    BenchCli,
+    BenchStack,
+    CommandFigures,
+    PROGRAMS,
+    StateResource,
+    commandFigures,
+    createStack,
+    removeStack,
+    runPulumiOk,
+    stateBytes,
+    stateResources,
+} from "../lib/cli";
 import { PolicyDocument, policyOfSize, radosgwPolicyOfSize } from "../lib/policies";
 import { Goal, Goals, fmt, spread, timingMet } from "../lib/report";
 import { Sample, inPool, rounded, summarize } from "../lib/stats";
@@ -42,6 +57,15 @@ export const MAX_PREVIEW_IN_STATE_VS_MINIMAL = 1.1;
 export const MAX_UP_VS_MINIMAL = 1.3;
 export const MAX_ONE_CHANGE_UP_VS_MINIMAL = 1.1;
 export const MAX_STATE_BYTES_VS_MINIMAL = 1.5;
+
+/** The plugin's resource token, as its program declares it. */
+const PLUGIN_TOKEN = "s3-bucket-policy:index:BucketPolicy";
+
+/**
+ * The plugin program's bucket prefix: as long as the other programs' (`bench-cli-state`), so that its bucket names, and
+ * the policies that name them, are as long as theirs (state bytes are compared).
+ */
+const PLUGIN_BUCKET_PREFIX = "bench-cli-plugs";
 
 /** Runs `pulumi <command>` on a stack and checks the summary's changes are `expected`. */
 async function timedCommand(
@@ -104,30 +128,39 @@ function medianRatio(a: Array<number | null>, b: Array<number | null>): number |
     return ratios.every((x): x is number => x !== null) ? Number(summarize(ratios).median.toFixed(2)) : null;
 }
 
+/** The programs a preview comparison may run: BucketPolicy, the minimal dynamic resource, the plugin's BucketPolicy. */
+type PreviewProgram = "bucketPolicy" | "minimal" | "plugin";
+
 /**
- * Previews both stacks `rounds` times, interleaved so that a burst of load from elsewhere hits both alike: BucketPolicy
- * then minimal in even rounds, the other way round in odd ones.
+ * Previews each stack `rounds` times, interleaved so that a burst of load from elsewhere hits them alike: BucketPolicy,
+ * minimal (then the plugin, when given) in even rounds, the other way round in odd ones. `s3Requests`, when given,
+ * counts the requests of the S3 proxy: each preview's share is kept per program.
  */
 async function comparePreviews(
-    stacks: { bucketPolicy: BenchStack; minimal: BenchStack },
+    stacks: { bucketPolicy: BenchStack; minimal: BenchStack; plugin?: BenchStack },
     env: Record<string, string>,
     resources: number,
     rounds: number,
     expected: Record<string, number>,
     log: (line: string) => void,
-): Promise<{ bucketPolicy: CommandFigures[]; minimal: CommandFigures[] }> {
-    const figures = { bucketPolicy: [] as CommandFigures[], minimal: [] as CommandFigures[] };
+    s3Requests: () => number = () => 0,
+): Promise<{ bucketPolicy: CommandFigures[]; minimal: CommandFigures[]; plugin: CommandFigures[]; s3Calls: Record<PreviewProgram, number> }> {
+    const figures = { bucketPolicy: [] as CommandFigures[], minimal: [] as CommandFigures[], plugin: [] as CommandFigures[] };
+    const s3Calls: Record<PreviewProgram, number> = { bucketPolicy: 0, minimal: 0, plugin: 0 };
+    const programs: PreviewProgram[] = stacks.plugin ? ["bucketPolicy", "minimal", "plugin"] : ["bucketPolicy", "minimal"];
     for (let round = 0; round < rounds; round++) {
-        const order: Array<keyof typeof figures> = round % 2 === 0 ? ["bucketPolicy", "minimal"] : ["minimal", "bucketPolicy"];
+        const order = round % 2 === 0 ? programs : [...programs].reverse();
         for (const program of order) {
-            const result = await timedCommand(stacks[program], ["preview"], env, resources, expected);
+            const before = s3Requests();
+            const result = await timedCommand(stacks[program] as BenchStack, ["preview"], env, resources, expected);
+            s3Calls[program] += s3Requests() - before;
             figures[program].push(result);
             log(
                 `  ${program} preview of ${resources}: ${result.wallSeconds} s (first resource at ${result.firstResourceSeconds} s, ${result.perResourceMs} ms/resource)`,
             );
         }
     }
-    return figures;
+    return { ...figures, s3Calls };
 }
 
 function comparison(
@@ -276,6 +309,62 @@ export interface CliLifecycleFigures {
 
 type Stacks = { bucketPolicy: BenchStack; minimal: BenchStack };
 
+/** What one resource (the first declared, `policy-0000`) keeps in state: its keys, and its size as compact JSON. */
+export interface ResourceInState {
+    /** Compact JSON bytes of the state file's entry (the file itself is indented). */
+    bytes: number;
+    inputs: string[];
+    outputs: string[];
+    /** Compact JSON bytes of each output's value (the inputs repeat some of them). */
+    outputBytes: Record<string, number>;
+    /** Characters of the `__provider` output (a dynamic resource's serialized provider), 0 without one. */
+    providerChars: number;
+}
+
+/**
+ * The provider plugin's BucketPolicy from a TypeScript program (bench/programs/plugin-policies), on its own stack and
+ * buckets, beside the two programs of {@link CliLifecycleFigures} in the same run.
+ */
+export interface PluginFigures {
+    resources: number;
+    /** Compact JSON bytes of the first resource's policy. */
+    policyBytes: number;
+    parallel: number;
+    /** `up --yes --skip-preview` of the new resources, checkpoints on, run right after the other two programs' `up`. */
+    up: CliPhase;
+    /** Its wall time over that of the BucketPolicy and minimal programs' `up` (the same run, not interleaved). */
+    upVsBucketPolicy: number;
+    upVsMinimal: number;
+    /** Resources of the plugin's token in the state after the `up`: must be `resources`. */
+    resourcesInState: number;
+    /** The plugin program's previews in state, interleaved with the other two's (cliPreviewExisting); S3 calls: must be 0. */
+    preview: ProgramPreviews & { s3Calls: number };
+    /** The plugin's preview wall time over the BucketPolicy's and the minimal one's, the median of the per-round ratios. */
+    previewVsBucketPolicy: number;
+    previewVsMinimal: number;
+    perResourceVsBucketPolicy: number | null;
+    perResourceVsMinimal: number | null;
+    /** The backend's state file after each program's first `up`, over the resource count, and the plugin's ratios. */
+    stateBytesPerResource: { plugin: number; bucketPolicy: number; minimal: number; vsBucketPolicy: number; vsMinimal: number };
+    /** One resource of each program as the state keeps it. */
+    oneResource: { plugin: ResourceInState | null; bucketPolicy: ResourceInState | null; minimal: ResourceInState | null };
+    /** `destroy --yes --skip-preview` with PULUMI_SKIP_CHECKPOINTS=true: it empties the stack (its time is not comparable). */
+    destroy: CliPhase;
+}
+
+function resourceInState(resources: StateResource[], name: string): ResourceInState | null {
+    const resource = resources.find((candidate) => candidate.urn.endsWith(`::${name}`));
+    if (!resource) return null;
+    const provider = resource.outputs?.__provider;
+    return {
+        bytes: Buffer.byteLength(JSON.stringify(resource)),
+        inputs: Object.keys(resource.inputs ?? {}),
+        outputs: Object.keys(resource.outputs ?? {}),
+        outputBytes: Object.fromEntries(Object.entries(resource.outputs ?? {}).map(([key, value]) => [key, Buffer.byteLength(JSON.stringify(value))])),
+        providerChars: typeof provider === "string" ? provider.length : 0,
+    };
+}
+
 /** Runs one command on both stacks, `first` first, and counts the S3 requests of the BucketPolicy one. */
 async function compareCommand(
     context: CliS3Context,
@@ -329,17 +418,38 @@ export async function runCliStack(
     rounds: number,
     parallel: number,
     log: (line: string) => void,
-): Promise<{ previewExisting: PreviewComparison; lifecycle: CliLifecycleFigures }> {
+): Promise<{ previewExisting: PreviewComparison; lifecycle: CliLifecycleFigures; plugin: PluginFigures }> {
     const { cli, proxy } = context;
     const resources = await bucketsWithPolicies(context, "bench-cli-state", count, parallel);
     const resourcesFile = writeResources(cli, "state", resources);
+    // The plugin's BucketPolicy, like the dynamic one, refuses to take over a policy it did not put: its own buckets.
+    const pluginResources = await bucketsWithPolicies(context, PLUGIN_BUCKET_PREFIX, count, parallel);
+    const pluginResourcesFile = writeResources(cli, "plugin", pluginResources);
     const created: BenchStack[] = [];
     try {
         const bucketPolicy = await createStack(cli, PROGRAMS.bucketPolicies, "state", { resourcesFile, endpoint: proxy.endpoint });
         created.push(bucketPolicy);
         const minimal = await createStack(cli, PROGRAMS.minimalDynamic, "state", { resourcesFile });
         created.push(minimal);
+        const pluginStack = await createStack(cli, PROGRAMS.pluginPolicies, "state", { resourcesFile: pluginResourcesFile, endpoint: proxy.endpoint });
+        created.push(pluginStack);
         const stacks = { bucketPolicy, minimal };
+        const pluginCommand = async (
+            title: string,
+            args: string[],
+            expected: Record<string, number>,
+            extraEnv: Record<string, string> = {},
+        ): Promise<CliPhase> => {
+            log(`CLI plugin ${title}, ${count} resources`);
+            proxy.reset();
+            const figures = await timedCommand(pluginStack, args, { ...cli.env(context.env), ...extraEnv }, count, expected);
+            const phase = { ...figures, s3Calls: proxy.requests.length, byOperation: countByOperation(proxy) };
+            log(
+                `  plugin ${args[0]}: ${figures.wallSeconds} s (engine ${figures.engineSeconds} s; first resource at ${figures.firstResourceSeconds} s, ` +
+                    `${figures.perResourceMs} ms/resource, ${figures.afterLastResourceSeconds} s after the last) ${JSON.stringify(phase.byOperation)}`,
+            );
+            return phase;
+        };
         const upArgs = ["up", "--yes", "--skip-preview"];
         let turn = 0;
         const step = (title: string, args: string[], expected: Record<string, number>, env: Record<string, string> = {}) => {
@@ -355,12 +465,66 @@ export async function runCliStack(
         };
         stateBytesPerResource.ratio = ratioOf(stateBytesPerResource.bucketPolicy, stateBytesPerResource.minimal);
 
+        const pluginUp = await pluginCommand("up of new resources", upArgs, { create: count + 1 });
+        const pluginState = stateResources(cli, pluginStack);
+        const pluginStateBytes = Math.round(stateBytes(cli, pluginStack) / count);
+        const oneResource = {
+            plugin: resourceInState(pluginState, resources[0].name),
+            bucketPolicy: resourceInState(stateResources(cli, bucketPolicy), resources[0].name),
+            minimal: resourceInState(stateResources(cli, minimal), resources[0].name),
+        };
+
         proxy.reset();
-        log(`CLI preview of ${count} existing resources, ${rounds} round(s) per program`);
-        const previews = await comparePreviews(stacks, cli.env(context.env), count, rounds, { same: count + 1 }, log);
-        const previewExisting = comparison("existing", count, rounds, Buffer.byteLength(resources[0].policy), previews, proxy.requests.length);
+        log(`CLI preview of ${count} existing resources, ${rounds} round(s) per program (the plugin's too)`);
+        const previews = await comparePreviews(
+            { ...stacks, plugin: pluginStack },
+            cli.env(context.env),
+            count,
+            rounds,
+            { same: count + 1 },
+            log,
+            () => proxy.requests.length,
+        );
+        const previewExisting = comparison("existing", count, rounds, Buffer.byteLength(resources[0].policy), previews, previews.s3Calls.bucketPolicy);
         log(
             `CLI preview of ${count} existing: ratio ${previewExisting.ratio} (per resource ${previewExisting.perResourceRatio}), ${previewExisting.s3Calls} S3 calls`,
+        );
+        const wall = (list: CommandFigures[]) => list.map((f) => f.wallSeconds);
+        const perResource = (list: CommandFigures[]) => list.map((f) => f.perResourceMs);
+        // Emptied now: the plugin's part ends here, and its stack is not in the way of the other programs' commands.
+        const pluginDestroy = await pluginCommand(
+            "destroy",
+            ["destroy", "--yes", "--skip-preview"],
+            { delete: count + 1 },
+            { PULUMI_SKIP_CHECKPOINTS: "true" },
+        );
+        const plugin: PluginFigures = {
+            resources: count,
+            policyBytes: Buffer.byteLength(pluginResources[0].policy),
+            parallel,
+            up: pluginUp,
+            upVsBucketPolicy: ratioOf(pluginUp.wallSeconds, up.bucketPolicy.wallSeconds),
+            upVsMinimal: ratioOf(pluginUp.wallSeconds, up.minimal.wallSeconds),
+            resourcesInState: pluginState.filter((resource) => resource.type === PLUGIN_TOKEN).length,
+            preview: { ...programPreviews(previews.plugin), s3Calls: previews.s3Calls.plugin },
+            previewVsBucketPolicy: medianRatio(wall(previews.plugin), wall(previews.bucketPolicy)) as number,
+            previewVsMinimal: medianRatio(wall(previews.plugin), wall(previews.minimal)) as number,
+            perResourceVsBucketPolicy: medianRatio(perResource(previews.plugin), perResource(previews.bucketPolicy)),
+            perResourceVsMinimal: medianRatio(perResource(previews.plugin), perResource(previews.minimal)),
+            stateBytesPerResource: {
+                plugin: pluginStateBytes,
+                bucketPolicy: stateBytesPerResource.bucketPolicy,
+                minimal: stateBytesPerResource.minimal,
+                vsBucketPolicy: ratioOf(pluginStateBytes, stateBytesPerResource.bucketPolicy),
+                vsMinimal: ratioOf(pluginStateBytes, stateBytesPerResource.minimal),
+            },
+            oneResource,
+            destroy: pluginDestroy,
+        };
+        log(
+            `CLI plugin, ${count} resources: preview in state ${plugin.preview.wallSeconds.median} s, ${plugin.previewVsBucketPolicy} × BucketPolicy, ` +
+                `${plugin.previewVsMinimal} × minimal; up ${pluginUp.wallSeconds} s; state ${pluginStateBytes} bytes per resource ` +
+                `(${plugin.stateBytesPerResource.vsBucketPolicy} × BucketPolicy, ${plugin.stateBytesPerResource.vsMinimal} × minimal)`,
         );
 
         const changed = [{ ...resources[0], policy: withOneMoreAction(resources[0].policy) }, ...resources.slice(1)];
@@ -394,7 +558,7 @@ export async function runCliStack(
                 `refresh ${refresh.ratio}, destroy ${destroy.ratio}; checkpoints cost ${lifecycle.checkpoints.bucketPolicySeconds} s / ${lifecycle.checkpoints.minimalSeconds} s; ` +
                 `state ${stateBytesPerResource.bucketPolicy} / ${stateBytesPerResource.minimal} bytes per resource`,
         );
-        return { previewExisting, lifecycle };
+        return { previewExisting, lifecycle, plugin };
     } finally {
         for (const stack of created) await removeStack(cli, stack);
     }
@@ -408,9 +572,11 @@ export interface CliFigures {
     /** null with --no-s3, as is `lifecycle`. */
     previewExisting: PreviewComparison | null;
     lifecycle: CliLifecycleFigures | null;
+    /** The provider plugin's program beside them (null with --no-s3). */
+    plugin: PluginFigures | null;
 }
 
-export function goals({ previewNew, previewExisting, lifecycle }: CliFigures, smoke: boolean): Goals {
+export function goals({ previewNew, previewExisting, lifecycle, plugin }: CliFigures, smoke: boolean): Goals {
     const previewCalls = previewNew.s3Calls + (previewExisting?.s3Calls ?? 0);
     const upPuts = lifecycle ? (lifecycle.up.bucketPolicy.byOperation.PutBucketPolicy ?? 0) : null;
     const change = lifecycle?.oneChangeUp.bucketPolicy;
@@ -454,6 +620,19 @@ export function goals({ previewNew, previewExisting, lifecycle }: CliFigures, sm
                 ? `${lifecycle.stateBytesPerResource.ratio} (${lifecycle.stateBytesPerResource.bucketPolicy} / ${lifecycle.stateBytesPerResource.minimal})`
                 : null,
             met: lifecycle ? lifecycle.stateBytesPerResource.ratio <= MAX_STATE_BYTES_VS_MINIMAL : null,
+            enforced: true,
+        },
+        // The plugin's figures are compared, not judged by a timing goal; what is judged is that it did the work.
+        cliPluginUpPutsOncePerResource: {
+            goal: "pulumi up of N new policies through the provider plugin: exactly N PutBucketPolicy, N resources of its token in state",
+            value: plugin ? `${plugin.up.byOperation.PutBucketPolicy ?? 0} puts, ${plugin.resourcesInState} in state, for ${plugin.resources}` : null,
+            met: plugin ? plugin.up.byOperation.PutBucketPolicy === plugin.resources && plugin.resourcesInState === plugin.resources : null,
+            enforced: true,
+        },
+        cliPluginPreviewMakesNoS3Call: {
+            goal: "pulumi preview of the provider plugin's resources in state: no change (checked on every run), 0 S3 calls",
+            value: plugin ? plugin.preview.s3Calls : null,
+            met: plugin ? plugin.preview.s3Calls === 0 : null,
             enforced: true,
         },
     };
@@ -509,6 +688,29 @@ function lifecycleRows(l: CliLifecycleFigures): string[] {
     return lines;
 }
 
+function pluginRows(p: PluginFigures): string[] {
+    const s = p.stateBytesPerResource;
+    const one = (r: ResourceInState | null) =>
+        r
+            ? `${r.bytes} B; inputs ${r.inputs.join(", ")}; outputs (bytes) ${Object.entries(r.outputBytes)
+                  .map(([key, bytes]) => `${key} ${bytes}`)
+                  .join(", ")}`
+            : "-";
+    return [
+        `provider plugin s3-bucket-policy from a TypeScript program, ${p.resources} resources (${p.policyBytes} B policy), its own stack and buckets, same run:`,
+        `  pulumi preview in state  ${spread(p.preview.wallSeconds, " s")}, first resource at ${p.preview.firstResourceSeconds ? fmt(p.preview.firstResourceSeconds.median) : "-"} s, ` +
+            `then ${p.preview.perResourceMs ? fmt(p.preview.perResourceMs.median) : "-"} ms/resource; ${p.preview.s3Calls} S3 call(s)`,
+        `    ratio ${p.previewVsBucketPolicy} × BucketPolicy (per resource ${p.perResourceVsBucketPolicy ?? "-"}), ${p.previewVsMinimal} × minimal (per resource ${p.perResourceVsMinimal ?? "-"})`,
+        `  pulumi up of new resources, checkpoints on  ${commandText(p.up)}; S3 ${p.up.s3Calls} ${JSON.stringify(p.up.byOperation)}`,
+        `    ratio ${p.upVsBucketPolicy} × BucketPolicy's up, ${p.upVsMinimal} × minimal's (run just after them, not interleaved); ${p.resourcesInState} in state`,
+        `  state bytes per resource: plugin ${s.plugin}, BucketPolicy ${s.bucketPolicy}, minimal ${s.minimal}: ${s.vsBucketPolicy} × BucketPolicy, ${s.vsMinimal} × minimal`,
+        `    one resource: plugin ${one(p.oneResource.plugin)}`,
+        `                  BucketPolicy ${one(p.oneResource.bucketPolicy)}`,
+        `                  minimal ${one(p.oneResource.minimal)}`,
+        `  pulumi destroy, PULUMI_SKIP_CHECKPOINTS=true  ${commandText(p.destroy)}; S3 ${p.destroy.s3Calls} ${JSON.stringify(p.destroy.byOperation)}`,
+    ];
+}
+
 export function rows(figures: CliFigures): string[] {
     return [
         ...previewRows(`pulumi ${figures.version} preview of new resources`, figures.previewNew, MAX_PREVIEW_NEW_VS_MINIMAL),
@@ -516,5 +718,6 @@ export function rows(figures: CliFigures): string[] {
             ? previewRows("pulumi preview of resources in state (check + diff)", figures.previewExisting, MAX_PREVIEW_IN_STATE_VS_MINIMAL)
             : ["pulumi preview of resources in state: not measured (--no-s3)"]),
         ...(figures.lifecycle ? lifecycleRows(figures.lifecycle) : ["pulumi up, refresh, destroy: not measured (--no-s3)"]),
+        ...(figures.plugin ? pluginRows(figures.plugin) : ["provider plugin: not measured (--no-s3)"]),
     ];
 }

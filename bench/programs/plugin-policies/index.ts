@@ -1,0 +1,27 @@
+/**
+ * The benchmarks' provider-plugin program: one `s3-bucket-policy:index:BucketPolicy` of the plugin (Pulumi.yaml names
+ * its folder) per entry of the resources file (config `resourcesFile`), all on the S3 endpoint of config `endpoint`,
+ * given as each resource's `endpoint` input as the BucketPolicy program gives it. It declares the resource by its token
+ * with `pulumi.CustomResource`, as a generated Node.js SDK's class does (tests/cli/languages/nodejs): the inputs, and the
+ * derived outputs as properties to read back.
+ */
+import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+import type { DeclaredResource } from "../declared";
+
+class PluginBucketPolicy extends pulumi.CustomResource {
+    declare readonly canonicalPolicy: pulumi.Output<string>;
+    declare readonly isPublic: pulumi.Output<boolean>;
+    declare readonly publicAccess: pulumi.Output<unknown>;
+    constructor(name: string, args: { bucket: string; policy: string; endpoint: string }) {
+        super("s3-bucket-policy:index:BucketPolicy", name, { ...args, canonicalPolicy: undefined, isPublic: undefined, publicAccess: undefined });
+    }
+}
+
+const config = new pulumi.Config();
+const declared = JSON.parse(fs.readFileSync(config.require("resourcesFile"), "utf8")) as DeclaredResource[];
+const endpoint = config.require("endpoint");
+
+for (const resource of declared) new PluginBucketPolicy(resource.name, { bucket: resource.bucket, policy: resource.policy, endpoint });
+
+export const count = declared.length;

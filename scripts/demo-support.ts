@@ -1,6 +1,6 @@
 /**
- * The plumbing under scripts/demo.ts's steps: the `pulumi` CLI run with its output shown, the bucket-policy calls the
- * recording proxy saw, and one S3 request's answer.
+ * The plumbing under scripts/demo.ts's steps: the `pulumi` CLI run with its output shown, a setup script run with its
+ * progress shown, the bucket-policy calls the recording proxy saw, and one S3 request's answer.
  */
 import { spawn } from "child_process";
 import { S3Proxy } from "../tests/support/s3proxy";
@@ -18,7 +18,7 @@ export interface Pulumi {
 export function pulumiRunner(cwd: string, env: NodeJS.ProcessEnv): Pulumi {
     return (args, options = {}) =>
         new Promise((resolve, reject) => {
-            console.log(`\n$ pulumi ${args.join(" ")}`);
+            console.log(`\n$ pulumi ${args.map(shellQuoted).join(" ")}`);
             const child = spawn("pulumi", args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
             let output = "";
             child.stdout.on("data", (chunk: Buffer) => {
@@ -37,6 +37,35 @@ export function pulumiRunner(cwd: string, env: NodeJS.ProcessEnv): Pulumi {
                 else resolve({ code: code ?? -1, output });
             });
         });
+}
+
+/** An argument as a shell would need it written: in single quotes when it has anything but plain characters. */
+function shellQuoted(arg: string): string {
+    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Runs `bash args…` in `cwd` with `env` on top of ours, showing each line of its stderr (its progress) indented;
+ * resolves to its stdout, trimmed; rejects when it exits non-zero.
+ */
+export function runScript(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const child = spawn("bash", args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let partial = "";
+        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => {
+            const lines = (partial + chunk.toString()).split("\n");
+            partial = lines.pop() ?? "";
+            for (const line of lines) console.log(`  ${line}`);
+        });
+        child.on("error", reject);
+        child.on("close", (code) => {
+            if (partial) console.log(`  ${partial}`);
+            if (code === 0) resolve(stdout.trim());
+            else reject(new Error(`bash ${args.join(" ")} exited ${code}`));
+        });
+    });
 }
 
 export function expectOutput(output: string, pattern: RegExp, what: string): void {

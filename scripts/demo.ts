@@ -7,6 +7,10 @@
  *   (refresh finds it, up repairs it) → a public statement (preview refuses it, allowPublicAccess applies it) → no
  *   credentials in the state (stack export) → destroy
  *
+ * Then a short part, PYTHON_PART: a Python program (scripts/demo-python) declares a policy through the provider plugin
+ * (provider/plugin) and the SDK generated from its schema, on its own stack and bucket: venv and SDK → up → the same
+ * policy written another way (preview --expect-no-changes) → destroy.
+ *
  * Between the steps: the bucket-policy calls S3 saw (through a recording proxy), and proof that S3 enforces the
  * policy: a request it allows gets 200, one it denies gets 403. Any step that does not behave fails the demo.
  * The lifecycle is LIFECYCLE below, one entry a step. Run by scripts/demo.sh, which puts the CLI
@@ -18,10 +22,13 @@ import * as path from "path";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { LocalS3Env, startLocalS3, stopLocalS3, s3ClientFor } from "../tests/support/localS3";
 import { startS3Proxy, S3Proxy } from "../tests/support/s3proxy";
-import { banner, bucketPolicyCalls, expectOutput, Pulumi, pulumiRunner, tryRequest } from "./demo-support";
+import { banner, bucketPolicyCalls, expectOutput, Pulumi, pulumiRunner, runScript, tryRequest } from "./demo-support";
 
 const repoDir = path.resolve(__dirname, "..");
 const STACK = "demo";
+/** The Python part's program and stack (in the same file backend, under the program's own project name). */
+const PYTHON_DIR = path.join(repoDir, "scripts", "demo-python");
+const PYTHON_STACK = "demo";
 
 /** What the steps work on: the CLI, the server behind the recording proxy, its two users, the bucket and its policies. */
 interface Demo {
@@ -34,6 +41,15 @@ interface Demo {
     policyFile: string;
     policies: Policies;
     pulumi: Pulumi;
+    /** Set by the Python part's first step. */
+    python?: PythonProgram;
+}
+
+/** The Python part's program once its venv and SDK are ready: the CLI run in it with the venv activated, its bucket. */
+interface PythonProgram {
+    pulumi: Pulumi;
+    bucket: string;
+    policies: PythonPolicies;
 }
 
 /** One thing a step does: runs a command or a request, prints, and fails the demo when what it sees is not expected. */
@@ -46,6 +62,8 @@ interface Step {
 }
 
 const NOT_ENFORCED = "the policy is not enforced as declared";
+/** The account the stacks expect to own their buckets: sent as x-amz-expected-bucket-owner with every call. */
+const EXPECTED_OWNER = "111122223333";
 
 const LIFECYCLE: Step[] = [
     {
@@ -59,7 +77,7 @@ const LIFECYCLE: Step[] = [
                 policyFile: demo.policyFile,
                 endpoint: demo.proxy.endpoint,
                 forcePathStyle: "true",
-                expectedBucketOwner: "111122223333",
+                expectedBucketOwner: EXPECTED_OWNER,
                 "aws:region": demo.server.region,
             })),
             say("note: RadosGW ignores x-amz-expected-bucket-owner; AWS would refuse a bucket owned by another account with 403."),
@@ -150,6 +168,55 @@ const LIFECYCLE: Step[] = [
     },
 ];
 
+/** A Python program through the provider plugin: the policy set as stack config, and the same policy written another way. */
+const PYTHON_PART: Step[] = [
+    {
+        title: "A Python program through the provider plugin (scripts/demo-python): venv, SDK, stack",
+        actions: [
+            prepareThePythonProgram,
+            pulumi(["stack", "init", PYTHON_STACK, "--secrets-provider", "passphrase"], {}, onPython),
+            configSet(
+                (demo) => ({
+                    bucket: python(demo).bucket,
+                    owner: EXPECTED_OWNER,
+                    "s3-bucket-policy:endpoint": demo.proxy.endpoint,
+                    policy: python(demo).policies.compact,
+                }),
+                onPython,
+            ),
+        ],
+    },
+    {
+        title: "Python: pulumi up",
+        actions: [
+            pulumi(["up", "--yes", "--skip-preview"], { shows: { "the stack and its policy created": /\+ 2 created/ } }, onPython),
+            showS3Calls,
+            s3Answers({
+                label: "bob GET public/hello.txt in the Python program's bucket (allowed)",
+                send: (demo) => getObject("public/hello.txt")(demo.bob, python(demo).bucket),
+                expect: { status: 200, otherwise: NOT_ENFORCED },
+            }),
+        ],
+    },
+    {
+        title: "Python: the same policy written another way: pulumi preview --expect-no-changes",
+        actions: [
+            say("keys reordered, the action as S3:GETOBJECT, the resource and the principal as lists, indented"),
+            configSet((demo) => ({ policy: python(demo).policies.rewritten }), onPython),
+            pulumi(["preview", "--expect-no-changes"], { shows: { "no change": /2 unchanged/ } }, onPython),
+            showS3Calls,
+        ],
+    },
+    {
+        title: "Python: pulumi destroy",
+        actions: [
+            pulumi(["destroy", "--yes", "--skip-preview"], { shows: { "the policy and the stack deleted": /- 2 deleted/ } }, onPython),
+            showS3Calls,
+            pulumi(["stack", "rm", PYTHON_STACK, "--yes"], {}, onPython),
+        ],
+    },
+];
+
 /** The policy texts the steps write to the policy file or put behind Pulumi's back, for the demo's bucket and bob. */
 function policyTexts(bucket: string, bobArn: string) {
     const v1 = {
@@ -212,18 +279,75 @@ function policyTexts(bucket: string, bobArn: string) {
 
 type Policies = ReturnType<typeof policyTexts>;
 
+/** The Python program's policy as a user would type it, and the same policy written another way. */
+function pythonPolicyTexts(bucket: string, bobArn: string) {
+    const compact = {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "BobReadsPublic", Effect: "Allow", Principal: { AWS: bobArn }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/public/*` },
+        ],
+    };
+    const rewritten = {
+        Statement: [
+            { Resource: [`arn:aws:s3:::${bucket}/public/*`], Action: "S3:GETOBJECT", Principal: { AWS: [bobArn] }, Effect: "Allow", Sid: "BobReadsPublic" },
+        ],
+        Version: "2012-10-17",
+    };
+    return { compact: JSON.stringify(compact), rewritten: JSON.stringify(rewritten, null, 2) };
+}
+
+type PythonPolicies = ReturnType<typeof pythonPolicyTexts>;
+
+/** The Python part's program; fails when its first step has not prepared it. */
+function python(demo: Demo): PythonProgram {
+    if (!demo.python) throw new Error("demo: the Python program is not prepared");
+    return demo.python;
+}
+
+/** The CLI a step runs: the main program's (the default), or the Python program's. */
+type Cli = (demo: Demo) => Pulumi;
+
+function onMain(demo: Demo): Pulumi {
+    return demo.pulumi;
+}
+
+function onPython(demo: Demo): Pulumi {
+    return python(demo).pulumi;
+}
+
+/**
+ * Makes the Python program runnable as a user does: the venv with `pulumi` from PyPI (scripts/pulumi-cli/python-venv.sh,
+ * built once), then the SDK generated from provider/plugin/schema.json and pip-installed into it
+ * (scripts/package-add.sh; sdks/ is removed once installed). Then its bucket, and its CLI: the venv activated, as the
+ * Python language host runs `python` from PATH.
+ */
+async function prepareThePythonProgram(demo: Demo): Promise<void> {
+    console.log("  the venv (scripts/pulumi-cli/python-venv.sh: pulumi from PyPI, built on the first run only)");
+    const venv = await runScript(repoDir, ["scripts/pulumi-cli/python-venv.sh"]);
+    console.log(`  venv ${path.relative(repoDir, venv)}`);
+    console.log("  the SDK (scripts/package-add.sh scripts/demo-python python: generated from provider/plugin/schema.json)");
+    try {
+        await runScript(repoDir, ["scripts/package-add.sh", PYTHON_DIR, "python"], { VIRTUAL_ENV: venv });
+    } finally {
+        fs.rmSync(path.join(PYTHON_DIR, "sdks"), { recursive: true, force: true });
+    }
+    const bucket = await createBucketWithTwoObjects(demo.alice);
+    const env = { ...cliEnvironment(demo.work, demo.server), VIRTUAL_ENV: venv, PATH: `${path.join(venv, "bin")}${path.delimiter}${process.env.PATH ?? ""}` };
+    demo.python = { pulumi: pulumiRunner(PYTHON_DIR, env), bucket, policies: pythonPolicyTexts(bucket, demo.server.users.bob.principalArn) };
+}
+
 /** `pulumi args…`, failing the demo unless it exits as expected (`fails`) and its output shows each expected thing. */
-function pulumi(args: string[], expected: { fails?: boolean; shows?: Record<string, RegExp> } = {}): Action {
+function pulumi(args: string[], expected: { fails?: boolean; shows?: Record<string, RegExp> } = {}, cli: Cli = onMain): Action {
     return async (demo) => {
-        const { output } = await demo.pulumi(args, { expectFailure: expected.fails });
+        const { output } = await cli(demo)(args, { expectFailure: expected.fails });
         for (const [what, pattern] of Object.entries(expected.shows ?? {})) expectOutput(output, pattern, what);
     };
 }
 
 /** `pulumi config set key value` for each entry, in order. */
-function configSet(values: (demo: Demo) => Record<string, string>): Action {
+function configSet(values: (demo: Demo) => Record<string, string>, cli: Cli = onMain): Action {
     return async (demo) => {
-        for (const [key, value] of Object.entries(values(demo))) await demo.pulumi(["config", "set", key, value]);
+        for (const [key, value] of Object.entries(values(demo))) await cli(demo)(["config", "set", key, value]);
     };
 }
 
@@ -365,13 +489,17 @@ async function main(): Promise<void> {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "bp-demo-"));
     const started: Started = {};
     try {
-        await walk(LIFECYCLE, await setUp(work, started));
+        const demo = await setUp(work, started);
+        await walk(LIFECYCLE, demo);
+        await walk(PYTHON_PART, demo);
         banner("Demo finished: every step behaved as expected");
     } finally {
         await started.proxy?.close();
         if (started.server) await stopLocalS3(started.server);
         // `stack rm` removes the stack's settings file; this is for a demo that stopped before it.
         fs.rmSync(path.join(repoDir, `Pulumi.${STACK}.yaml`), { force: true });
+        fs.rmSync(path.join(PYTHON_DIR, `Pulumi.${PYTHON_STACK}.yaml`), { force: true });
+        fs.rmSync(path.join(PYTHON_DIR, "sdks"), { recursive: true, force: true });
         fs.rmSync(work, { recursive: true, force: true });
     }
 }

@@ -47,10 +47,11 @@ if [ "$language" = go ] && [ ! -f "$program/go.mod" ]; then die "$program/go.mod
 name_line="    - name: $PACKAGE"
 path_line="      path: $plugin_dir"
 add_plugins_block=1
+kept_path=""
 if grep -q '^plugins:' "$project"; then
     if grep -qxF -- "$name_line" "$project"; then
         add_plugins_block=0 # a previous run's entry, or the program's own (its path may be relative: kept as it is)
-        grep -qxF -- "$path_line" "$project" || log "$project already names $PACKAGE under plugins: kept as it is"
+        grep -qxF -- "$path_line" "$project" || kept_path=$(grep -A1 -xF -- "$name_line" "$project" | sed -n 's/^ *path: *//p')
     else
         die "$project already has a 'plugins:' section: add this entry under it by hand, then run again:
 plugins:
@@ -137,5 +138,5 @@ if [ "$add_plugins_block" = 1 ]; then
     printf 'plugins:\n  providers:\n%s\n%s\n' "$name_line" "$path_line" >>"$project"
     log "$project: added the provider plugin $plugin_dir"
 else
-    log "$project already names the provider plugin $plugin_dir"
+    log "$project already names the provider plugin: ${kept_path:-$plugin_dir}"
 fi

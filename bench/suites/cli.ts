@@ -21,6 +21,7 @@
  * summary event gives the engine's own duration.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { LocalS3Env } from "../../tests/support/localS3";
@@ -422,7 +423,12 @@ export async function runCliStack(
     const { cli, proxy } = context;
     const resources = await bucketsWithPolicies(context, "bench-cli-state", count, parallel);
     const resourcesFile = writeResources(cli, "state", resources);
-    // The plugin's BucketPolicy, like the dynamic one, refuses to take over a policy it did not put: its own buckets.
+    // The plugin's BucketPolicy, like the dynamic one, refuses to take over a policy it did not put: its own buckets,
+    // beyond RadosGW's default of 1,000 buckets a user (the server is the bench's own, purged at the end).
+    execFileSync("radosgw-admin", ["-c", path.join(context.env.dir, "ceph.conf"), "user", "modify", "--uid=alice", "--max-buckets=10000"], {
+        stdio: "ignore",
+        timeout: 60_000,
+    });
     const pluginResources = await bucketsWithPolicies(context, PLUGIN_BUCKET_PREFIX, count, parallel);
     const pluginResourcesFile = writeResources(cli, "plugin", pluginResources);
     const created: BenchStack[] = [];

@@ -5,7 +5,7 @@
  * registers is then loaded the way the dynamic-provider host loads it: in another process, from `__provider` text
  * alone, with the program directory as cwd, and it must pass `check` on the inputs the program registered.
  */
-import { execFile } from "child_process";
+import { execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -222,7 +222,8 @@ describe(`the npm package ${PACKAGE}, installed from its tarball into a fresh Pu
         expect(packedFiles).toEqual(
             expect.arrayContaining(["package.json", "README.md", "dist/provider/index.js", "dist/provider/index.d.ts", "dist/provider/resource.js"]),
         );
-        const expected = /^(package\.json|README\.md|LICENSE|docs\/[^/]+\.md|provider\/policy\/RULES\.md|dist\/provider\/.+\.(js|d\.ts))$/;
+        const expected =
+            /^(package\.json|README\.md|LICENSE|docs\/[^/]+\.md|provider\/policy\/RULES\.md|provider\/plugin\/(pulumi-resource-s3-bucket-policy|schema\.json)|dist\/provider\/.+\.(js|d\.ts))$/;
         expect(packedFiles.filter((file) => !expected.test(file))).toEqual([]);
         const installed = JSON.parse(fs.readFileSync(path.join(programDir, "node_modules", PACKAGE, "package.json"), "utf8"));
         expect(installed.peerDependencies["@pulumi/pulumi"]).toBeDefined();
@@ -230,6 +231,27 @@ describe(`the npm package ${PACKAGE}, installed from its tarball into a fresh Pu
         expect(installed.dependencies["@pulumi/pulumi"]).toBeUndefined();
         // One @pulumi/pulumi in the program: the package must not bring its own copy.
         expect(fs.existsSync(path.join(programDir, "node_modules", PACKAGE, "node_modules", "@pulumi", "pulumi"))).toBe(false);
+    });
+
+    it("packs the provider plugin: the installed executable starts its gRPC server and prints the port, as the engine reads it", async () => {
+        const plugin = path.join(programDir, "node_modules", PACKAGE, "provider", "plugin", "pulumi-resource-s3-bucket-policy");
+        expect(packedFiles).toEqual(expect.arrayContaining(["provider/plugin/pulumi-resource-s3-bucket-policy", "provider/plugin/schema.json"]));
+        fs.accessSync(plugin, fs.constants.X_OK);
+        const child = spawn(plugin, [], { env: { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}` } });
+        try {
+            const firstLine = await new Promise<string>((resolve, reject) => {
+                let out = "";
+                child.stdout.on("data", (chunk: Buffer) => {
+                    out += chunk.toString();
+                    if (out.includes("\n")) resolve(out.split("\n")[0]);
+                });
+                child.on("error", reject);
+                child.on("exit", (code) => reject(new Error(`the plugin exited ${code} before printing its port`)));
+            });
+            expect(firstLine).toMatch(/^\d+$/);
+        } finally {
+            child.kill();
+        }
     });
 
     it("type-checks the program against the published declarations, with classic and with node16 module resolution", async () => {

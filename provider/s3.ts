@@ -1,16 +1,22 @@
 /**
  * The only module that talks to S3. It builds the client from the connection inputs at call time, so credentials are
  * resolved per call by the SDK's chain and never held, and wraps the three bucket-policy operations.
+ *
+ * The SDK is loaded on the first client or command, not with this module: a program that declares resources and a
+ * preview (whose provider host makes no S3 call) never need it, and loading it costs 100–250 ms of CPU in each process
+ * (docs/performance.md, "State and cost at scale").
  */
-import {
-    ChecksumAlgorithm,
-    DeleteBucketPolicyCommand,
-    GetBucketPolicyCommand,
-    GetBucketPolicyCommandOutput,
-    PutBucketPolicyCommand,
-    S3Client,
-} from "@aws-sdk/client-s3";
+import type { ChecksumAlgorithm, GetBucketPolicyCommandOutput, S3Client } from "@aws-sdk/client-s3";
 import { missingPolicyDocument } from "./errors";
+
+type S3Sdk = typeof import("@aws-sdk/client-s3");
+let loadedSdk: S3Sdk | undefined;
+
+/** The S3 SDK, required on first use (see the module's comment). */
+function s3Sdk(): S3Sdk {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous load on first use; see above
+    return (loadedSdk ??= require("@aws-sdk/client-s3") as S3Sdk);
+}
 
 /** Where and as whom to call S3. Credentials are never part of it: the SDK's default chain resolves them per call. */
 export interface Connection {
@@ -44,7 +50,7 @@ export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
  * attempts are bounded in one place and counted.
  */
 export function createS3Client(connection: Connection): S3Client {
-    return new S3Client({
+    return new (s3Sdk().S3Client)({
         // Unset: the SDK resolves it (AWS_REGION, then the profile's region); AWS_DEFAULT_REGION is honoured as the CLI does.
         region: connection.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined,
         endpoint: connection.endpoint || undefined,
@@ -75,7 +81,7 @@ function bucketParams(target: BucketTarget): { Bucket: string; ExpectedBucketOwn
  * body): that is not the empty document, nor "no policy", which S3 answers with 404 `NoSuchBucketPolicy`.
  */
 export async function sendGetBucketPolicy(client: S3Sender, target: BucketTarget): Promise<string> {
-    const output = (await client.send(new GetBucketPolicyCommand(bucketParams(target)))) as GetBucketPolicyCommandOutput;
+    const output = (await client.send(new (s3Sdk().GetBucketPolicyCommand)(bucketParams(target)))) as GetBucketPolicyCommandOutput;
     if (typeof output?.Policy !== "string" || output.Policy.trim() === "") throw missingPolicyDocument(output?.$metadata);
     return output.Policy;
 }
@@ -90,7 +96,7 @@ export interface PutOptions {
 /** One PutBucketPolicy request, with the policy text as it is. Throws the SDK error. */
 export async function sendPutBucketPolicy(client: S3Sender, target: BucketTarget, options: PutOptions): Promise<void> {
     await client.send(
-        new PutBucketPolicyCommand({
+        new (s3Sdk().PutBucketPolicyCommand)({
             ...bucketParams(target),
             Policy: options.policy,
             ...(options.confirmRemoveSelfBucketAccess !== undefined ? { ConfirmRemoveSelfBucketAccess: options.confirmRemoveSelfBucketAccess } : {}),
@@ -101,5 +107,5 @@ export async function sendPutBucketPolicy(client: S3Sender, target: BucketTarget
 
 /** One DeleteBucketPolicy request. Throws the SDK error. */
 export async function sendDeleteBucketPolicy(client: S3Sender, target: BucketTarget): Promise<void> {
-    await client.send(new DeleteBucketPolicyCommand(bucketParams(target)));
+    await client.send(new (s3Sdk().DeleteBucketPolicyCommand)(bucketParams(target)));
 }

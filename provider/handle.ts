@@ -25,58 +25,13 @@ export const PROVIDER_ENTRY = `${PACKAGE_NAME}/dist/provider/provider.js`;
  * dependency of an installed package fails in `require` with Node's own message, which names it. The repository's own
  * `dist` is loaded only when the program directory's package.json names this package (without a build, Node's message
  * names that file). Kept short: it is stored twice in every resource's state.
- *
- * This generic text is what `BucketPolicy.get` sends and what state from 0.1.0–0.6.0 holds: each text the host sees
- * gets a provider of its own. A resource's handle ({@link handleFor}) adds its identity and loads the process's one
- * provider instead, so a thousand handles share one set of S3 clients and read models.
  */
-export const PROVIDER_HANDLE = handleText("new (require(file).BucketPolicyProvider)()");
-
-function handleText(provider: string): string {
-    return `exports.handler = function () {
+export const PROVIDER_HANDLE = `exports.handler = function () {
 var path = require("path"), entry = ${JSON.stringify(PROVIDER_ENTRY)}, file, name;
 try { file = require.resolve(entry); } catch (e) {
 try { name = require(path.resolve("package.json")).name; } catch (x) {}
 if (name !== ${JSON.stringify(PACKAGE_NAME)}) throw new Error("BucketPolicy: cannot load its provider: " + entry + " is not installed in " + process.cwd() + ". Run npm install ${PACKAGE_NAME} in the Pulumi program's directory.");
 file = path.resolve("dist/provider/provider.js"); }
-return ${provider};
+return new (require(file).BucketPolicyProvider)();
 };
 `;
-}
-
-/** Who a resource is: what its ownership id is made from besides the bucket and endpoint (provider/ownership.ts). */
-export interface ResourceIdentity {
-    project: string;
-    stack: string;
-    name: string;
-}
-
-const SHARED_PROVIDER_HANDLE = handleText("require(file).sharedBucketPolicyProvider()");
-const IDENTITY_LINE = "exports.resource = ";
-
-/**
- * The handle of one resource: the shared provider's handle with the resource's identity as its last line. The
- * provider is never told a resource's name (the dynamic-provider host passes only the properties), and the handle
- * is the one property every resource already registers and stores: carrying the identity here costs about 50 bytes,
- * where a property of its own cost the program about 0.3 ms a resource (the SDK's four promises and stack traces per
- * registered property) and its value stored twice (docs/how-it-works.md, "What state keeps, and the handle in it").
- */
-export function handleFor(identity: ResourceIdentity): string {
-    return `${SHARED_PROVIDER_HANDLE}${IDENTITY_LINE}${JSON.stringify([identity.project, identity.stack, identity.name])};\n`;
-}
-
-/** The identity a handle made by {@link handleFor} carries; none for any other value (the generic handle, old state). */
-export function identityIn(handle: unknown): ResourceIdentity | undefined {
-    if (typeof handle !== "string" || !handle.startsWith(SHARED_PROVIDER_HANDLE)) return undefined;
-    const line = handle.slice(SHARED_PROVIDER_HANDLE.length);
-    if (!line.startsWith(IDENTITY_LINE) || !line.endsWith(";\n")) return undefined;
-    let parts: unknown;
-    try {
-        parts = JSON.parse(line.slice(IDENTITY_LINE.length, -2));
-    } catch {
-        return undefined;
-    }
-    if (!Array.isArray(parts) || parts.length !== 3 || !parts.every((part) => typeof part === "string")) return undefined;
-    const [project, stack, name] = parts as string[];
-    return { project, stack, name };
-}

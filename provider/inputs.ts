@@ -37,10 +37,9 @@ export interface BucketPolicyInputs {
     /** Fingerprints of reviewed new access that `denyNewAccess` lets through. */
     acceptNewAccess?: string[];
     /**
-     * Not set by users: the Id this resource writes into a policy without one (provider/ownership.ts). `BucketPolicy`
-     * sends none since 0.7.0: its handle (`__provider`) carries the resource's identity, and the Id is made from that,
-     * the bucket and the endpoint. The provider plugin sends it, and 0.4.0–0.6.0 sent it. In state it is stored only when
-     * the handle does not give the Id S3 holds: `""` when no put wrote one (an adopted policy kept as it was).
+     * Not set by users: the Id this resource writes into a policy without one (`BucketPolicy` sends it; see
+     * provider/ownership.ts). In state, it says the last put wrote it; absent when no put did (an adopted policy kept
+     * as it was, state from before 0.4.0).
      */
     ownershipId?: string;
     /** Not set by users: `true` when the program's policy is secret (see {@link SECRET_POLICY_MARKER}). */

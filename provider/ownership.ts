@@ -8,8 +8,6 @@
  * writes".
  */
 import { createHash } from "node:crypto";
-import { identityIn } from "./handle";
-import { UNKNOWN } from "./inputs";
 import { PolicyParseError, formatPolicy, parsePolicy } from "./policy";
 import { elementNamed } from "./policy/model";
 import { modelOf } from "./policy/read";
@@ -33,49 +31,6 @@ export function ownershipIdOf(project: string, stack: string, name: string, buck
 /** True for a text `ownershipIdOf` makes (how `check` tells a sent ownership id from anything else). */
 export function isOwnershipId(value: unknown): value is string {
     return typeof value === "string" && /^BucketPolicy-[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(value);
-}
-
-/**
- * Stored as `ownershipId` when the resource holds a policy without its Id (one it adopted as it was): otherwise the Id
- * its handle gives would be taken for the one S3 holds.
- */
-export const NO_OWNERSHIP_ID = "";
-
-/** The properties the ownership id of a resource is found from. */
-export interface OwnershipProps {
-    ownershipId?: unknown;
-    __provider?: unknown;
-    bucket?: unknown;
-    endpoint?: unknown;
-}
-
-/** The ownership id the resource's handle gives with its bucket and endpoint; none without an identity in the handle. */
-export function handleOwnershipId(props: OwnershipProps): string | undefined {
-    const identity = identityIn(props.__provider);
-    // Not known at preview (the engine's unknown): no Id yet.
-    if (identity === undefined || typeof props.bucket !== "string" || props.bucket === UNKNOWN) return undefined;
-    if (props.endpoint !== undefined && (typeof props.endpoint !== "string" || props.endpoint === UNKNOWN)) return undefined;
-    return ownershipIdOf(identity.project, identity.stack, identity.name, props.bucket, props.endpoint);
-}
-
-/**
- * The ownership id of a resource's inputs or state: the one stored (state from 0.4.0–0.6.0, the provider plugin, a
- * write that kept an earlier Id), none when {@link NO_OWNERSHIP_ID} is stored, else the one its handle gives.
- */
-export function ownershipIdFor(props: OwnershipProps): string | undefined {
-    if (props.ownershipId === NO_OWNERSHIP_ID) return undefined;
-    if (isOwnershipId(props.ownershipId)) return props.ownershipId;
-    return handleOwnershipId(props);
-}
-
-/**
- * What to store as `ownershipId` beside these properties so that {@link ownershipIdFor} of the state gives `id` (the
- * Id S3 now holds, or none): nothing when the handle gives it already.
- */
-export function storedOwnershipId(props: OwnershipProps, id: string | undefined): string | undefined {
-    const fromHandle = handleOwnershipId(props);
-    if (id === fromHandle) return undefined;
-    return id ?? NO_OWNERSHIP_ID;
 }
 
 function documentOf(policy: string): Record<string, unknown> | undefined {

@@ -21,16 +21,7 @@ import { PolicyParseError, policiesEquivalent } from "./policy";
 import { publicAccessOf } from "./policy/publicAccess";
 import { shownText } from "./policy/json";
 import { modelOf } from "./policy/read";
-import {
-    isOwnWrite,
-    needsOwnershipId,
-    ownershipIdBytes,
-    ownershipIdFor,
-    ownershipIdIn,
-    storedOwnershipId,
-    withOwnershipId,
-    withoutOwnershipId,
-} from "./ownership";
+import { isOwnWrite, isOwnershipId, needsOwnershipId, ownershipIdBytes, ownershipIdIn, withOwnershipId, withoutOwnershipId } from "./ownership";
 import { Connection, S3Sender, createS3Client } from "./s3";
 import { Failure, MAX_POLICY_BYTES, checkPolicy, policyFailure, publicPolicyWarning, validateSettings } from "./validate";
 import {
@@ -80,6 +71,11 @@ function sameMeaning(a: string | undefined, b: string | undefined): boolean {
     }
 }
 
+/** The ownership id `BucketPolicy` sent, when it is one (check names anything else as a failure). */
+function ownershipIdOrNone(value: unknown): string | undefined {
+    return isOwnershipId(value) ? value : undefined;
+}
+
 /** The statements of a live policy, by Sid, for messages; a document this package cannot read is said to be one. */
 function describeStatements(policy: string): string {
     let statements;
@@ -98,12 +94,10 @@ function describeStatements(policy: string): string {
 /**
  * The state: the inputs as applied and the policy S3 holds. Not the inputs that only gate `check`, nor the secret
  * marker, nor what is derived from the policy (the program derives it; state from 0.4.0 and before carried it).
- * `ownershipId` (the Id S3 holds, or none) is stored only when the resource's handle does not give it.
  */
-function outputsFor(inputs: BucketPolicyInputs, policy: string, ownershipId: string | undefined): BucketPolicyOutputs {
-    const kept = Object.entries(inputs).filter(([key, value]) => value !== undefined && key !== "ownershipId" && !NOT_OUTPUTS.includes(key));
-    const stored = storedOwnershipId(inputs, ownershipId);
-    return { ...(Object.fromEntries(kept) as BucketPolicyInputs), ...(stored === undefined ? {} : { ownershipId: stored }), policy };
+function outputsFor(inputs: BucketPolicyInputs, policy: string): BucketPolicyOutputs {
+    const kept = Object.entries(inputs).filter(([key, value]) => value !== undefined && !NOT_OUTPUTS.includes(key));
+    return { ...(Object.fromEntries(kept) as BucketPolicyInputs), policy };
 }
 
 /** Whether S3 would call the policy public: the error of a put refused by Block Public Access says so. */
@@ -122,16 +116,6 @@ function denyNewAccessSetting(value: unknown): boolean | { invalid: string } | u
     if (value === true || value === "true") return true;
     if (value === false || value === "false") return false;
     return { invalid: String(value) };
-}
-
-let sharedProvider: BucketPolicyProvider | undefined;
-
-/**
- * The provider host's one provider for every resource's handle (provider/handle.ts, `handleFor`): the host makes a
- * provider per handle text, and each resource's text is its own.
- */
-export function sharedBucketPolicyProvider(): BucketPolicyProvider {
-    return (sharedProvider ??= new BucketPolicyProvider());
 }
 
 /** Implements {@link pulumi.dynamic.ResourceProvider} for an S3 bucket policy. */
@@ -184,7 +168,7 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
         const written =
             policy.failures.length > 0 || policy.policy === undefined || containsUnknown(policy.policy)
                 ? 0
-                : Buffer.byteLength(policy.policy, "utf8") + ownershipIdBytes(policy.policy, ownershipIdFor(news));
+                : Buffer.byteLength(policy.policy, "utf8") + ownershipIdBytes(policy.policy, ownershipIdOrNone(news.ownershipId));
         if (written > MAX_POLICY_BYTES)
             failures.push(
                 policyFailure(
@@ -284,23 +268,22 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
     async create(inputs: BucketPolicyInputs): Promise<pulumi.dynamic.CreateResult> {
         const context = this.callContext(inputs);
         const found = await findBucketPolicy(context);
-        const ownershipId = ownershipIdFor(inputs);
         if (found !== undefined) {
-            const own = isOwnWrite(found, ownershipId);
+            const own = isOwnWrite(found, inputs.ownershipId);
             if (!own && !inputs.adoptExisting) {
                 throw clobberRefusal(inputs.bucket, describeStatements(found), ownershipIdIn(found) !== undefined);
             }
-            const live = withoutOwnershipId(found, ownershipId);
+            const live = withoutOwnershipId(found, inputs.ownershipId);
             if (sameMeaning(live, inputs.policy)) {
-                if (own) return { id: inputs.bucket, outs: outputsFor(inputs, inputs.policy, ownershipId) };
+                if (own) return { id: inputs.bucket, outs: outputsFor(inputs, inputs.policy) };
                 // An adopted policy is kept without a write, and without this resource's Id: the state records none,
                 // and delete tells it by meaning, as before ownership ids. Unless it carries another resource's Id
                 // (the old half of a replacement, a renamed resource): then it is put again with this one's, or that
                 // resource's delete would remove the policy this one now holds.
-                if (ownershipIdIn(found) === undefined) return { id: inputs.bucket, outs: outputsFor(inputs, live, undefined) };
+                if (ownershipIdIn(found) === undefined) return { id: inputs.bucket, outs: outputsFor({ ...inputs, ownershipId: undefined }, live) };
             }
         }
-        const outs = outputsFor(inputs, inputs.policy, ownershipId);
+        const outs = outputsFor(inputs, inputs.policy);
         await this.putOrReconcile(context, inputs, outs, undefined);
         return { id: inputs.bucket, outs };
     }
@@ -310,10 +293,9 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
         const state = { ...(props ?? {}), bucket: props?.bucket || id } as BucketPolicyInputs;
         const found = await findBucketPolicy(this.callContext(state));
         if (found === undefined) return {};
-        const ownershipId = ownershipIdFor(state);
-        const live = withoutOwnershipId(found, ownershipId);
+        const live = withoutOwnershipId(found, state.ownershipId);
         const policy = sameMeaning(state.policy, live) ? state.policy : live;
-        const outs = outputsFor(state, policy, ownershipId);
+        const outs = outputsFor(state, policy);
         return props?.policy === undefined ? { id, props: outs, inputs: outs } : { id, props: outs };
     }
 
@@ -324,9 +306,9 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
             // Nothing to write; when the expected owner changed, prove the bucket belongs to it (a read carries the check).
             if (news.expectedBucketOwner && news.expectedBucketOwner !== olds.expectedBucketOwner) await findBucketPolicy(context);
             // Nothing was put, so S3 still holds the Id (or none) the last put wrote: the state keeps saying which.
-            return { outs: outputsFor(news, olds.policy, ownershipIdFor(olds)) };
+            return { outs: outputsFor({ ...news, ownershipId: olds.ownershipId }, olds.policy) };
         }
-        const outs = outputsFor(news, news.policy, ownershipIdFor(news));
+        const outs = outputsFor(news, news.policy);
         await this.putOrReconcile(context, news, outs, olds);
         return { outs };
     }
@@ -341,13 +323,13 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
         try {
             await putBucketPolicy(
                 { ...context, publicPolicy: isPublicPolicy(inputs.policy) },
-                { ...inputs, policy: withOwnershipId(inputs.policy, ownershipIdFor(inputs)) },
+                { ...inputs, policy: withOwnershipId(inputs.policy, inputs.ownershipId) },
             );
         } catch (error) {
             let live: string | undefined;
             try {
                 const found = await findBucketPolicy({ ...context, retryTimeoutMs: Math.min(context.retryTimeoutMs ?? 10_000, 10_000) });
-                live = found === undefined ? undefined : withoutOwnershipId(found, ownershipIdFor(inputs));
+                live = found === undefined ? undefined : withoutOwnershipId(found, inputs.ownershipId);
             } catch {
                 throw error;
             }
@@ -365,9 +347,7 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
             } else if (olds && live !== undefined && !sameMeaning(live, olds.policy)) {
                 Object.assign(partial, {
                     id: inputs.bucket,
-                    properties: stored(
-                        outputsFor({ ...olds, ...(provider === undefined ? {} : { __provider: provider }) } as BucketPolicyOutputs, live, ownershipIdFor(olds)),
-                    ),
+                    properties: stored(outputsFor(olds, live)),
                     reasons: [`the put failed and S3 holds a third policy: ${partial.message}`],
                 });
             }
@@ -384,8 +364,7 @@ export class BucketPolicyProvider implements pulumi.dynamic.ResourceProvider {
         const context = this.callContext(props);
         const live = await findBucketPolicy(context);
         if (live === undefined) return;
-        const ownershipId = ownershipIdFor(props);
-        const mine = needsOwnershipId(props.policy, ownershipId) ? isOwnWrite(live, ownershipId) : sameMeaning(live, props.policy);
+        const mine = needsOwnershipId(props.policy, props.ownershipId) ? isOwnWrite(live, props.ownershipId) : sameMeaning(live, props.policy);
         if (!mine) {
             await this.notices.warn(
                 `warning: bucket ${props.bucket}: the live bucket policy (${describeStatements(live)}) is not the one this resource put; ` +

@@ -5,8 +5,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DerivedOutputs, derivedOutputs } from "./derived";
-import { PROVIDER_HANDLE, handleFor } from "./handle";
+import { PROVIDER_HANDLE } from "./handle";
 import { ChecksumAlgorithm, DERIVED_OUTPUTS, INPUT_NAMES, SECRET_POLICY_MARKER } from "./inputs";
+import { ownershipIdOf } from "./ownership";
 import { PolicyParseError } from "./policy";
 import type { PolicyDocumentArgs } from "./types";
 
@@ -97,6 +98,18 @@ function deriveOutputsFromPolicy(resource: BucketPolicy): void {
     }
 }
 
+/**
+ * The Id this resource writes into a policy without one (provider/ownership.ts): made here, where the resource's name,
+ * project and stack are known (the provider is never told them). Plain when the bucket and endpoint are: an Output
+ * costs the SDK several promises a resource at preview.
+ */
+function ownershipIdInput(name: string, bucket: pulumi.Input<string>, endpoint: pulumi.Input<string> | undefined): pulumi.Input<string> {
+    const project = pulumi.getProject();
+    const stack = pulumi.getStack();
+    if (typeof bucket === "string" && (endpoint === undefined || typeof endpoint === "string")) return ownershipIdOf(project, stack, name, bucket, endpoint);
+    return pulumi.all([bucket, endpoint]).apply(([known, at]) => ownershipIdOf(project, stack, name, known, at));
+}
+
 /** Why the `import` resource option cannot work for a dynamic resource, and what to do instead. */
 function importRefusal(name: string): string {
     return (
@@ -171,10 +184,9 @@ export class BucketPolicy extends pulumi.CustomResource {
             props.policy = policy;
             if (policy !== undefined) props[SECRET_POLICY_MARKER] = secretPolicyMarker(policy);
         }
-        // The handle carries the resource's identity, from which the provider makes the Id it writes into a policy
-        // without one (provider/ownership.ts): the provider is never told the resource's name, project or stack. Not
-        // for BucketPolicy.get, which never writes.
-        props.__provider = opts?.id === undefined ? handleFor({ project: pulumi.getProject(), stack: pulumi.getStack(), name }) : PROVIDER_HANDLE;
+        // Not for BucketPolicy.get, which never writes.
+        if (opts?.id === undefined) props.ownershipId = ownershipIdInput(name, args.bucket, args.endpoint);
+        props.__provider = PROVIDER_HANDLE;
         super(BUCKET_POLICY_TYPE, name, props, opts);
         deriveOutputsFromPolicy(this);
         // An unset input's output is undefined; it is made on first use instead of being registered.

@@ -164,8 +164,11 @@ const { Config } = require("@pulumi/pulumi/cmd/dynamic-provider/config");
         for (let o = provider; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) methods.push(...Object.getOwnPropertyNames(o));
         results.push({ name: registration.name, methods, check });
     }
+    const loadedByCheck = Object.keys(require.cache).filter((file) => file.includes("node_modules"));
+    // The S3 SDK is loaded on the first client (provider/s3.ts); making one sends nothing.
+    requireFromString(registrations[0].inputs.__provider).handler().clientFor({ region: "us-east-1" });
     const loaded = Object.keys(require.cache).filter((file) => file.includes("node_modules"));
-    fs.writeFileSync(process.argv[3], JSON.stringify({ results, loaded }));
+    fs.writeFileSync(process.argv[3], JSON.stringify({ results, loadedByCheck, loaded }));
 })().catch((error) => {
     console.error(error && error.stack ? error.stack : error);
     process.exit(1);
@@ -319,18 +322,22 @@ describe(`the npm package ${PACKAGE}, installed from its tarball into a fresh Pu
         expect(text).not.toContain(work);
     });
 
-    it("loads from __provider alone in a fresh process run from the program directory, takes the SDK from the program's node_modules, and passes check", async () => {
+    it("loads from __provider alone in a fresh process run from the program directory, passes check without the S3 SDK, and takes the SDK from the program's node_modules for its first client", async () => {
         const input = path.join(work, "registrations.json");
         const out = path.join(work, "provider.json");
         await timed("provider from __provider (fresh process)", () => mustRun(process.execPath, ["run-provider.js", input, out], programDir));
-        const { results, loaded } = JSON.parse(fs.readFileSync(out, "utf8")) as {
+        const { results, loadedByCheck, loaded } = JSON.parse(fs.readFileSync(out, "utf8")) as {
             results: Array<{ name: string; methods: string[]; check: { inputs?: Record<string, unknown>; failures?: unknown[] } }>;
+            loadedByCheck: string[];
             loaded: string[];
         };
         const realProgramDir = fs.realpathSync(programDir);
-        // The provider's own modules and the AWS SDK both come from the program's node_modules, not from this repository.
+        const sdkDir = path.join(realProgramDir, "node_modules", "@aws-sdk", "client-s3");
+        // check needs no S3 SDK; the first client loads it. The provider's own modules and the SDK both come from the
+        // program's node_modules, not from this repository.
+        expect(loadedByCheck.some((file) => file.includes(path.join("@aws-sdk", "client-s3")))).toBe(false);
         expect(loaded.some((file) => file.startsWith(path.join(realProgramDir, "node_modules", PACKAGE, "dist", "provider")))).toBe(true);
-        expect(loaded.some((file) => file.startsWith(path.join(realProgramDir, "node_modules", "@aws-sdk", "client-s3")))).toBe(true);
+        expect(loaded.some((file) => file.startsWith(sdkDir))).toBe(true);
         expect(loaded.filter((file) => file.startsWith(ROOT))).toEqual([]);
         expect(results.map((r) => r.name).sort()).toEqual(["json", "typed"]);
         for (const result of results) {

@@ -38,7 +38,7 @@ export interface BucketPolicyArgs {
     adoptExisting?: pulumi.Input<boolean>;
     /** AWS region of the bucket (default: `aws:region` stack config, then the SDK's chain: AWS_REGION, profile). */
     region?: pulumi.Input<string>;
-    /** S3-compatible endpoint URL (default: AWS). A change replaces the resource. */
+    /** S3-compatible endpoint URL (default: `AWS_ENDPOINT_URL_S3`, then `AWS_ENDPOINT_URL` in the environment, then AWS). A change replaces the resource. */
     endpoint?: pulumi.Input<string>;
     /** Path-style addressing (default: true when `endpoint` is set). */
     forcePathStyle?: pulumi.Input<boolean>;

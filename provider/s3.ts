@@ -7,6 +7,7 @@
  * (docs/performance.md, "State and cost at scale").
  */
 import type { ChecksumAlgorithm, GetBucketPolicyCommandOutput, S3Client } from "@aws-sdk/client-s3";
+import { environmentEndpoint } from "./endpoint";
 import { missingPolicyDocument } from "./errors";
 
 type S3Sdk = typeof import("@aws-sdk/client-s3");
@@ -50,13 +51,15 @@ export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
  * attempts are bounded in one place and counted.
  */
 export function createS3Client(connection: Connection): S3Client {
+    // An endpoint the environment names is one the user chose, as much as the input: same path style, same redirects.
+    const endpoint = connection.endpoint || environmentEndpoint()?.url || undefined;
     return new (s3Sdk().S3Client)({
         // Unset: the SDK resolves it (AWS_REGION, then the profile's region); AWS_DEFAULT_REGION is honoured as the CLI does.
         region: connection.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined,
-        endpoint: connection.endpoint || undefined,
-        forcePathStyle: connection.forcePathStyle ?? Boolean(connection.endpoint),
+        endpoint,
+        forcePathStyle: connection.forcePathStyle ?? Boolean(endpoint),
         profile: connection.profile || undefined,
-        followRegionRedirects: !connection.endpoint,
+        followRegionRedirects: !endpoint,
         maxAttempts: 1,
         // throwOnRequestTimeout: since @smithy/node-http-handler 4.x, requestTimeout alone only logs a warning and the
         // request goes on waiting, without bound, for a server that never answers.

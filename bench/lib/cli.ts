@@ -54,8 +54,12 @@ export interface BenchCli {
     /** `pulumi version`, e.g. `v3.274.1`. */
     version: string;
     dir: string;
-    /** The environment of every pulumi process; with a server, its alice's credentials (the provider host inherits them). */
-    env(server?: LocalS3Env): Record<string, string>;
+    /**
+     * The environment of every pulumi process; with a server, its alice's credentials (the provider host inherits them);
+     * with `s3Endpoint`, AWS_ENDPOINT_URL_S3, where the programs' resources go when they name no endpoint (as an AWS
+     * user's program names none).
+     */
+    env(server?: LocalS3Env, s3Endpoint?: string): Record<string, string>;
     dispose(): void;
 }
 
@@ -68,8 +72,9 @@ export function startBenchCli(log: (line: string) => void): BenchCli {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bp-bench-cli-"));
     fs.mkdirSync(path.join(dir, "backend"));
     linkPackageIntoTestProgram(PROGRAMS.bucketPolicies.dir);
-    const env = (server?: LocalS3Env) => ({
+    const env = (server?: LocalS3Env, s3Endpoint?: string) => ({
         ...cliEnv(dir, server ?? OFFLINE, "alice"),
+        ...(s3Endpoint === undefined ? {} : { AWS_ENDPOINT_URL_S3: s3Endpoint }),
         // `--event-log` is registered only when debug commands are on (pkg/cmd/pulumi/operations/preview.go).
         PULUMI_DEBUG_COMMANDS: "true",
     });

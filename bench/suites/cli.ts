@@ -110,7 +110,7 @@ export interface PreviewComparison {
     ratio: number;
     /** The same for the per-resource stream, what comes before the first resource's event left out. */
     perResourceRatio: number | null;
-    /** Requests that reached the S3 endpoint the BucketPolicy program names, over all its previews: must be 0. */
+    /** Requests that reached the S3 endpoint the BucketPolicy program's resources go to, over all its previews: must be 0. */
     s3Calls: number;
 }
 
@@ -195,7 +195,7 @@ function writeResources(cli: BenchCli, label: string, resources: DeclaredResourc
 
 /**
  * The cost of `pulumi preview` of `count` new resources, BucketPolicy beside the minimal dynamic resource. No S3 server is
- * needed: the BucketPolicy program's endpoint is a recording proxy that answers every request with AccessDenied
+ * needed: the S3 endpoint the environment names (AWS_ENDPOINT_URL_S3) is a recording proxy that answers every request with AccessDenied
  * without forwarding it, so a call would be counted (the floor is 0) and fail at once instead of being retried.
  */
 export async function runCliPreviewOfNew(cli: BenchCli, count: number, rounds: number, log: (line: string) => void): Promise<PreviewComparison> {
@@ -210,12 +210,12 @@ export async function runCliPreviewOfNew(cli: BenchCli, count: number, rounds: n
     const resourcesFile = writeResources(cli, "new", resources);
     const stacks: BenchStack[] = [];
     try {
-        const bucketPolicy = await createStack(cli, PROGRAMS.bucketPolicies, "new", { resourcesFile, endpoint: tripwire.endpoint });
+        const bucketPolicy = await createStack(cli, PROGRAMS.bucketPolicies, "new", { resourcesFile });
         stacks.push(bucketPolicy);
         const minimal = await createStack(cli, PROGRAMS.minimalDynamic, "new", { resourcesFile });
         stacks.push(minimal);
         log(`CLI preview of ${count} new resources, ${rounds} round(s) per program`);
-        const figures = await comparePreviews({ bucketPolicy, minimal }, cli.env(), count, rounds, { create: count + 1 }, log);
+        const figures = await comparePreviews({ bucketPolicy, minimal }, cli.env(undefined, tripwire.endpoint), count, rounds, { create: count + 1 }, log);
         const result = comparison("new", count, rounds, Buffer.byteLength(resources[0].policy), figures, tripwire.requests.length);
         log(`CLI preview of ${count} new: ratio ${result.ratio} (per resource ${result.perResourceRatio}), ${result.s3Calls} S3 calls`);
         return result;
@@ -378,7 +378,7 @@ async function compareCommand(
     log: (line: string) => void,
 ): Promise<CommandComparison> {
     const { proxy } = context;
-    const env = { ...context.cli.env(context.env), ...extraEnv };
+    const env = { ...context.cli.env(context.env, proxy.endpoint), ...extraEnv };
     let bucketPolicy: CliPhase | undefined;
     let minimal: CommandFigures | undefined;
     for (const program of first === "bucketPolicy" ? (["bucketPolicy", "minimal"] as const) : (["minimal", "bucketPolicy"] as const)) {
@@ -433,11 +433,11 @@ export async function runCliStack(
     const pluginResourcesFile = writeResources(cli, "plugin", pluginResources);
     const created: BenchStack[] = [];
     try {
-        const bucketPolicy = await createStack(cli, PROGRAMS.bucketPolicies, "state", { resourcesFile, endpoint: proxy.endpoint });
+        const bucketPolicy = await createStack(cli, PROGRAMS.bucketPolicies, "state", { resourcesFile });
         created.push(bucketPolicy);
         const minimal = await createStack(cli, PROGRAMS.minimalDynamic, "state", { resourcesFile });
         created.push(minimal);
-        const pluginStack = await createStack(cli, PROGRAMS.pluginPolicies, "state", { resourcesFile: pluginResourcesFile, endpoint: proxy.endpoint });
+        const pluginStack = await createStack(cli, PROGRAMS.pluginPolicies, "state", { resourcesFile: pluginResourcesFile });
         created.push(pluginStack);
         const stacks = { bucketPolicy, minimal };
         const pluginCommand = async (
@@ -448,7 +448,7 @@ export async function runCliStack(
         ): Promise<CliPhase> => {
             log(`CLI plugin ${title}, ${count} resources`);
             proxy.reset();
-            const figures = await timedCommand(pluginStack, args, { ...cli.env(context.env), ...extraEnv }, count, expected);
+            const figures = await timedCommand(pluginStack, args, { ...cli.env(context.env, proxy.endpoint), ...extraEnv }, count, expected);
             const phase = { ...figures, s3Calls: proxy.requests.length, byOperation: countByOperation(proxy) };
             log(
                 `  plugin ${args[0]}: ${figures.wallSeconds} s (engine ${figures.engineSeconds} s; first resource at ${figures.firstResourceSeconds} s, ` +
@@ -484,7 +484,7 @@ export async function runCliStack(
         log(`CLI preview of ${count} existing resources, ${rounds} round(s) per program (the plugin's too)`);
         const previews = await comparePreviews(
             { ...stacks, plugin: pluginStack },
-            cli.env(context.env),
+            cli.env(context.env, proxy.endpoint),
             count,
             rounds,
             { same: count + 1 },

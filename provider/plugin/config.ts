@@ -39,7 +39,7 @@ export const CONFIG_KEYS: ReadonlyArray<{ name: keyof PluginConfig; type: "strin
         name: "endpoint",
         type: "string",
         description:
-            "Default S3-compatible endpoint URL (a resource's `endpoint` wins; default: AWS). It is recorded in each resource's state: a change replaces the resources that took it.",
+            "Default S3-compatible endpoint URL (a resource's `endpoint` wins; default: `AWS_ENDPOINT_URL_S3`, then `AWS_ENDPOINT_URL` in the environment, which is not recorded, then AWS). It is recorded in each resource's state: a change replaces the resources that took it.",
     },
     {
         name: "forcePathStyle",

@@ -2,6 +2,7 @@
 import { isAccountId } from "../policy/arn";
 import { describeValue, shownText } from "../policy/json";
 import { CHECKSUM_ALGORITHMS, INPUT_NAMES, INTERNAL_INPUTS, SECRET_POLICY_MARKER, UNKNOWN } from "../inputs";
+import { environmentEndpoint } from "../endpoint";
 import { isOwnershipId } from "../ownership";
 
 /** One problem with one input, as the engine reports it. */
@@ -42,18 +43,30 @@ function optionalType(failures: Failure[], news: Record<string, unknown>, proper
     if (typeof value !== type) failures.push({ property, reason: `${property} must be a ${type}, got ${describeValue(value)}` });
 }
 
-export function endpointProblem(endpoint: string): string | undefined {
+/** What is wrong with an endpoint URL; `named` is how the message names it (the input, or the variable it came from). */
+export function endpointProblem(endpoint: string, named = "endpoint"): string | undefined {
     let url: URL | undefined;
     try {
         url = new URL(endpoint);
     } catch {
         url = undefined;
     }
-    if (url && (url.username || url.password)) return "endpoint must not contain credentials; use the AWS credential chain";
+    if (url && (url.username || url.password)) return `${named} must not contain credentials; use the AWS credential chain`;
     if (url && (url.protocol === "http:" || url.protocol === "https:")) return undefined;
     // Never echo what may be credentials (user:secret@host) into a message.
     const shown = endpoint.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@\s]*@/i, "$1…@");
-    return `endpoint must be an http:// or https:// URL, got ${shownText(shown)}`;
+    return `${named} must be an http:// or https:// URL, got ${shownText(shown)}`;
+}
+
+/** The endpoint input's problem; unset, the problem of the endpoint the environment names (provider/endpoint.ts). */
+function endpointFailureOf(value: unknown): string | undefined {
+    if (value === UNKNOWN) return undefined;
+    if (typeof value === "string" && value !== "") return endpointProblem(value);
+    if (value !== undefined && value !== null && value !== "") return undefined; // a wrong type is named by optionalType
+    const fromEnvironment = environmentEndpoint();
+    if (!fromEnvironment) return undefined;
+    const problem = endpointProblem(fromEnvironment.url, fromEnvironment.variable);
+    return problem && `endpoint is unset, so the environment's ${fromEnvironment.variable} applies, and ${problem}`;
 }
 
 /** `acceptNewAccess`: a list of fingerprints (non-empty strings); a list or an item not known yet is left for the real run. */
@@ -111,8 +124,7 @@ export function validateSettings(news: Record<string, unknown>): Failure[] {
             reason: `checksumAlgorithm must be one of ${CHECKSUM_ALGORITHMS.join(", ")}, got ${shownText(checksum)}`,
         });
     }
-    const endpoint = known("endpoint");
-    const endpointFailure = endpoint ? endpointProblem(endpoint) : undefined;
+    const endpointFailure = endpointFailureOf(news.endpoint);
     if (endpointFailure) failures.push({ property: "endpoint", reason: endpointFailure });
     const region = known("region");
     if (region && !/^[a-z]{2}(-[a-z0-9]+)+-\d+$|^[a-z0-9-]+$/.test(region)) {

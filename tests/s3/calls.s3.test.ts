@@ -7,6 +7,7 @@
 import { GetBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { CallContext, findBucketPolicy, putBucketPolicy, deleteBucketPolicy } from "../../provider/calls";
 import { REQUEST_TIMEOUT_ENV, REQUEST_TIMEOUT_MS, createS3Client, requestTimeoutMs } from "../../provider/s3";
+import { ENDPOINT_ENV_VARS } from "../../provider/endpoint";
 import {
     BucketTracker,
     LocalS3Env,
@@ -46,7 +47,7 @@ describe("the provider's S3 calls against RadosGW", () => {
         process.env.AWS_SECRET_ACCESS_KEY = env.users.alice.secretAccessKey;
     });
     afterAll(async () => {
-        for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", REQUEST_TIMEOUT_ENV]) {
+        for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", REQUEST_TIMEOUT_ENV, ...ENDPOINT_ENV_VARS]) {
             if (saved[key] === undefined) delete process.env[key];
             else process.env[key] = saved[key];
         }
@@ -102,6 +103,27 @@ describe("the provider's S3 calls against RadosGW", () => {
         await deleteBucketPolicy(context());
         expect(await findBucketPolicy(context())).toBeUndefined();
         expect(proxy.requests.map((r) => r.operation)).toEqual(["PutBucketPolicy", "GetBucketPolicy", "DeleteBucketPolicy", "GetBucketPolicy"]);
+    });
+
+    it("without the endpoint input, calls the endpoint AWS_ENDPOINT_URL_S3 names, path-style as for the input", async () => {
+        // A host name, not an IP: with an IP the SDK goes path-style by itself; with a name it would put the bucket in the
+        // host (mybucket.localhost), which no S3-compatible server here answers.
+        const named = proxy.endpoint.replace("127.0.0.1", "localhost");
+        process.env.AWS_ENDPOINT_URL_S3 = named;
+        try {
+            const client = createS3Client({ region: env.region });
+            await putBucketPolicy(context({ client }), { policy: policy() });
+            expect(await findBucketPolicy(context({ client }))).toBe(policy());
+            await deleteBucketPolicy(context({ client }));
+        } finally {
+            delete process.env.AWS_ENDPOINT_URL_S3;
+        }
+        const host = new URL(named).host;
+        expect(proxy.requests.map((r) => `${r.operation} ${r.path} ${r.headers.host}`)).toEqual([
+            `PutBucketPolicy /${bucket}/ ${host}`,
+            `GetBucketPolicy /${bucket}/ ${host}`,
+            `DeleteBucketPolicy /${bucket}/ ${host}`,
+        ]);
     });
 
     it("retries RadosGW's real 403 RequestTimeTooSkewed once the SDK corrected its clock from the answer's Date (regression)", async () => {

@@ -54,7 +54,8 @@ function plan(settings: Settings) {
               lifecycleRuns: 1,
               upResources: 5,
               cliPreviewResources: 20,
-              cliRounds: 1,
+              // Two, so that the one-change up's second run (the change reversed) and the interleaving run in CI too.
+              cliRounds: 2,
           }
         : {
               measure: { rounds: 9, roundMs: 60, warmupCalls: 200 },
@@ -62,10 +63,11 @@ function plan(settings: Settings) {
               previewResources: 1000,
               lifecycleRuns: 5,
               upResources: 100,
-              // A preview of 1,000 takes 15–50 s per program on 2 busy cores: two interleaved rounds of each. The same
-              // count for the CLI commands on resources in state (one run of each: an `up` with checkpoints takes minutes).
+              // A preview of 1,000 takes 15–25 s per program on 2 cores, and one command's wall time moves by ±20 % from
+              // run to run here: four interleaved rounds of each preview, and of the one-change up. The same count for
+              // the other CLI commands on resources in state (one run of each: an `up` with checkpoints takes minutes).
               cliPreviewResources: 1000,
-              cliRounds: 2,
+              cliRounds: 4,
           };
 }
 
@@ -79,9 +81,10 @@ interface Report {
     /**
      * 2: the CLI's `cliUp` became `cliLifecycle` (both programs, up to destroy), `cliPreviewExisting` lost its `setup`
      * (the first up of cliLifecycle), and `providerHandle` measures the hand-written handle. 3: `cliPlugin` (the provider
-     * plugin's program beside the two others).
+     * plugin's program beside the two others). 4: `cliLifecycle.oneChangeUpRuns` and `oneChangeUpRatio` (the one-change
+     * up, one run per round).
      */
-    schema: 3;
+    schema: 4;
     mode: "full" | "smoke";
     startedAt: string;
     durationSeconds: number;
@@ -272,7 +275,7 @@ async function main(): Promise<number> {
     }
 
     const partial: Omit<Report, "goals"> = {
-        schema: 3,
+        schema: 4,
         mode: settings.smoke ? "smoke" : "full",
         startedAt: startedAt.toISOString(),
         durationSeconds: Number((Number(process.hrtime.bigint() - start) / 1e9).toFixed(1)),
@@ -297,7 +300,7 @@ async function main(): Promise<number> {
             "CLI figures: the wall time of one `pulumi` process (spawn to exit) with the CLI's defaults (file backend, checkpoints on, default --parallel), programs in TypeScript run transpile-only; 'first resource at' is spawn to the first declared resource's engine event (CLI and program start, plus the program's synchronous top-level code: the Node SDK registers nothing before it returns, so it includes constructing every resource object), then per resource is first to last such event over the resources after the first, and 'after the last' is the last such event to exit (event log tailed every 20 ms); engine is the summary event's whole seconds.",
             "CLI BucketPolicy program: bench/programs/bucket-policies, one BucketPolicy per declared resource with the inputs an AWS user's program gives (bucket, policy); the S3 endpoint, the bench's recording proxy, comes from AWS_ENDPOINT_URL_S3 in every command's environment (before 0.7.0 it was each resource's endpoint input, one more registered property).",
             "CLI minimal dynamic resource: bench/programs/minimal-dynamic, a provider with only create returning its inputs, declared with the same bucket and policy strings as the BucketPolicy program; no check, diff, update, read or delete of its own, so the host answers check with the inputs, diff with 'unknown' (the engine compares inputs), update with __provider alone as the outputs, read with the state, delete with nothing.",
-            "CLI commands on resources in state (cliLifecycle, and cliPreviewExisting between its first up and the change), one stack per program, each command run on both in turn, the first program alternating: up of N new resources (checkpoints on), previews, up of one changed policy, refresh, destroy, then up of the N again with PULUMI_SKIP_CHECKPOINTS=true (checkpoints' cost: the difference between the two ups; with checkpoints the file backend rewrites the whole state after every step).",
+            "CLI commands on resources in state (cliLifecycle, and cliPreviewExisting between its first up and the change), one stack per program, each command run on both in turn, the first program alternating: up of N new resources (checkpoints on), previews, up of one changed policy (as many runs as the previews' rounds, the change and its reverse in turn; the goal judges the median of the runs' ratios), refresh, destroy, then up of the N again with PULUMI_SKIP_CHECKPOINTS=true (checkpoints' cost: the difference between the two ups; with checkpoints the file backend rewrites the whole state after every step).",
             "CLI provider plugin (cliPlugin): bench/programs/plugin-policies, a TypeScript program declaring N s3-bucket-policy:index:BucketPolicy resources of the plugin (provider/plugin, run from dist/) with pulumi.CustomResource, the same names, policy sizes and inputs as the BucketPolicy program (no endpoint input: both reach the bench's S3 proxy through AWS_ENDPOINT_URL_S3), on N buckets of its own (the plugin refuses to take over a policy it did not put); its stack's up (checkpoints on) runs right after the two others' first up, its previews in state are interleaved with theirs, and its destroy (checkpoints off) empties it before the one-change up.",
         ],
     };

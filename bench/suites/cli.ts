@@ -291,8 +291,18 @@ export interface CliLifecycleFigures {
     parallel: number;
     /** `up --yes --skip-preview` of the new resources (BucketPolicy: a GetBucketPolicy and a PutBucketPolicy each). */
     up: CommandComparison;
-    /** `up --yes --skip-preview` after one resource's policy gained an action; the others are unchanged (same). */
+    /**
+     * `up --yes --skip-preview` after one resource's policy gained an action; the others are unchanged (same). The first
+     * of {@link oneChangeUpRuns}.
+     */
     oneChangeUp: CommandComparison;
+    /**
+     * The one-change `up`, `rounds` times (as many as the previews' rounds), the change and its reverse in turn, the
+     * program that runs first alternating: one run per program moved by ±20 % on this machine.
+     */
+    oneChangeUpRuns: CommandComparison[];
+    /** The median of {@link oneChangeUpRuns}' ratios: what the goal judges. */
+    oneChangeUpRatio: number;
     /** `refresh --yes --skip-preview` (the minimal resource has no `read`: the host returns what is in state). */
     refresh: CommandComparison;
     /** `destroy --yes --skip-preview` (the minimal resource has no `delete`). */
@@ -534,8 +544,16 @@ export async function runCliStack(
         );
 
         const changed = [{ ...resources[0], policy: withOneMoreAction(resources[0].policy) }, ...resources.slice(1)];
-        fs.writeFileSync(resourcesFile, JSON.stringify(changed));
-        const oneChangeUp = await step("up of one changed policy", upArgs, { same: count, update: 1 });
+        const oneChangeUpRuns: CommandComparison[] = [];
+        for (let run = 0; run < rounds; run++) {
+            fs.writeFileSync(resourcesFile, JSON.stringify(run % 2 === 0 ? changed : resources));
+            oneChangeUpRuns.push(await step(`up of one changed policy (${run + 1} of ${rounds})`, upArgs, { same: count, update: 1 }));
+        }
+        const oneChangeUp = oneChangeUpRuns[0];
+        const oneChangeUpRatio = medianRatio(
+            oneChangeUpRuns.map((run) => run.bucketPolicy.wallSeconds),
+            oneChangeUpRuns.map((run) => run.minimal.wallSeconds),
+        ) as number;
         const refresh = await step("refresh", ["refresh", "--yes", "--skip-preview"], { same: count + 1 });
         const destroy = await step("destroy", ["destroy", "--yes", "--skip-preview"], { delete: count + 1 });
         fs.writeFileSync(resourcesFile, JSON.stringify(resources));
@@ -548,6 +566,8 @@ export async function runCliStack(
             parallel,
             up,
             oneChangeUp,
+            oneChangeUpRuns,
+            oneChangeUpRatio,
             refresh,
             destroy,
             upWithoutCheckpoints,
@@ -560,7 +580,8 @@ export async function runCliStack(
             stateBytesPerResource,
         };
         log(
-            `CLI lifecycle of ${count}: up ${up.ratio}, one change ${oneChangeUp.ratio} ${JSON.stringify(oneChangeUp.bucketPolicy.byOperation)}, ` +
+            `CLI lifecycle of ${count}: up ${up.ratio}, one change ${oneChangeUpRatio} (${oneChangeUpRuns.map((run) => run.ratio).join(", ")}) ` +
+                `${oneChangeUpRuns.map((run) => JSON.stringify(run.bucketPolicy.byOperation)).join(" ")}, ` +
                 `refresh ${refresh.ratio}, destroy ${destroy.ratio}; checkpoints cost ${lifecycle.checkpoints.bucketPolicySeconds} s / ${lifecycle.checkpoints.minimalSeconds} s; ` +
                 `state ${stateBytesPerResource.bucketPolicy} / ${stateBytesPerResource.minimal} bytes per resource`,
         );
@@ -585,7 +606,7 @@ export interface CliFigures {
 export function goals({ previewNew, previewExisting, lifecycle, plugin }: CliFigures, smoke: boolean): Goals {
     const previewCalls = previewNew.s3Calls + (previewExisting?.s3Calls ?? 0);
     const upPuts = lifecycle ? (lifecycle.up.bucketPolicy.byOperation.PutBucketPolicy ?? 0) : null;
-    const change = lifecycle?.oneChangeUp.bucketPolicy;
+    const changes = lifecycle?.oneChangeUpRuns.map((run) => run.bucketPolicy);
     // A handful of resources measures the CLI's start-up, not the resources: timings are judged at full scale only.
     const ratioGoal = (what: string, max: number, ratio: number | undefined): Goal => ({
         goal: `${what} ≤ ${max} × the same of a minimal dynamic resource (wall time)`,
@@ -614,12 +635,16 @@ export function goals({ previewNew, previewExisting, lifecycle, plugin }: CliFig
             enforced: true,
         },
         cliOneChangeUpPutsOnce: {
-            goal: "pulumi up of one changed policy among N: exactly one S3 call, a PutBucketPolicy",
-            value: change ? JSON.stringify(change.byOperation) : null,
-            met: change ? change.s3Calls === 1 && change.byOperation.PutBucketPolicy === 1 : null,
+            goal: "pulumi up of one changed policy among N: exactly one S3 call, a PutBucketPolicy (every run)",
+            value: changes ? changes.map((change) => JSON.stringify(change.byOperation)).join(" ") : null,
+            met: changes ? changes.every((change) => change.s3Calls === 1 && change.byOperation.PutBucketPolicy === 1) : null,
             enforced: true,
         },
-        cliOneChangeUpAtMost1_1xMinimal: ratioGoal("pulumi up of one changed BucketPolicy among N", MAX_ONE_CHANGE_UP_VS_MINIMAL, lifecycle?.oneChangeUp.ratio),
+        cliOneChangeUpAtMost1_1xMinimal: ratioGoal(
+            "pulumi up of one changed BucketPolicy among N (median of the runs' ratios)",
+            MAX_ONE_CHANGE_UP_VS_MINIMAL,
+            lifecycle?.oneChangeUpRatio,
+        ),
         stateBytesAtMost1_5xMinimal: {
             goal: `state bytes per resource after the up ≤ ${MAX_STATE_BYTES_VS_MINIMAL} × the minimal dynamic resource's, ~1 KB policies`,
             value: lifecycle
@@ -672,7 +697,7 @@ function previewRows(title: string, c: PreviewComparison, max: number): string[]
 function lifecycleRows(l: CliLifecycleFigures): string[] {
     const lines = [
         `pulumi commands on one stack per program, ${l.resources} resources (${l.policyBytes} B policy), parallel ${l.parallel}, in this order ` +
-            `(the previews in state above ran after the first up); one run each, wall (engine): start-up, stream, end:`,
+            `(the previews in state above ran after the first up); one run each (the one-change up: ${l.oneChangeUpRuns.length}), wall (engine): start-up, stream, end:`,
     ];
     const command = (title: string, c: CommandComparison, max?: number) => {
         lines.push(`  ${title}: ratio ${c.ratio}${max ? ` (goal ≤ ${max})` : ""}, per resource ${c.perResourceRatio ?? "-"}; ${c.first} ran first`);
@@ -680,7 +705,10 @@ function lifecycleRows(l: CliLifecycleFigures): string[] {
         lines.push(`    minimal       ${commandText(c.minimal)}`);
     };
     command(`pulumi ${l.up.command}, new resources`, l.up, MAX_UP_VS_MINIMAL);
-    command(`pulumi ${l.oneChangeUp.command}, one policy changed`, l.oneChangeUp, MAX_ONE_CHANGE_UP_VS_MINIMAL);
+    l.oneChangeUpRuns.forEach((run, i) => command(`pulumi ${run.command}, one policy changed (run ${i + 1})`, run));
+    lines.push(
+        `  one policy changed: median ratio ${l.oneChangeUpRatio} of ${l.oneChangeUpRuns.map((run) => run.ratio).join(", ")} (goal ≤ ${MAX_ONE_CHANGE_UP_VS_MINIMAL})`,
+    );
     command(`pulumi ${l.refresh.command}`, l.refresh);
     command(`pulumi ${l.destroy.command}`, l.destroy);
     command(`pulumi ${l.upWithoutCheckpoints.command}, new resources, PULUMI_SKIP_CHECKPOINTS=true`, l.upWithoutCheckpoints);

@@ -9,6 +9,7 @@ import { PROVIDER_HANDLE } from "./handle";
 import { ChecksumAlgorithm, DERIVED_OUTPUTS, INPUT_NAMES, SECRET_POLICY_MARKER } from "./inputs";
 import { ownershipIdOf } from "./ownership";
 import { PolicyParseError } from "./policy";
+import { pauseStackTraces, withCallSite } from "./stackTraces";
 import type { PolicyDocumentArgs } from "./types";
 
 /**
@@ -187,7 +188,16 @@ export class BucketPolicy extends pulumi.CustomResource {
         // Not for BucketPolicy.get, which never writes.
         if (opts?.id === undefined) props.ownershipId = ownershipIdInput(name, args.bucket, args.endpoint);
         props.__provider = PROVIDER_HANDLE;
-        super(BUCKET_POLICY_TYPE, name, props, opts);
+        // The SDK's stack traces for each registered property are taken for nobody (stackTraces.ts): paused meanwhile.
+        const traces = pauseStackTraces();
+        try {
+            super(BUCKET_POLICY_TYPE, name, props, opts);
+        } catch (error) {
+            traces.resume();
+            throw withCallSite(error, BucketPolicy);
+        } finally {
+            traces.resume();
+        }
         deriveOutputsFromPolicy(this);
         // An unset input's output is undefined; it is made on first use instead of being registered.
         for (const key of INPUT_NAMES) {

@@ -36,7 +36,9 @@ export interface Scenario {
 
 const config = new pulumi.Config();
 const scenario = JSON.parse(fs.readFileSync(config.require("scenarioFile"), "utf8")) as Scenario;
-const connection: Partial<BucketPolicyArgs> = { endpoint: config.require("endpoint"), retryTimeoutSeconds: 20 };
+// Empty: no endpoint input, the S3 endpoint comes from the environment (AWS_ENDPOINT_URL_S3).
+const endpoint = config.require("endpoint") || undefined;
+const connection: Partial<BucketPolicyArgs> = { ...(endpoint ? { endpoint } : {}), retryTimeoutSeconds: 20 };
 
 const declared = scenario.resources.map((resource) => {
     const policy = typeof resource.policy === "string" ? resource.policy : JSON.stringify(resource.policy);

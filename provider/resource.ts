@@ -41,7 +41,7 @@ export interface BucketPolicyArgs {
     region?: pulumi.Input<string>;
     /** S3-compatible endpoint URL (default: `AWS_ENDPOINT_URL_S3`, then `AWS_ENDPOINT_URL` in the environment, then AWS). A change replaces the resource. */
     endpoint?: pulumi.Input<string>;
-    /** Path-style addressing (default: true when `endpoint` is set). */
+    /** Path-style addressing (default: true when an endpoint is set, by this input or by the environment). */
     forcePathStyle?: pulumi.Input<boolean>;
     /** Shared-config profile to take credentials from (default: `aws:profile` stack config, then AWS_PROFILE). */
     profile?: pulumi.Input<string>;

@@ -44,7 +44,8 @@ export const CONFIG_KEYS: ReadonlyArray<{ name: keyof PluginConfig; type: "strin
     {
         name: "forcePathStyle",
         type: "boolean",
-        description: "Default path-style addressing (a resource's `forcePathStyle` wins; default: true when an endpoint is set).",
+        description:
+            "Default path-style addressing (a resource's `forcePathStyle` wins; default: true when an endpoint is set, by configuration or by the environment).",
     },
     {
         name: "denyNewAccess",

@@ -1,7 +1,8 @@
 /**
  * The benchmarks' BucketPolicy program: one `BucketPolicy` per entry of the resources file (config `resourcesFile`),
- * on the S3 endpoint the environment names (AWS_ENDPOINT_URL_S3), or config `endpoint` when set. It imports `pulumi-s3-bucket-policy` by name, as a user's program does
- * (the bench links the repository into this folder's node_modules).
+ * on the S3 endpoint the environment names (AWS_ENDPOINT_URL_S3), or config `endpoint` when set. It imports
+ * `pulumi-s3-bucket-policy` by name, as a user's program does (the bench links the repository into this folder's
+ * node_modules).
  */
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,9 +1,9 @@
 /**
  * The benchmarks' provider-plugin program: one `s3-bucket-policy:index:BucketPolicy` of the plugin (Pulumi.yaml names
- * its folder) per entry of the resources file (config `resourcesFile`), with the same inputs as the BucketPolicy program:
- * no `endpoint` unless config `endpoint` is set (the bench names the S3 endpoint in AWS_ENDPOINT_URL_S3). It declares the resource by its token
- * with `pulumi.CustomResource`, as tests/cli/languages/nodejs does: the three inputs it sets, and the three derived
- * outputs as properties to read back (5 registered properties). A class generated from the schema (scripts/package-add.sh)
+ * its folder) per entry of the resources file (config `resourcesFile`), with the same inputs as the BucketPolicy
+ * program: no `endpoint` unless config `endpoint` is set (the bench names the S3 endpoint in AWS_ENDPOINT_URL_S3). It
+ * declares the resource by its token with `pulumi.CustomResource`, as tests/cli/languages/nodejs does: the two inputs
+ * it sets, and the three derived outputs as properties to read back (5 registered properties). A class generated from the schema (scripts/package-add.sh)
  * registers all 17 of its properties, those not set as `undefined`: that path is not measured here.
  */
 import * as fs from "fs";
